@@ -1,0 +1,90 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Registry } from '@rpn/core';
+import { ADAPTERS } from './families/index.js';
+import { DOCUMENTED_DIFFERENCES } from './differences.js';
+import type { GoldenCase } from './types.js';
+
+export type CaseStatus = 'passed' | 'failed' | 'documented';
+
+export interface CaseResult {
+  readonly id: string;
+  readonly family: string;
+  readonly status: CaseStatus;
+  readonly message?: string;
+}
+
+/** The families the suite knows, in report order. */
+export const FAMILIES: readonly string[] = ADAPTERS.map((a) => a.family);
+
+/** Reads the cases of one family file (`<dir>/<family>.json`). */
+export function loadCases(dir: string, family: string): GoldenCase[] {
+  const file = path.join(dir, `${family}.json`);
+  if (!fs.existsSync(file)) return [];
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  return (doc.cases ?? []) as GoldenCase[];
+}
+
+/** The default golden directory: `$RPN_GOLDEN_DIR`, else `shared/golden` beside the repository. */
+export function defaultGoldenDir(): string {
+  if (process.env.RPN_GOLDEN_DIR) return process.env.RPN_GOLDEN_DIR;
+  let d = process.cwd();
+  for (let i = 0; i < 6; i++) {
+    const cand = path.resolve(d, '..', 'shared', 'golden');
+    if (fs.existsSync(cand)) return cand;
+    d = path.dirname(d);
+  }
+  return path.resolve(process.cwd(), '..', 'shared', 'golden');
+}
+
+/** Runs one case: passes, fails (with a message) or is a documented difference. Never skipped. */
+export async function runCase(c: GoldenCase, registry: Registry, dir: string): Promise<CaseResult> {
+  const adapter = ADAPTERS.find((a) => a.family === c.family);
+  const before = tf.memory().numTensors;
+  let status: CaseStatus = 'passed';
+  let message: string | undefined;
+  try {
+    if (!adapter) throw new Error(`no adapter for family ${c.family}`);
+    await adapter.run(c, { registry, dir });
+    const leaked = tf.memory().numTensors - before;
+    if (leaked > 0) throw new Error(`leaked ${leaked} tensors`);
+  } catch (e) {
+    status = 'failed';
+    message = e instanceof Error ? e.message : String(e);
+  }
+  const doc = DOCUMENTED_DIFFERENCES[c.id];
+  if (doc) return { id: c.id, family: c.family, status: 'documented', message: `${doc}${status === 'passed' ? '' : ` [run: ${message}]`}` };
+  return { id: c.id, family: c.family, status, message };
+}
+
+/** Runs every case of the given families. */
+export async function runGolden(opts: { dir: string; families?: readonly string[]; registry: Registry; onResult?: (r: CaseResult) => void }): Promise<CaseResult[]> {
+  const families = opts.families ?? FAMILIES;
+  const results: CaseResult[] = [];
+  for (const family of families) {
+    for (const c of loadCases(opts.dir, family)) {
+      const r = await runCase(c, opts.registry, opts.dir);
+      results.push(r);
+      opts.onResult?.(r);
+    }
+  }
+  return results;
+}
+
+/** Summary lines: one per family, then `golden: N passed, F failed, K documented differences`. */
+export function summarize(results: readonly CaseResult[], families: readonly string[]): string[] {
+  const lines: string[] = [];
+  for (const f of families) {
+    const rs = results.filter((r) => r.family === f);
+    const p = rs.filter((r) => r.status === 'passed').length;
+    const fl = rs.filter((r) => r.status === 'failed').length;
+    const d = rs.filter((r) => r.status === 'documented').length;
+    lines.push(`${f}: ${p} passed, ${fl} failed${d ? `, ${d} documented differences` : ''}`);
+  }
+  const p = results.filter((r) => r.status === 'passed').length;
+  const fl = results.filter((r) => r.status === 'failed').length;
+  const d = results.filter((r) => r.status === 'documented').length;
+  lines.push(`golden: ${p} passed, ${fl} failed, ${d} documented differences`);
+  return lines;
+}

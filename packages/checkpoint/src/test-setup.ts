@@ -1,0 +1,2 @@
+import { setupBackend } from '@rpn/core';
+await setupBackend();

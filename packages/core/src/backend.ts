@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ValueError } from './errors.js';
+
+/** What {@link setupBackend} chose. */
+export interface BackendInfo {
+  readonly backend: string;
+  /** WASM SIMD in use (wasm backend only). */
+  readonly simd: boolean;
+  /** Threads the backend computes with. */
+  readonly threads: number;
+}
+
+/** Options for {@link setupBackend}. */
+export interface BackendOptions {
+  /** `wasm` (default), `cpu`, or any registered tfjs backend (`webgl`, `webgpu`). Env `RPN_BACKEND` overrides the default. */
+  readonly backend?: string;
+  /** Browser only: where the `.wasm` files are served (passed to `setWasmPaths`). */
+  readonly wasmPaths?: string;
+}
+
+let gradientsReady: Promise<void> | null = null;
+
+function envBackend(): string | undefined {
+  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  const v = p?.env?.RPN_BACKEND;
+  return v && v.length > 0 ? v : undefined;
+}
+
+/**
+ * Registers tfjs-core's gradients (not loaded by its Node entry), then replaces the
+ * MatMul/BatchMatMul gradient with one that uses explicit transposes instead of the
+ * transpose flags, which are about 10× slower on wasm. Idempotent.
+ */
+export function registerGradients(): Promise<void> {
+  if (!gradientsReady) {
+    gradientsReady = (async () => {
+      // @ts-ignore generated at build time (see gradients-entry.js)
+      await import('./tfjs-gradients.js');
+      tf.registerGradient(batchMatMulGrad);
+    })();
+  }
+  return gradientsReady;
+}
+
+function swapLast(t: tf.Tensor): tf.Tensor {
+  const perm = t.shape.map((_, i) => i);
+  const r = t.rank;
+  [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+  return tf.transpose(t, perm);
+}
+
+function reduceTo(g: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  if (g.rank === shape.length && g.shape.every((s, i) => s === shape[i])) return g;
+  // Broadcast batch dims: sum over leading axes, then reshape.
+  const lead = g.rank - 2;
+  const target = shape.slice(0, -2);
+  const axes: number[] = [];
+  for (let i = 0; i < lead; i++) {
+    const ti = i - (lead - target.length);
+    if (ti < 0 || target[ti] === 1) axes.push(i);
+  }
+  const s = axes.length ? tf.sum(g, axes, true) : g;
+  return tf.reshape(s, shape as number[]);
+}
+
+/** MatMul gradient without transpose flags (`BatchMatMul` is the kernel `tf.matMul` dispatches to). */
+const batchMatMulGrad: tf.GradConfig = {
+  kernelName: 'BatchMatMul',
+  inputsToSave: ['a', 'b'],
+  gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+    const d = dy as tf.Tensor;
+    const [a, b] = saved;
+    const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    const mm = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y);
+    let da: () => tf.Tensor;
+    let db: () => tf.Tensor;
+    if (!transposeA && !transposeB) {
+      da = () => mm(d, swapLast(b));
+      db = () => mm(swapLast(a), d);
+    } else if (!transposeA && transposeB) {
+      da = () => mm(d, b);
+      db = () => mm(swapLast(d), a);
+    } else if (transposeA && !transposeB) {
+      da = () => mm(b, swapLast(d));
+      db = () => mm(a, d);
+    } else {
+      da = () => mm(swapLast(b), swapLast(d));
+      db = () => mm(swapLast(d), swapLast(a));
+    }
+    return { a: () => reduceTo(da(), a.shape), b: () => reduceTo(db(), b.shape) };
+  },
+};
+
+/**
+ * Sets up the compute backend: WASM with SIMD by default, `cpu` as the portable fallback, or
+ * any registered tfjs backend by name; honours `RPN_BACKEND`; registers gradients.
+ * Call once before building models. Returns what was chosen.
+ */
+export async function setupBackend(options: BackendOptions = {}): Promise<BackendInfo> {
+  const name = options.backend ?? envBackend() ?? 'wasm';
+  if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
+  } else if (name === 'cpu') {
+    await import('@tensorflow/tfjs-backend-cpu');
+  }
+  await registerGradients();
+  if (tf.findBackendFactory(name) == null) {
+    throw new ValueError('unknown tfjs backend', { argument: 'backend', expected: `one of ${['wasm', 'cpu', ...Object.keys(tf.engine().registryFactory)].filter((v, i, a) => a.indexOf(v) === i).join(', ')}`, received: JSON.stringify(name) });
+  }
+  if (tf.getBackend() !== name) {
+    const ok = await tf.setBackend(name);
+    if (!ok) throw new ValueError('backend failed to initialise', { argument: 'backend', expected: 'a backend that initialises on this platform', received: name });
+  }
+  await tf.ready();
+  const simd = name === 'wasm' && tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  const threads = name === 'wasm' && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 2 : 1;
+  return Object.freeze({ backend: name, simd, threads });
+}

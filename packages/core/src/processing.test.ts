@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { processingChain, processingFunction } from './processing.js';
+import { UnknownNameError } from './errors.js';
+
+const x = () => tf.tensor2d([[-1.5, 0, 0.5, 2], [0.25, -0.75, 1, -2]]);
+
+describe('processing functions', () => {
+  it('resolves tinyBIG names case-insensitively and by dotted path', () => {
+    for (const n of ['sigmoid', 'Sigmoid', 'torch.nn.functional.sigmoid']) {
+      const y = processingFunction(n).forward(x());
+      expect(y.dataSync()[1]).toBeCloseTo(0.5, 6);
+    }
+  });
+  it('computes gelu (erf form), celu, leaky_relu', () => {
+    const v = tf.tensor1d([-1, 1]);
+    const g = processingFunction('gelu').forward(v).dataSync();
+    expect(g[0]).toBeCloseTo(-0.15865525, 5);
+    expect(g[1]).toBeCloseTo(0.84134475, 5);
+    expect(processingFunction('celu').forward(v).dataSync()[0]).toBeCloseTo(Math.exp(-1) - 1, 6);
+    expect(processingFunction('leaky_relu').forward(v).dataSync()[0]).toBeCloseTo(-0.01, 7);
+  });
+  it('layer_norm normalises the last axis with biased variance', () => {
+    const y = processingFunction('layer_norm').forward(x());
+    const r = (y.arraySync() as number[][])[0];
+    const mean = r.reduce((a, b) => a + b) / 4;
+    expect(mean).toBeCloseTo(0, 5);
+    expect(r.reduce((a, b) => a + b * b, 0) / 4).toBeCloseTo(1, 3);
+  });
+  it('rejects unknown names with the list of known ones', () => {
+    expect(() => processingFunction('not_a_function')).toThrow(UnknownNameError);
+    expect(() => processingFunction('not_a_function')).toThrow(/sigmoid/);
+  });
+  it('a single LayerNorm config declares affine parameters; in a list it does not', () => {
+    const cfg = { function_class: 'torch.nn.LayerNorm', function_parameters: { normalized_shape: 4 } };
+    expect(processingChain(cfg).parameterSpecs().map((s) => s.name)).toEqual(['weight', 'bias']);
+    expect(processingChain([cfg]).parameterSpecs()).toEqual([]);
+  });
+  it('BatchNorm1d uses batch statistics in training and running statistics in eval', () => {
+    const chain = processingChain({ function_class: 'torch.nn.BatchNorm1d', function_parameters: { num_features: 4 } });
+    const specs = chain.parameterSpecs();
+    const params = Object.fromEntries(specs.map((s) => [s.name, tf.variable(s.init === 'ones' ? tf.ones(s.shape as number[], s.dtype) : tf.zeros(s.shape as number[], s.dtype), s.trainable)]));
+    const yTrain = chain.forward(x(), { training: true, params });
+    expect((yTrain.arraySync() as number[][])[0][0]).toBeCloseTo(-1, 4);
+    expect(params.running_mean.dataSync()[0]).toBeCloseTo(0.1 * (-1.5 + 0.25) / 2, 6);
+    const yEval = chain.forward(x(), { training: false, params });
+    expect(yEval.dataSync()[0]).not.toBeCloseTo(yTrain.dataSync()[0], 2);
+  });
+  it('dropout is active only in training', () => {
+    const d = processingFunction('dropout');
+    const a = d.forward(tf.ones([100, 10]), { training: false });
+    expect(tf.sum(a).dataSync()[0]).toBe(1000);
+    const b = d.forward(tf.ones([100, 10]), { training: true }).dataSync();
+    expect(b.some((v) => v === 0)).toBe(true);
+  });
+  it('applies a list left to right and leaks nothing', () => {
+    const input = x();
+    const before = tf.memory().numTensors;
+    const y = processingChain(['tanh', 'layer_norm']).forward(input);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    y.dispose();
+    input.dispose();
+  });
+});
