@@ -105,6 +105,13 @@ export interface Reconciliation extends RpnFunction {
    * n × D matrix W. Must equal `matMul(kappa, transpose(forward(w, n, D)))` in values and gradients.
    */
   product?(kappa: Tensor, w: Tensor | null, n: number): Tensor;
+  /**
+   * Optional fused path: `κ(x) · ψ(w)ᵀ` computed straight from the expansion's input `x`
+   * (`[b, m]`) when this reconciliation recognises `expansion.structure` (e.g. order-2 Taylor,
+   * with or without a no-affine layer norm), building neither κ(x) nor W. Returns `null` when it
+   * does not apply; the head then falls back to `product`, then to the plain path.
+   */
+  productFromInput?(x: Tensor, expansion: Transformation, w: Tensor | null, n: number): Tensor | null;
   readonly structure?: Structure;
 }
 
