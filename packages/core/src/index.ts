@@ -6,3 +6,4 @@ export * from './registry.js';
 export * from './processing.js';
 export * from './transformation.js';
 export * from './backend.js';
+export * from './geometry.js';
