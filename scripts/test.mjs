@@ -27,7 +27,13 @@ for (const d of dirs) {
     failed++;
   }
 }
-const status = r.status ?? 1;
+// Packaging check: each library package packs and runs from its tarball in an empty project.
+const pc = spawnSync('node', [path.join(root, 'scripts', 'pack-check.mjs')], { cwd: root, encoding: 'utf8' });
+process.stdout.write(pc.stdout ?? '');
+const m = /pack-check: (\d+) passed, (\d+) failed/.exec(pc.stdout ?? '');
+if (m) { passed += Number(m[1]); failed += Number(m[2]); } else failed++;
+let status = r.status ?? 1;
+if (pc.status !== 0 && status === 0) status = 1;
 if (status !== 0 && failed === 0) failed = 1; // a build/typecheck failure counts as a failure
 console.log(`test reports: ${files}`);
 console.log(`${passed} passed, ${failed} failed`);
