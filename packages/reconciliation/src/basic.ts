@@ -1,0 +1,184 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { ValueError, type Params, type Reconciliation } from '@rpn/core';
+import { assertDivides, boolOption, checkOptions, defineReconciliation, intOption, mmT, mmTBig, numberOption, taylor2Contract } from './common.js';
+import { outerProduct, outerPsi, outerTaylor2 } from './outer.js';
+
+/** Options common to every reconciliation. */
+export interface ReconciliationOptions {
+  /** Instance name (tinyBIG's `name`). */
+  readonly name?: string;
+  /** The head creates a bias `b ∈ Rⁿ` (tinyBIG `enable_bias`). */
+  readonly enableBias?: boolean;
+}
+
+function base(className: string, options: Params, allowed: readonly string[], defaultName = className) {
+  checkOptions(className, options, allowed);
+  const name = typeof options.name === 'string' ? options.name : defaultName;
+  const enableBias = boolOption(options.enableBias, 'enable_bias', false);
+  return { name, enableBias };
+}
+
+/** Options of {@link constantReconciliation}. */
+export interface ConstantReconciliationOptions extends ReconciliationOptions {
+  /** The constant (default 1). */
+  readonly c?: number;
+}
+
+function constantLike(className: string, options: Params, c: number, allowed: readonly string[], defaultName: string): Reconciliation {
+  const { name, enableBias } = base(className, options, allowed, defaultName);
+  return defineReconciliation({
+    className,
+    name,
+    own: { ...(allowed.includes('c') ? { c } : {}), enableBias },
+    requireParameters: false,
+    enableBias,
+    structure: { type: 'constant', c },
+    calculateL: () => 0,
+    psi: (_w, n, D) => tf.fill([n, D], c),
+    // κ·(c·1)ᵀ = c·(κ·1) repeated n times (written as a product so gradients reach κ).
+    product: (kappa, _w, n) => tf.mul(tf.sum(kappa, 1, true), tf.fill([1, n], c)),
+    taylor2: (x, _w, n, info, rowSum) => {
+      const s1 = tf.sum(x, 1, true);
+      const total = tf.add(s1, tf.square(s1)); // Σκ = S1 + S1²
+      return { out: tf.mul(total, tf.fill([1, n], c)), rowSum: rowSum ? tf.fill([n], c * info.D) : undefined };
+    },
+  });
+}
+
+/** `constant_reconciliation`: W = c·1_{n×D}, l = 0. */
+export function constantReconciliation(options: ConstantReconciliationOptions = {}): Reconciliation {
+  const c = numberOption(options.c, 'c', 1.0);
+  return constantLike('constant_reconciliation', options as Params, c, ['c'], 'constant_c_reconciliation');
+}
+
+/** `zero_reconciliation`: W = 0, l = 0. */
+export function zeroReconciliation(options: ReconciliationOptions = {}): Reconciliation {
+  return constantLike('zero_reconciliation', options as Params, 0, [], 'zero_reconciliation');
+}
+
+/** `one_reconciliation`: W = 1, l = 0. */
+export function oneReconciliation(options: ReconciliationOptions = {}): Reconciliation {
+  return constantLike('one_reconciliation', options as Params, 1, [], 'one_reconciliation');
+}
+
+/** `constant_eye_reconciliation`: W = I_{n×D} (`torch.eye(n, D)`), l = 0. */
+export function constantEyeReconciliation(options: ReconciliationOptions = {}): Reconciliation {
+  const className = 'constant_eye_reconciliation';
+  const { name, enableBias } = base(className, options as Params, []);
+  return defineReconciliation({
+    className,
+    name,
+    own: { enableBias },
+    requireParameters: false,
+    enableBias,
+    structure: { type: 'constant_eye' },
+    calculateL: () => 0,
+    psi: (_w, n, D) => tf.eye(n, D),
+    // κ·Iᵀ = the first min(n, D) columns of κ, zero-padded to n.
+    product: (kappa, _w, n, D) => {
+      const k = Math.min(n, D);
+      const head = k === D ? kappa : tf.slice(kappa, [0, 0], [-1, k]);
+      return k === n ? head : tf.pad(head, [[0, 0], [0, n - k]]);
+    },
+  });
+}
+
+/** `identity_reconciliation`: W = reshape(w, [n, D]), l = n·D. */
+export function identityReconciliation(options: ReconciliationOptions = {}): Reconciliation {
+  const className = 'identity_reconciliation';
+  const { name, enableBias } = base(className, options as Params, []);
+  return defineReconciliation({
+    className,
+    name,
+    own: { enableBias },
+    requireParameters: true,
+    enableBias,
+    structure: { type: 'identity' },
+    calculateL: (n, D) => n * D,
+    psi: (w, n, D) => tf.reshape(w!, [n, D]),
+    // W is the big operand: (W·κᵀ)ᵀ, explicit transposes.
+    product: (kappa, w, n, D) => mmTBig(kappa, tf.reshape(w!, [n, D])),
+    taylor2: (x, w, n, info, rowSum) => {
+      const W = tf.reshape(w!, [n, info.D]);
+      return { out: taylor2Contract(x, info.xt!, W, n, info.m), rowSum: rowSum ? tf.sum(W, 1) : undefined };
+    },
+  });
+}
+
+/** Options of the duplicated padding reconciliations. */
+export interface PaddingReconciliationOptions extends ReconciliationOptions {
+  /** Row duplication count (default 2); must divide n. */
+  readonly p?: number;
+  /** Column duplication count (default p); must divide D. */
+  readonly q?: number;
+}
+
+/**
+ * `duplicated_padding_reconciliation` (tinyBIG's code): `W = reshape(outer(1_{pq}, w), [n, D])`,
+ * i.e. w (length s·t, s = n/p, t = D/q) tiled p·q times; l = s·t.
+ */
+export function duplicatedPaddingReconciliation(options: PaddingReconciliationOptions = {}): Reconciliation {
+  const className = 'duplicated_padding_reconciliation';
+  const { name, enableBias } = base(className, options as Params, ['p', 'q']);
+  const p = intOption(options.p, 'p', 2)!;
+  const q = intOption(options.q, 'q', p)!;
+  const calculateL = (n: number, D: number): number => {
+    assertDivides(p, 'p', n, 'n', className);
+    assertDivides(q, 'q', D, 'D', className);
+    return (n / p) * (D / q);
+  };
+  return defineReconciliation({
+    className,
+    name,
+    own: { p, q, enableBias },
+    requireParameters: true,
+    enableBias,
+    structure: { type: 'duplicated_padding', p, q },
+    calculateL,
+    psi: (w, n, D) => outerPsi(tf.ones([p * q]), w!, n, D),
+    product: (kappa, w, n, D) => outerProduct(kappa, tf.ones([p * q]), w!, n, D),
+    taylor2: (x, w, n, info, rowSum) => outerTaylor2(x, tf.ones([p * q]), w!, n, info, rowSum),
+  });
+}
+
+/**
+ * `duplicated_diagonal_padding_reconciliation`: the block diagonal `I_p ⊗ reshape(w, [s, t])`
+ * (p copies of the s × t block on the diagonal; needs p = q), l = s·t. tinyBIG returns it as a
+ * sparse COO matrix; here it is dense (the structured product never builds it).
+ */
+export function duplicatedDiagonalPaddingReconciliation(options: PaddingReconciliationOptions = {}): Reconciliation {
+  const className = 'duplicated_diagonal_padding_reconciliation';
+  const { name, enableBias } = base(className, options as Params, ['p', 'q']);
+  const p = intOption(options.p, 'p', 2)!;
+  const q = intOption(options.q, 'q', p)!;
+  if (p !== q) throw new ValueError(`${className} needs p = q`, { argument: 'q', expected: `q = p = ${p}`, received: String(q) });
+  const calculateL = (n: number, D: number): number => {
+    assertDivides(p, 'p', n, 'n', className);
+    assertDivides(q, 'q', D, 'D', className);
+    return (n / p) * (D / q);
+  };
+  return defineReconciliation({
+    className,
+    name,
+    own: { p, q, enableBias },
+    requireParameters: true,
+    enableBias,
+    structure: { type: 'duplicated_diagonal_padding', p, q },
+    calculateL,
+    psi: (w, n, D) => {
+      const s = n / p;
+      const t = D / q;
+      // [p, s, p, t] with block (a, a) = reshape(w, [s, t]): eye(p) ⊗ block, by broadcasting.
+      const blocks = tf.mul(tf.reshape(tf.eye(p), [p, 1, p, 1]), tf.reshape(w!, [1, s, 1, t]));
+      return tf.reshape(blocks, [n, D]);
+    },
+    // out[b, a·s + σ] = Σ_τ κ[b, a·t + τ]·w[σ, τ]: one small matMul on κ viewed as [b·p, t].
+    product: (kappa, w, n, D) => {
+      const b = kappa.shape[0];
+      const s = n / p;
+      const t = D / q;
+      return tf.reshape(mmT(tf.reshape(kappa, [b * p, t]), tf.reshape(w!, [s, t])), [b, n]);
+    },
+  });
+}

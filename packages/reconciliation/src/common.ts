@@ -1,0 +1,213 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import {
+  ShapeError,
+  ValueError,
+  assertParameterLength,
+  formatShape,
+  parametersFromOptions,
+  type FunctionConfig,
+  type Params,
+  type Reconciliation,
+  type Structure,
+  type Transformation,
+} from '@rpn/core';
+import { taylor2Info, layerNormStats, type Taylor2Info } from './taylor.js';
+
+/** tinyBIG's module for every reconciliation class. */
+export const RECONCILIATION_MODULE = 'tinybig.reconciliation';
+
+/**
+ * What a fused order-2 Taylor kernel returns: the raw product `κ(x)·Wᵀ` (`[b, n]`) and, when
+ * asked for (layer-normalised expansion), the row sums `W·1` (`[n]`).
+ */
+export interface FusedResult {
+  readonly out: Tensor;
+  readonly rowSum?: Tensor;
+}
+
+/** What a reconciliation author supplies to {@link defineReconciliation}. */
+export interface ReconciliationDefinition {
+  /** tinyBIG class name (short), e.g. `dual_lphm_reconciliation`. */
+  readonly className: string;
+  /** Instance name (tinyBIG's `name`). */
+  readonly name: string;
+  /** The function's own options (camelCase) written to `function_parameters` by `toConfig`. */
+  readonly own: Params;
+  /** Extra `function_parameters` written verbatim (keys the camel→snake rule cannot produce). */
+  readonly rawParams?: () => Params;
+  readonly requireParameters: boolean;
+  readonly enableBias: boolean;
+  readonly structure?: Structure;
+  /** `l = calculate_l(n, D)`; throws a typed error when (n, D) do not fit the function. */
+  calculateL(n: number, D: number): number;
+  /** `W = ψ(w)` with `w` the flat `[l]` vector (or null when l = 0). Runs inside a tidy. */
+  psi(w: Tensor | null, n: number, D: number): Tensor;
+  /** Structured `κ·ψ(w)ᵀ` (`[b, n]`) without W; omitted → no `product` method. Runs inside a tidy. */
+  product?(kappa: Tensor, w: Tensor | null, n: number, D: number): Tensor;
+  /**
+   * Structured order-2 Taylor kernel: `κ(x)·ψ(w)ᵀ` from `x` (and `W·1` when `rowSum`), or null
+   * when the structure does not apply (the generic grid contraction of a built W is then used).
+   */
+  taylor2?(x: Tensor, w: Tensor | null, n: number, info: Taylor2Info, rowSum: boolean): FusedResult | null;
+}
+
+/** Flattens a `[l]`/`[1, l]` parameter row after checking its length. */
+export function flatParameters(w: Tensor | null | undefined, l: number, className: string): Tensor | null {
+  if (l === 0) {
+    if (w != null && w.size !== 0) {
+      throw new ShapeError(`${className} takes no parameters`, { argument: 'w', expected: 'null (l = 0)', received: `shape ${formatShape(w.shape)}` });
+    }
+    return null;
+  }
+  if (w == null) {
+    throw new ShapeError(`${className} needs a parameter vector`, { argument: 'w', expected: `shape [${l}] or [1, ${l}]`, received: String(w) });
+  }
+  assertParameterLength(w, l, 'w');
+  return w.rank === 1 ? w : tf.reshape(w, [l]);
+}
+
+/** Checks that `n` and `D` are positive integers. */
+export function checkDims(n: number, D: number): void {
+  for (const [k, v] of [['n', n], ['D', D]] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+      throw new ValueError('invalid dimension', { argument: k, expected: 'an integer ≥ 1', received: JSON.stringify(v) });
+    }
+  }
+}
+
+/** `a · bᵀ` with an explicit transpose (matMul transpose flags are ~10× slower on wasm). */
+export function mmT(a: Tensor, b: Tensor): Tensor {
+  return tf.matMul(a, tf.transpose(b));
+}
+
+/**
+ * `a · bᵀ` computed as `(b · aᵀ)ᵀ`: faster on wasm when `b` is the big operand (XNNPACK packs
+ * the right-hand side; the result is small).
+ */
+export function mmTBig(a: Tensor, b: Tensor): Tensor {
+  return tf.transpose(tf.matMul(b, tf.transpose(a)));
+}
+
+/**
+ * `κ(x) · Fᵀ` for the order-2 Taylor expansion `κ(x) = [x, vec(x ⊗ x)] = vec(x̃ ⊗ x)`,
+ * `x̃ = [1, x]`, without building κ: F (`[k, D]`, D = m(m+1)) is viewed as `[k(m+1), m]`, so
+ * `Σ_a x̃_a Σ_j x_j F[c, a, j]` is one matMul with x followed by a contraction with x̃.
+ * Cost b·k·D multiply-adds, memory b·k·(m+1).
+ */
+export function taylor2Contract(x: Tensor, xt: Tensor, F: Tensor, k: number, m: number): Tensor {
+  const b = x.shape[0];
+  const H = mmTBig(x, tf.reshape(F, [k * (m + 1), m])); // [b, k(m+1)]
+  return tf.sum(tf.mul(tf.reshape(H, [b, k, m + 1]), tf.reshape(xt, [b, 1, m + 1])), 2);
+}
+
+/**
+ * Builds a frozen {@link Reconciliation} from a definition: typed checks on w, n and D, every
+ * forward in a tidy, `product` when the definition has a structured one, and `productFromInput`
+ * for order-2 Taylor expansions (with or without a no-affine layer norm): the structured kernel
+ * when the definition has one that applies, else the generic grid contraction of the built W
+ * (κ is never built).
+ */
+export function defineReconciliation(def: ReconciliationDefinition): Reconciliation {
+  const L = (n: number, D: number): number => {
+    checkDims(n, D);
+    return def.calculateL(n, D);
+  };
+  const r: Reconciliation = {
+    name: def.name,
+    kind: 'reconciliation',
+    className: def.className,
+    requireParameters: def.requireParameters,
+    enableBias: def.enableBias,
+    structure: def.structure,
+    calculateL: L,
+    forward(w: Tensor | null, n: number, D: number): Tensor {
+      const l = L(n, D);
+      return tf.tidy(() => {
+        const W = def.psi(flatParameters(w, l, def.className), n, D);
+        if (W.rank !== 2 || W.shape[0] !== n || W.shape[1] !== D) {
+          throw new ShapeError(`${def.className} produced the wrong shape`, { argument: 'W', expected: `[${n}, ${D}]`, received: formatShape(W.shape) });
+        }
+        return W;
+      });
+    },
+    ...(def.product
+      ? {
+          product(kappa: Tensor, w: Tensor | null, n: number): Tensor {
+            if (kappa == null || kappa.rank !== 2) {
+              throw new ShapeError('κ(x) must be a 2-D batch', { argument: 'kappa', expected: 'a rank-2 tensor [b, D]', received: kappa == null ? String(kappa) : `shape ${formatShape(kappa.shape)}` });
+            }
+            const D = kappa.shape[1] as number;
+            const l = L(n, D);
+            return tf.tidy(() => def.product!(kappa, flatParameters(w, l, def.className), n, D));
+          },
+        }
+      : {}),
+    productFromInput(x: Tensor, expansion: Transformation, w: Tensor | null, n: number): Tensor | null {
+      if (x == null || x.rank !== 2) return null;
+      const info = taylor2Info(expansion, x.shape[1] as number);
+      if (!info) return null;
+      const l = L(n, info.D);
+      return tf.tidy(() => {
+        const wf = flatParameters(w, l, def.className);
+        const ln = info.post === 'layer_norm';
+        const xt = tf.concat([tf.ones([x.shape[0], 1]), x], 1);
+        const ctx: Taylor2Info = { ...info, xt };
+        let res = def.taylor2 ? def.taylor2(x, wf, n, ctx, ln) : null;
+        if (!res) {
+          const W = def.psi(wf, n, info.D);
+          res = { out: taylor2Contract(x, xt, W, n, info.m), rowSum: ln ? tf.sum(W, 1) : undefined };
+        }
+        if (!ln) return res.out;
+        const { mean, std } = layerNormStats(x, info.D, info.eps);
+        return tf.div(tf.sub(res.out, tf.mul(mean, tf.reshape(res.rowSum!, [1, n]))), std);
+      });
+    },
+    toConfig(): FunctionConfig {
+      const params: Params = { ...parametersFromOptions({ name: def.name, ...def.own }), ...(def.rawParams ? def.rawParams() : {}) };
+      return Object.freeze({ function_class: `${RECONCILIATION_MODULE}.${def.className}`, function_parameters: params });
+    },
+  };
+  return Object.freeze(r);
+}
+
+/** Reads a boolean option (default `fallback`). */
+export function boolOption(v: unknown, argument: string, fallback: boolean): boolean {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'boolean') throw new ValueError('invalid flag', { argument, expected: 'true or false', received: JSON.stringify(v) });
+  return v;
+}
+
+/** Reads a finite number option (default `fallback`). */
+export function numberOption(v: unknown, argument: string, fallback: number): number {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError('invalid number', { argument, expected: 'a finite number', received: JSON.stringify(v) });
+  return v;
+}
+
+/** Reads a positive integer option; `undefined`/`null` give `fallback` (which may be undefined). */
+export function intOption(v: unknown, argument: string, fallback?: number): number | undefined {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ValueError('invalid integer', { argument, expected: 'an integer ≥ 1', received: JSON.stringify(v) });
+  return v;
+}
+
+/** Throws a ValueError unless `k` divides `v`. */
+export function assertDivides(k: number, kName: string, v: number, vName: string, className: string): void {
+  if (v % k !== 0) {
+    throw new ValueError(`${className}: ${kName} must divide ${vName}`, { argument: kName, expected: `a divisor of ${vName} = ${v}`, received: String(k) });
+  }
+}
+
+/** Common options every reconciliation accepts. */
+export const BASE_OPTIONS = ['name', 'enableBias', 'requireParameters'] as const;
+
+/** Rejects options a function does not know (typo protection), naming the option. */
+export function checkOptions(className: string, options: Params, allowed: readonly string[]): void {
+  for (const k of Object.keys(options)) {
+    if (options[k] === undefined) continue;
+    if (!allowed.includes(k) && !(BASE_OPTIONS as readonly string[]).includes(k)) {
+      throw new ValueError(`unknown parameter for ${className}`, { argument: k, expected: `one of ${[...allowed, ...BASE_OPTIONS].join(', ')}`, received: JSON.stringify(options[k]) });
+    }
+  }
+}

@@ -1,0 +1,155 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Params, Reconciliation } from '@rpn/core';
+import { assertDivides, boolOption, checkOptions, defineReconciliation, intOption, mmT, taylor2Contract } from './common.js';
+import { outerProduct, outerPsi, outerTaylor2 } from './outer.js';
+import type { ReconciliationOptions } from './basic.js';
+
+/**
+ * tinyBIG's `find_close_factors(n)`: the largest divisor of n that is ≤ √n (1 for primes).
+ * hm/lphm/dual_lphm use it for p (of n) and q (of D) when they are not given.
+ */
+export function findCloseFactors(n: number): number {
+  if (!Number.isInteger(n) || n < 1) return 1;
+  for (let k = Math.floor(Math.sqrt(n)); k >= 1; k--) if (n % k === 0) return k;
+  return 1;
+}
+
+function common(className: string, options: Params, allowed: readonly string[], defaultName = className) {
+  checkOptions(className, options, allowed);
+  return { name: typeof options.name === 'string' ? options.name : defaultName, enableBias: boolOption(options.enableBias, 'enable_bias', false) };
+}
+
+/** Options of {@link lorrReconciliation}. */
+export interface LorrReconciliationOptions extends ReconciliationOptions {
+  /** Rank (default 2). */
+  readonly r?: number;
+}
+
+/** `lorr_reconciliation` (low rank): `A = reshape(w[:rn], [n, r])`, `B = reshape(w[rn:], [r, D])`, W = A·B; l = r(n + D). */
+export function lorrReconciliation(options: LorrReconciliationOptions = {}): Reconciliation {
+  const className = 'lorr_reconciliation';
+  const { name, enableBias } = common(className, options as Params, ['r'], 'low_rank_reconciliation');
+  const r = intOption(options.r, 'r', 2)!;
+  const split = (w: Tensor, n: number, D: number): [Tensor, Tensor] => [tf.reshape(tf.slice(w, [0], [r * n]), [n, r]), tf.reshape(tf.slice(w, [r * n], [r * D]), [r, D])];
+  return defineReconciliation({
+    className,
+    name,
+    own: { r, enableBias },
+    requireParameters: true,
+    enableBias,
+    structure: { type: 'lorr', r },
+    calculateL: (n, D) => r * (n + D),
+    psi: (w, n, D) => {
+      const [A, B] = split(w!, n, D);
+      return tf.matMul(A, B);
+    },
+    // κ·(A·B)ᵀ = (κ·Bᵀ)·Aᵀ: b·D·r + b·r·n.
+    product: (kappa, w, n, D) => {
+      const [A, B] = split(w!, n, D);
+      return mmT(mmT(kappa, B), A);
+    },
+    taylor2: (x, w, n, info, rowSum) => {
+      const [A, B] = split(w!, n, info.D);
+      const Z = taylor2Contract(x, info.xt!, B, r, info.m); // κ·Bᵀ: [b, r]
+      return { out: mmT(Z, A), rowSum: rowSum ? tf.reshape(tf.matMul(A, tf.sum(B, 1, true)), [n]) : undefined };
+    },
+  });
+}
+
+/** Options of the hm / lphm / dual_lphm reconciliations. */
+export interface HmReconciliationOptions extends ReconciliationOptions {
+  /** Divisor of n (default `findCloseFactors(n)`). */
+  readonly p?: number;
+  /** Divisor of D (default `findCloseFactors(D)`). */
+  readonly q?: number;
+}
+
+/** Options of lphm / dual_lphm. */
+export interface LphmReconciliationOptions extends HmReconciliationOptions {
+  /** Rank (default 2). */
+  readonly r?: number;
+}
+
+interface Pq {
+  readonly p: number;
+  readonly q: number;
+  readonly s: number;
+  readonly t: number;
+}
+
+function resolvePq(className: string, p0: number | undefined, q0: number | undefined, n: number, D: number): Pq {
+  const p = p0 ?? findCloseFactors(n);
+  const q = q0 ?? findCloseFactors(D);
+  assertDivides(p, 'p', n, 'n', className);
+  assertDivides(q, 'q', D, 'D', className);
+  return { p, q, s: n / p, t: D / q };
+}
+
+/** Shared wiring of the three outer-product reconciliations: `factors(w)` gives (A, B). */
+function outerFamily(className: string, options: Params, withRank: boolean, calculate: (d: Pq, r: number) => number, factors: (w: Tensor, d: Pq, r: number) => [Tensor, Tensor]): Reconciliation {
+  const { name, enableBias } = common(className, options, withRank ? ['p', 'q', 'r'] : ['p', 'q']);
+  const p0 = intOption(options.p, 'p');
+  const q0 = intOption(options.q, 'q');
+  const r = withRank ? intOption(options.r, 'r', 2)! : 0;
+  const type = className.replace(/_reconciliation$/, '');
+  return defineReconciliation({
+    className,
+    name,
+    own: { p: p0 ?? null, q: q0 ?? null, ...(withRank ? { r } : {}), enableBias },
+    requireParameters: true,
+    enableBias,
+    structure: { type, p: p0, q: q0, ...(withRank ? { r } : {}) },
+    calculateL: (n, D) => calculate(resolvePq(className, p0, q0, n, D), r),
+    psi: (w, n, D) => {
+      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, D), r);
+      return outerPsi(A, B, n, D);
+    },
+    product: (kappa, w, n, D) => {
+      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, D), r);
+      return outerProduct(kappa, A, B, n, D);
+    },
+    taylor2: (x, w, n, info, rowSum) => {
+      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, info.D), r);
+      return outerTaylor2(x, A, B, n, info, rowSum);
+    },
+  });
+}
+
+/** `hm_reconciliation`: `A = w[:pq]`, `B = w[pq:]` (length st), W = reshape(outer(A, B), [n, D]); l = pq + st. */
+export function hmReconciliation(options: HmReconciliationOptions = {}): Reconciliation {
+  return outerFamily('hm_reconciliation', options as Params, false, (d) => d.p * d.q + d.s * d.t, (w, d) => [tf.slice(w, [0], [d.p * d.q]), tf.slice(w, [d.p * d.q], [d.s * d.t])]);
+}
+
+/**
+ * `lphm_reconciliation`: `A = w[:pq]`, `S = [s, r]`, `T = [r, t]` next in w, `B = vec(S·T)`,
+ * W = reshape(outer(A, B), [n, D]); l = pq + r(s + t).
+ */
+export function lphmReconciliation(options: LphmReconciliationOptions = {}): Reconciliation {
+  return outerFamily('lphm_reconciliation', options as Params, true, (d, r) => d.p * d.q + r * (d.s + d.t), (w, d, r) => {
+    const pq = d.p * d.q;
+    const S = tf.reshape(tf.slice(w, [pq], [d.s * r]), [d.s, r]);
+    const T = tf.reshape(tf.slice(w, [pq + d.s * r], [r * d.t]), [r, d.t]);
+    return [tf.slice(w, [0], [pq]), tf.reshape(tf.matMul(S, T), [-1])];
+  });
+}
+
+/**
+ * `dual_lphm_reconciliation`: `P [p, r]`, `Q [r, q]`, `S [s, r]`, `T [r, t]` consecutive in w,
+ * `A = vec(P·Q)`, `B = vec(S·T)`, W = reshape(outer(A, B), [n, D]); l = r(p + q + s + t).
+ */
+export function dualLphmReconciliation(options: LphmReconciliationOptions = {}): Reconciliation {
+  return outerFamily('dual_lphm_reconciliation', options as Params, true, (d, r) => r * (d.p + d.q + d.s + d.t), (w, d, r) => {
+    let o = 0;
+    const take = (rows: number, cols: number): Tensor => {
+      const t = tf.reshape(tf.slice(w, [o], [rows * cols]), [rows, cols]);
+      o += rows * cols;
+      return t;
+    };
+    const P = take(d.p, r);
+    const Q = take(r, d.q);
+    const S = take(d.s, r);
+    const T = take(r, d.t);
+    return [tf.reshape(tf.matMul(P, Q), [-1]), tf.reshape(tf.matMul(S, T), [-1])];
+  });
+}

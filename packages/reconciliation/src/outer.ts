@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { mmT, taylor2Contract, type FusedResult } from './common.js';
+import { taylor2BlockSums, type Taylor2Info } from './taylor.js';
+
+/**
+ * tinyBIG's "Kronecker" reconciliations as its code computes them:
+ * `W = reshape(outer(A, B), [n, D])` with A of length P = p·q and B of length L = s·t
+ * (`W_flat[k·L + v] = A[k]·B[v]`).
+ */
+export function outerPsi(A: Tensor, B: Tensor, n: number, D: number): Tensor {
+  return tf.reshape(tf.matMul(tf.reshape(A, [-1, 1]), tf.reshape(B, [1, -1])), [n, D]);
+}
+
+/**
+ * `κ · Wᵀ` for `W = reshape(outer(A, B), [n, D])` without W:
+ * - L divides D (G = D/L blocks of B per row): `W[i, uL + v] = Â[i, u]·B[v]` with
+ *   `Â = reshape(A, [n, G])`, so `κ·Wᵀ = Y·Âᵀ`, `Y = reshape(κ, [b·G, L])·B` (cost b·D + b·G·n);
+ * - D divides L (k = L/D rows of W per entry of A): `κ·Wᵀ = (κ·Fᵀ) ⊗ A` with `F = reshape(B, [k, D])`
+ *   (cost b·D·k);
+ * - otherwise W is built (the plain product).
+ */
+export function outerProduct(kappa: Tensor, A: Tensor, B: Tensor, n: number, D: number): Tensor {
+  const b = kappa.shape[0];
+  const P = A.size;
+  const L = B.size;
+  if (D % L === 0) {
+    const G = D / L;
+    const Y = tf.reshape(tf.matMul(tf.reshape(kappa, [b * G, L]), tf.reshape(B, [L, 1])), [b, G]);
+    return mmT(Y, tf.reshape(A, [n, G]));
+  }
+  if (L % D === 0) {
+    const k = L / D;
+    const Z = mmT(kappa, tf.reshape(B, [k, D])); // [b, k]
+    return tf.reshape(tf.mul(tf.reshape(Z, [b, 1, k]), tf.reshape(A, [1, P, 1])), [b, n]);
+  }
+  return mmT(kappa, outerPsi(A, B, n, D));
+}
+
+/**
+ * The fused order-2 Taylor kernel for `W = reshape(outer(A, B), [n, D])` (fastpath-notes items
+ * 1–4): neither κ nor W is built. Null when neither L | D nor D | L (the caller then contracts
+ * a built W with x, item 5).
+ */
+export function outerTaylor2(x: Tensor, A: Tensor, B: Tensor, n: number, info: Taylor2Info, rowSum: boolean): FusedResult | null {
+  const { m, D } = info;
+  const xt = info.xt!;
+  const b = x.shape[0];
+  const P = A.size;
+  const L = B.size;
+  if (D % L === 0) {
+    const G = D / L;
+    const Y = taylor2BlockSums(x, xt, B, L, m);
+    if (!Y) return null;
+    const Ahat = tf.reshape(A, [n, G]);
+    return { out: mmT(Y, Ahat), rowSum: rowSum ? tf.mul(tf.sum(Ahat, 1), tf.sum(B)) : undefined };
+  }
+  if (L % D === 0) {
+    const k = L / D;
+    const F = tf.reshape(B, [k, D]);
+    const Z = taylor2Contract(x, xt, F, k, m);
+    const out = tf.reshape(tf.mul(tf.reshape(Z, [b, 1, k]), tf.reshape(A, [1, P, 1])), [b, n]);
+    return { out, rowSum: rowSum ? tf.reshape(tf.mul(tf.reshape(A, [P, 1]), tf.reshape(tf.sum(F, 1), [1, k])), [n]) : undefined };
+  }
+  return null;
+}
