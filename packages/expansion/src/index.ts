@@ -1,4 +1,90 @@
-import type { RegistryEntry } from '@rpn/core';
+import { defineEntry } from '@rpn/core';
+import type { BuildContext, Params, RegistryEntry, Transformation } from '@rpn/core';
+import { EXPANSION_MODULE } from './common.js';
+import { identityExpansion, linearExpansion, reciprocalExpansion } from './basic.js';
+import { fourierExpansion, taylorExpansion } from './polynomial.js';
+import { arcHyperbolicExpansion, arcTrigonometricExpansion, hyperbolicExpansion, trigonometricExpansion } from './trigonometric.js';
+import { gaussianRbfExpansion, inverseQuadraticRbfExpansion } from './rbf.js';
+import {
+  besselExpansion, bsplineExpansion, chebyshevExpansion, fibonacciExpansion, gegenbauerExpansion, hermiteExpansion,
+  jacobiExpansion, laguerreExpansion, legendreExpansion, lucasExpansion, reverseBesselExpansion,
+} from './recursive.js';
+import {
+  betaWaveletExpansion, discreteWaveletExpansion, dogWaveletExpansion, harrWaveletExpansion, meyerWaveletExpansion,
+  rickerWaveletExpansion, shannonWaveletExpansion,
+} from './wavelet.js';
+import {
+  cauchyExpansion, chi2Expansion, exponentialExpansion, gammaExpansion, hybridProbabilisticExpansion, laplaceExpansion,
+  naiveCauchyExpansion, naiveChi2Expansion, naiveExponentialExpansion, naiveGammaExpansion, naiveLaplaceExpansion,
+  naiveNormalExpansion, normalExpansion,
+} from './probabilistic.js';
+import { combinatorialExpansion, combinatorialNormalExpansion } from './combinatorial.js';
+import { extendedExpansion, nestedExpansion } from './composition.js';
+
+export * from './common.js';
+export * from './basic.js';
+export * from './polynomial.js';
+export * from './trigonometric.js';
+export * from './rbf.js';
+export * from './recursive.js';
+export * from './wavelet.js';
+export * from './probabilistic.js';
+export * from './combinatorial.js';
+export * from './composition.js';
+
+type Factory = (options: Params, ctx: BuildContext) => Transformation;
+
+/** Every expansion factory by its tinyBIG class name. */
+export const EXPANSION_FACTORIES: Readonly<Record<string, Factory>> = Object.freeze({
+  identity_expansion: (o) => identityExpansion(o),
+  reciprocal_expansion: (o) => reciprocalExpansion(o),
+  linear_expansion: (o) => linearExpansion(o),
+  taylor_expansion: (o) => taylorExpansion(o),
+  fourier_expansion: (o) => fourierExpansion(o),
+  hyperbolic_expansion: (o) => hyperbolicExpansion(o),
+  arc_hyperbolic_expansion: (o) => arcHyperbolicExpansion(o),
+  trigonometric_expansion: (o) => trigonometricExpansion(o),
+  arc_trigonometric_expansion: (o) => arcTrigonometricExpansion(o),
+  gaussian_rbf_expansion: (o) => gaussianRbfExpansion(o),
+  inverse_quadratic_rbf_expansion: (o) => inverseQuadraticRbfExpansion(o),
+  bspline_expansion: (o) => bsplineExpansion(o),
+  chebyshev_expansion: (o) => chebyshevExpansion(o),
+  jacobi_expansion: (o) => jacobiExpansion(o),
+  hermite_expansion: (o) => hermiteExpansion(o),
+  laguerre_expansion: (o) => laguerreExpansion(o),
+  legendre_expansion: (o) => legendreExpansion(o),
+  gegenbauer_expansion: (o) => gegenbauerExpansion(o),
+  bessel_expansion: (o) => besselExpansion(o),
+  reverse_bessel_expansion: (o) => reverseBesselExpansion(o),
+  fibonacci_expansion: (o) => fibonacciExpansion(o),
+  lucas_expansion: (o) => lucasExpansion(o),
+  discrete_wavelet_expansion: (o) => discreteWaveletExpansion(o),
+  harr_wavelet_expansion: (o) => harrWaveletExpansion(o),
+  beta_wavelet_expansion: (o) => betaWaveletExpansion(o),
+  shannon_wavelet_expansion: (o) => shannonWaveletExpansion(o),
+  ricker_wavelet_expansion: (o) => rickerWaveletExpansion(o),
+  dog_wavelet_expansion: (o) => dogWaveletExpansion(o),
+  meyer_wavelet_expansion: (o) => meyerWaveletExpansion(o),
+  naive_normal_expansion: (o) => naiveNormalExpansion(o),
+  normal_expansion: (o) => normalExpansion(o),
+  naive_cauchy_expansion: (o) => naiveCauchyExpansion(o),
+  cauchy_expansion: (o) => cauchyExpansion(o),
+  naive_chi2_expansion: (o) => naiveChi2Expansion(o),
+  chi2_expansion: (o) => chi2Expansion(o),
+  naive_gamma_expansion: (o) => naiveGammaExpansion(o),
+  gamma_expansion: (o) => gammaExpansion(o),
+  naive_exponential_expansion: (o) => naiveExponentialExpansion(o),
+  exponential_expansion: (o) => exponentialExpansion(o),
+  naive_laplace_expansion: (o) => naiveLaplaceExpansion(o),
+  laplace_expansion: (o) => laplaceExpansion(o),
+  hybrid_probabilistic_expansion: (o) => hybridProbabilisticExpansion(o),
+  combinatorial_expansion: (o) => combinatorialExpansion(o),
+  combinatorial_normal_expansion: (o) => combinatorialNormalExpansion(o),
+  nested_expansion: (o, ctx) => nestedExpansion(o, ctx),
+  extended_expansion: (o, ctx) => extendedExpansion(o, ctx),
+});
 
 /** Registry entries of every expansion function in this package (pass to `createRegistry`). */
-export const expansionEntries: readonly RegistryEntry[] = Object.freeze([]);
+export const expansionEntries: readonly RegistryEntry[] = Object.freeze(
+  Object.entries(EXPANSION_FACTORIES).map(([className, f]) => defineEntry('expansion', className, (options, ctx) => f(options, ctx), { module: EXPANSION_MODULE })),
+);

@@ -1,0 +1,191 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { ConfigError, ValueError, makeTransformation, processingOption } from '@rpn/core';
+import type { FunctionConfig, Params, ProcessingSpec, Structure, Transformation } from '@rpn/core';
+
+/** tinyBIG's module for every expansion class. */
+export const EXPANSION_MODULE = 'tinybig.expansion';
+
+/** Options every expansion accepts (tinyBIG's transformation base class). */
+export interface BaseExpansionOptions {
+  /** Instance name (defaults to the class name). */
+  readonly name?: string;
+  /** tinyBIG `preprocess_functions`: a name, config, processing function or list of those. */
+  readonly preprocessFunctions?: ProcessingSpec;
+  /** tinyBIG `preprocess_function_configs` (same as `preprocessFunctions`). */
+  readonly preprocessFunctionConfigs?: ProcessingSpec;
+  /** tinyBIG `postprocess_functions`. */
+  readonly postprocessFunctions?: ProcessingSpec;
+  /** tinyBIG `postprocess_function_configs`. */
+  readonly postprocessFunctionConfigs?: ProcessingSpec;
+}
+
+/** Reads an integer option (≥ min), with a default. */
+export function intOption(o: Params, key: string, dflt: number, min = 1): number {
+  const v = o[key] ?? dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new ValueError('invalid integer option', { argument: key, expected: `an integer ≥ ${min}`, received: JSON.stringify(v) });
+  }
+  return v;
+}
+
+/** Reads a finite number option, with a default. */
+export function numOption(o: Params, key: string, dflt: number, check?: (v: number) => boolean, expected = 'a finite number'): number {
+  const v = o[key] ?? dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v) || (check && !check(v))) {
+    throw new ValueError('invalid number option', { argument: key, expected, received: JSON.stringify(v) });
+  }
+  return v;
+}
+
+/** Reads a `[lo, hi]` range option with lo < hi. */
+export function rangeOption(o: Params, key: string, dflt: readonly [number, number]): [number, number] {
+  const v = o[key] ?? dflt;
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((e) => typeof e === 'number' && Number.isFinite(e)) || !(v[0] < v[1])) {
+    throw new ValueError('invalid range option', { argument: key, expected: 'a pair [lo, hi] of finite numbers with lo < hi', received: JSON.stringify(v) });
+  }
+  return [v[0] as number, v[1] as number];
+}
+
+/** Reads a boolean option. */
+export function boolOption(o: Params, key: string, dflt: boolean): boolean {
+  const v = o[key] ?? dflt;
+  if (typeof v !== 'boolean') throw new ValueError('invalid boolean option', { argument: key, expected: 'true or false', received: JSON.stringify(v) });
+  return v;
+}
+
+/** Throws a {@link ConfigError} for unknown option keys (catches misspelt parameters). */
+export function checkKeys(o: Params, allowed: readonly string[], className: string): void {
+  const base = ['name', 'preprocessFunctions', 'preprocessFunctionConfigs', 'postprocessFunctions', 'postprocessFunctionConfigs', 'device'];
+  for (const k of Object.keys(o)) {
+    if (o[k] === undefined) continue;
+    if (!allowed.includes(k) && !base.includes(k)) {
+      throw new ConfigError(`unknown parameter for ${className}`, { argument: k, expected: `one of ${[...allowed, ...base.slice(0, 5)].join(', ')}`, received: JSON.stringify(k) });
+    }
+  }
+}
+
+/** What an expansion author supplies to {@link defineTransformation}. */
+export interface KappaSpec {
+  readonly calculateD: (m: number) => number;
+  readonly kappa: (x: Tensor) => Tensor;
+  /** The function's own options, as written back by `toConfig` (camelCase). */
+  readonly own: Params;
+  readonly structure?: Structure;
+  /**
+   * tinyBIG parameter names the generic camel→snake rule cannot produce (`P` → `_p`,
+   * `preC` → `pre_c`): `{ written: tinyBIG }`, applied to `toConfig().function_parameters`.
+   */
+  readonly renames?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Wraps {@link makeTransformation} with the common options (name, pre/post-processing).
+ * `kind` lets the compression package reuse the same builders.
+ */
+export function defineTransformation(kind: 'expansion' | 'compression', className: string, module: string, options: Params, spec: KappaSpec): Transformation {
+  const t = makeTransformation({
+    kind,
+    className,
+    module,
+    name: typeof options.name === 'string' ? options.name : undefined,
+    options: spec.own,
+    calculateD: spec.calculateD,
+    kappa: spec.kappa,
+    structure: spec.structure,
+    preprocess: processingOption(options, 'preprocess'),
+    postprocess: processingOption(options, 'postprocess'),
+  });
+  const renames = spec.renames;
+  if (!renames) return t;
+  return Object.freeze({
+    ...t,
+    toConfig(): FunctionConfig {
+      const c = t.toConfig();
+      const params: Params = {};
+      for (const [k, v] of Object.entries(c.function_parameters ?? {})) params[renames[k] ?? k] = v;
+      return Object.freeze({ function_class: c.function_class, function_parameters: params });
+    },
+  });
+}
+
+/** Shorthand for an expansion in `tinybig.expansion`. */
+export function defineExpansion(className: string, options: Params, spec: KappaSpec): Transformation {
+  return defineTransformation('expansion', className, EXPANSION_MODULE, options, spec);
+}
+
+/**
+ * Indicator `[x ≥ a]` as a float tensor, built from `step` so it stays differentiable
+ * (zero gradient) on the tape: comparison ops have no gradient in tfjs.
+ */
+export function geq(x: Tensor, a: number | Tensor): Tensor {
+  return tf.tidy(() => tf.sub(1, tf.step(tf.sub(a, x))));
+}
+
+/** Indicator `[x < a]` as a float tensor (see {@link geq}). */
+export function lt(x: Tensor, a: number | Tensor): Tensor {
+  return tf.tidy(() => tf.step(tf.sub(a, x)));
+}
+
+/**
+ * `x` of shape `[b, m]` → `[b, m, 1]` … then `[b, m, k]` → `[b, m·k]` feature-major: the
+ * helpers used by every per-feature basis (polynomials, RBF, B-splines, wavelets).
+ */
+export function featureMajor(parts: Tensor, b: number): Tensor {
+  return tf.reshape(parts, [b, -1]);
+}
+
+/**
+ * Taylor-style products of the columns of `w` (`[b, a]`) up to order `d`:
+ * `[w, w⊗w, …]` where each order-k block is the row-major flattening of the outer product
+ * of the order-(k−1) block with `w` (one broadcast multiply per order).
+ */
+export function taylorBlocks(w: Tensor, d: number): Tensor {
+  if (d === 1) return w;
+  const [b, m] = w.shape as [number, number];
+  const blocks: Tensor[] = [w];
+  const w3 = tf.reshape(w, [b, 1, m]);
+  let prev = w;
+  for (let k = 2; k <= d; k++) {
+    const a = prev.shape[1] as number;
+    prev = tf.reshape(tf.mul(tf.reshape(prev, [b, a, 1]), w3), [b, a * m]);
+    blocks.push(prev);
+  }
+  return tf.concat(blocks, 1);
+}
+
+/** `Σ_{i=1..d} m^i`. */
+export function taylorD(m: number, d: number): number {
+  let s = 0;
+  let p = 1;
+  for (let i = 1; i <= d; i++) { p *= m; s += p; }
+  return s;
+}
+
+/** log Γ(z) for z > 0 (Lanczos, g = 7, n = 9; ~1e-15 relative). */
+export function lgamma(z: number): number {
+  if (z < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * z))) - lgamma(1 - z);
+  const g = 7;
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  z -= 1;
+  let x = c[0];
+  for (let i = 1; i < g + 2; i++) x += c[i] / (z + i);
+  const t = z + g + 0.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(x);
+}
+
+/** A constant tensor (float32) from nested arrays or an existing tensor (cloned). */
+export function constTensor(v: unknown): Tensor {
+  if (v instanceof tf.Tensor) return tf.clone(v);
+  return tf.tensor(v as number[]);
+}
+
+/** Nested arrays for a config from a tensor or nested arrays (validated as a 2-D matrix). */
+export function matrixOption(v: unknown, argument: string): number[][] | undefined {
+  if (v == null) return undefined;
+  const arr = v instanceof tf.Tensor ? (v.arraySync() as unknown) : v;
+  if (!Array.isArray(arr) || arr.length === 0 || !arr.every((r) => Array.isArray(r) && r.length === (arr[0] as unknown[]).length && r.every((e: unknown) => typeof e === 'number'))) {
+    throw new ValueError('invalid matrix option', { argument, expected: 'a 2-D matrix (nested number arrays or a rank-2 tensor)', received: v instanceof tf.Tensor ? `tensor of shape [${v.shape.join(', ')}]` : JSON.stringify(v)?.slice(0, 80) });
+  }
+  return arr as number[][];
+}

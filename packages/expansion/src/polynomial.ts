@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { processingChain, processingOption } from '@rpn/core';
+import type { Params, ProcessingSpec, Structure, Transformation } from '@rpn/core';
+import { checkKeys, defineExpansion, intOption, numOption, taylorBlocks, taylorD } from './common.js';
+import type { BaseExpansionOptions } from './common.js';
+
+/** What the post-processing of a Taylor expansion is, for fused kernels. */
+export type TaylorPost = 'none' | 'layer_norm' | 'other';
+
+/** Structure of a Taylor expansion (matched by fused reconciliation kernels). */
+export interface TaylorStructure extends Structure {
+  readonly type: 'taylor';
+  readonly d: number;
+  /** `layer_norm`: exactly one layer norm over the last axis, eps 1e−5, without affine parameters. */
+  readonly post: TaylorPost;
+  /** Whether pre-processing exists. */
+  readonly pre: boolean;
+}
+
+/**
+ * Classifies a post-processing spec: `none`, `layer_norm` (exactly one no-affine layer norm over
+ * the last axis with eps 1e−5: the functional `layer_norm`; `torch.nn.LayerNorm` inside a list,
+ * which tinyBIG never registers so it has no affine parameters; or `torch.nn.LayerNorm` with
+ * `elementwise_affine: false`), or `other`.
+ */
+export function classifyPost(spec: ProcessingSpec): TaylorPost {
+  const chain = processingChain(spec);
+  if (chain.length === 0) return 'none';
+  if (chain.length !== 1) return 'other';
+  const f = chain.functions[0];
+  const p = (f.toConfig().function_parameters ?? {}) as Params;
+  const eps = p.eps ?? 1e-5;
+  if (eps !== 1e-5) return 'other';
+  if (f.className === 'layer_norm') return 'layer_norm';
+  if (f.className === 'torch.nn.LayerNorm') {
+    if (!chain.single || p.elementwise_affine === false) return 'layer_norm';
+  }
+  return 'other';
+}
+
+/** Options of {@link taylorExpansion}. */
+export interface TaylorOptions extends BaseExpansionOptions {
+  /** Highest order (default 2). */
+  readonly d?: number;
+}
+
+/**
+ * tinyBIG `taylor_expansion`: all ordered products of the inputs up to order `d`,
+ * `κ(x) = [x, x⊗x, …, x^{⊗d}]` with `D = Σ_{i=1..d} m^i`. Inside order i the column is the
+ * row-major index of `(j1..ji)` (j1 slowest), value `x_j1·…·x_ji`; each order is one outer
+ * product of the previous order with x. Exposes `structure: {type:'taylor', d, post, pre}`.
+ */
+export function taylorExpansion(options: TaylorOptions = {}): Transformation {
+  const o = options as Params;
+  checkKeys(o, ['d'], 'taylor_expansion');
+  const d = intOption(o, 'd', 2);
+  const pre = processingChain(processingOption(o, 'preprocess')).length > 0;
+  const structure: TaylorStructure = Object.freeze({ type: 'taylor', d, post: classifyPost(processingOption(o, 'postprocess')), pre });
+  return defineExpansion('taylor_expansion', o, {
+    own: { d },
+    calculateD: (m) => taylorD(m, d),
+    kappa: (x) => taylorBlocks(x, d),
+    structure,
+  });
+}
+
+/** Options of {@link fourierExpansion}. */
+export interface FourierOptions extends BaseExpansionOptions {
+  /** Period (default 10). */
+  readonly P?: number;
+  /** Number of harmonics (default 5). */
+  readonly N?: number;
+}
+
+/**
+ * tinyBIG `fourier_expansion`: for n = 1..N the blocks `[cos(2πnx/P) (m cols), sin(2πnx/P) (m cols)]`,
+ * `D = 2mN`. Built as one broadcast `[b,1,m]·[1,N,1]` and one stack.
+ */
+export function fourierExpansion(options: FourierOptions = {}): Transformation {
+  const o = options as Params;
+  checkKeys(o, ['P', 'N', 'p', 'n'], 'fourier_expansion');
+  // tinyBIG's parameter names are upper-case P, N (the snake→camel rule keeps them).
+  const P = numOption({ P: o.P ?? o.p }, 'P', 10, (v) => v !== 0, 'a non-zero number');
+  const N = intOption({ N: o.N ?? o.n }, 'N', 5);
+  return defineExpansion('fourier_expansion', o, {
+    own: { P, N },
+    renames: { _p: 'P', _n: 'N' },
+    calculateD: (m) => 2 * m * N,
+    kappa: (x) => {
+      const [b, m] = x.shape as [number, number];
+      const freq = tf.tensor(Array.from({ length: N }, (_, i) => (2 * Math.PI * (i + 1)) / P), [1, N, 1]);
+      const ang = tf.mul(tf.reshape(x, [b, 1, m]), freq);
+      return tf.reshape(tf.stack([tf.cos(ang), tf.sin(ang)], 2), [b, 2 * m * N]);
+    },
+  });
+}
