@@ -20,6 +20,7 @@ import {
 } from './probabilistic.js';
 import { combinatorialExpansion, combinatorialNormalExpansion } from './combinatorial.js';
 import { extendedExpansion, nestedExpansion } from './composition.js';
+import { cuboidPatchBasedGeometricExpansion, cylinderPatchBasedGeometricExpansion, geometricExpansion, spherePatchBasedGeometricExpansion } from './geometric.js';
 
 export * from './common.js';
 export * from './basic.js';
@@ -31,6 +32,7 @@ export * from './wavelet.js';
 export * from './probabilistic.js';
 export * from './combinatorial.js';
 export * from './composition.js';
+export * from './geometric.js';
 
 type Factory = (options: Params, ctx: BuildContext) => Transformation;
 
@@ -82,6 +84,10 @@ export const EXPANSION_FACTORIES: Readonly<Record<string, Factory>> = Object.fre
   combinatorial_normal_expansion: (o) => combinatorialNormalExpansion(o),
   nested_expansion: (o, ctx) => nestedExpansion(o, ctx),
   extended_expansion: (o, ctx) => extendedExpansion(o, ctx),
+  geometric_expansion: (o) => geometricExpansion(o),
+  cuboid_patch_based_geometric_expansion: (o) => cuboidPatchBasedGeometricExpansion(o as unknown as Parameters<typeof cuboidPatchBasedGeometricExpansion>[0]),
+  cylinder_patch_based_geometric_expansion: (o) => cylinderPatchBasedGeometricExpansion(o as unknown as Parameters<typeof cylinderPatchBasedGeometricExpansion>[0]),
+  sphere_patch_based_geometric_expansion: (o) => spherePatchBasedGeometricExpansion(o as unknown as Parameters<typeof spherePatchBasedGeometricExpansion>[0]),
 });
 
 /** Registry entries of every expansion function in this package (pass to `createRegistry`). */
