@@ -1,4 +1,50 @@
-import type { RegistryEntry } from '@rpn/core';
+import { defineEntry, type RegistryEntry } from '@rpn/core';
+import { headFromOptions } from './head.js';
+import { layerFromOptions } from './layer.js';
+import { modelFromOptions } from './model.js';
+import { fusionEntries } from './fusion.js';
+import { rpnOutput } from './output.js';
+import {
+  kanHead, kanLayer, kanModel, mlpModel, naiveBayesHead, naiveBayesLayer, naiveBayesModel, perceptronHead, perceptronLayer,
+  pgmHead, pgmLayer, pgmModel, svmHead, svmLayer, svmModel,
+} from './library.js';
 
-/** Registry entries of every model function in this package (pass to `createRegistry`). */
-export const modelEntries: readonly RegistryEntry[] = Object.freeze([]);
+export * from './init.js';
+export * from './module.js';
+export * from './fusion.js';
+export * from './head.js';
+export * from './layer.js';
+export * from './model.js';
+export * from './library.js';
+export * from './output.js';
+export * from './config.js';
+
+type O = Record<string, unknown>;
+
+const head = (cls: string, make: (o: O, ctx: never) => unknown, aliases: string[] = []) => defineEntry('head', cls, (o, ctx) => make(o, ctx as never), { module: 'tinybig.head', aliases });
+const layer = (cls: string, make: (o: O, ctx: never) => unknown, aliases: string[] = []) => defineEntry('layer', cls, (o, ctx) => make(o, ctx as never), { module: 'tinybig.layer', aliases });
+const model = (cls: string, make: (o: O, ctx: never) => unknown, aliases: string[] = []) => defineEntry('model', cls, (o, ctx) => make(o, ctx as never), { module: 'tinybig.model', aliases });
+
+/** Registry entries of every model-core class: heads, layers, models, fusions and rpn_output. */
+export const modelEntries: readonly RegistryEntry[] = Object.freeze([
+  head('rpn_head', headFromOptions, ['tinybig.module.rpn_head', 'tinybig.module.base_head.head', 'tinybig.module.base_head.rpn_head', 'tinybig.module.head']),
+  head('perceptron_head', perceptronHead, ['tinybig.head.basic_heads.perceptron_head']),
+  head('kan_head', kanHead, ['tinybig.head.basic_heads.kan_head']),
+  head('svm_head', svmHead, ['tinybig.head.basic_heads.svm_head']),
+  head('naive_bayes_head', naiveBayesHead, ['tinybig.head.basic_heads.naive_bayes_head']),
+  head('pgm_head', pgmHead, ['tinybig.head.basic_heads.pgm_head']),
+  layer('rpn_layer', layerFromOptions, ['tinybig.module.rpn_layer', 'tinybig.module.base_layer.layer', 'tinybig.module.base_layer.rpn_layer', 'tinybig.module.layer']),
+  layer('perceptron_layer', perceptronLayer, ['tinybig.layer.basic_layers.perceptron_layer']),
+  layer('kan_layer', kanLayer, ['tinybig.layer.basic_layers.kan_layer']),
+  layer('svm_layer', svmLayer, ['tinybig.layer.basic_layers.svm_layer']),
+  layer('naive_bayes_layer', naiveBayesLayer, ['tinybig.layer.basic_layers.naive_bayes_layer']),
+  layer('pgm_layer', pgmLayer, ['tinybig.layer.basic_layers.pgm_layer']),
+  model('rpn', modelFromOptions, ['tinybig.model.rpn.rpn', 'tinybig.module.base_model.model', 'tinybig.model.rpn_model']),
+  model('mlp', mlpModel, ['tinybig.model.rpn_mlp.mlp']),
+  model('kan', kanModel, ['tinybig.model.rpn_kan.kan']),
+  model('svm', svmModel, ['tinybig.model.rpn_svm.svm']),
+  model('naive_bayes', naiveBayesModel, ['tinybig.model.rpn_naive_bayes.naive_bayes']),
+  model('pgm', pgmModel, ['tinybig.model.rpn_pgm.pgm']),
+  defineEntry('output', 'rpn_output', (o) => rpnOutput(o), { module: 'tinybig.output', aliases: ['tinybig.output.rpn_output.rpn_output'] }),
+  ...fusionEntries,
+]);

@@ -1,0 +1,310 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import {
+  ConfigError, RpnError, assertInt, assertWidth, processingChain,
+  type BuildContext, type ForwardContext, type Fusion, type FunctionConfig, type Interdependence, type ParameterSpec,
+  type ProcessingChain, type ProcessingSpec, type Reconciliation, type Remainder, type Transformation,
+} from '@rpn/core';
+import { initMethodOf, initialValue, subSeed, type InitMethod, type InitTarget } from './init.js';
+import { initVariable, specVariable, summarize, type ForwardOptions, type NamedParameter, type RpnModule, type Slot } from './module.js';
+import { meanFusion } from './fusion.js';
+import { rejectUnknown, requireDim, resolveComponent } from './resolve.js';
+
+type Component<T> = T | FunctionConfig | null | undefined;
+
+/** Options of {@link rpnHead} (tinyBIG `rpn_head` in camelCase, plus TypeScript conveniences). */
+export interface RpnHeadOptions {
+  readonly m: number;
+  readonly n: number;
+  readonly name?: string;
+  /** Number of channels C (each its own row of `w`); fused with mean by default when C > 1. */
+  readonly channelNum?: number;
+  /** κ, the data transformation (expansion or compression). `dataTransformation` is tinyBIG's name. */
+  readonly expansion?: Component<Transformation>;
+  readonly dataTransformation?: Component<Transformation>;
+  /** ψ, the parameter reconciliation. `parameterFabrication` is tinyBIG's name. */
+  readonly reconciliation?: Component<Reconciliation>;
+  readonly parameterFabrication?: Component<Reconciliation>;
+  readonly remainder?: Component<Remainder>;
+  readonly attributeInterdependence?: Component<Interdependence>;
+  readonly instanceInterdependence?: Component<Interdependence>;
+  readonly channelFusion?: Component<Fusion>;
+  readonly inputProcessFunctions?: ProcessingSpec;
+  readonly outputProcessFunctions?: ProcessingSpec;
+  /** Initialisation of `w*`/`b*` (default xavier_uniform, tinyBIG's default inside a model). */
+  readonly parametersInitMethod?: InitMethod | null;
+  /** `false` forces the plain path W = ψ(w), κ·Wᵀ (also env `RPN_FAST_PATHS=0`). */
+  readonly fastPaths?: boolean;
+  /** Seed of the initial parameter values. */
+  readonly seed?: number;
+  /** Explicit parameter counts (tinyBIG `l`, `l_attribute_interdependence`, …); computed when absent. */
+  readonly l?: number | null;
+  readonly lAttributeInterdependence?: number | null;
+  readonly lInstanceInterdependence?: number | null;
+  readonly lChannelFusion?: number | null;
+  /** Initial train/eval mode (default `true`, as torch modules start in training mode). */
+  readonly training?: boolean;
+  /** Registry context used to build components given as configs. */
+  readonly context?: BuildContext;
+  /** tinyBIG class recorded by `toConfig` (library heads serialise as the generic rpn_head). */
+  readonly batchNum?: number | null;
+}
+
+/** An RPN head (tinyBIG `rpn_head`). */
+export interface RpnHead extends RpnModule {
+  readonly kind: 'head';
+  readonly channelNum: number;
+  /** `m'` after attribute interdependence. */
+  readonly mPrime: number;
+  /** Expansion width D = κ.calculate_D(m'). */
+  readonly D: number;
+  /** Reconciliation parameter count per channel (0 without learnable w). */
+  readonly l: number;
+  readonly dataTransformation?: Transformation;
+  readonly reconciliation?: Reconciliation;
+  readonly remainder?: Remainder;
+  readonly attributeInterdependence?: Interdependence;
+  readonly instanceInterdependence?: Interdependence;
+  readonly channelFusion?: Fusion;
+  readonly inputProcess: ProcessingChain;
+  readonly outputProcess: ProcessingChain;
+  readonly parametersInitMethod: InitMethod;
+}
+
+/** True unless fast paths were switched off by option or `RPN_FAST_PATHS=0`. */
+export function fastPathsEnabled(option?: boolean): boolean {
+  if (option === false) return false;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_FAST_PATHS;
+  if (option === undefined && env !== undefined && /^(0|false|no|off)$/i.test(env.trim())) return false;
+  return true;
+}
+
+const isZeroRemainder = (r: Remainder | undefined): boolean => !r || r.isZero === true || r.className === 'zero_remainder';
+
+function scope(params: Record<string, Variable>, prefix: string): Record<string, Variable> | undefined {
+  const out: Record<string, Variable> = {};
+  let any = false;
+  for (const [k, v] of Object.entries(params)) if (k.startsWith(prefix)) { out[k.slice(prefix.length)] = v; any = true; }
+  return any ? out : undefined;
+}
+
+/**
+ * Builds an RPN head: `out( fuse_c( A_iᵀ κ(X A_a) ψ(w_c)ᵀ + b ) + π(X) )`, in tinyBIG's exact
+ * forward order (input processing, attribute interdependence, expansion, instance
+ * interdependence, per-channel reconciliation and inner product with the shared bias, channel
+ * fusion, remainder once, output processing). Parameters are tf.Variables named as tinyBIG's
+ * state_dict (`w [C, l]`, `b [n]`, `w_remainder [n, m]`, …).
+ */
+export function rpnHead(options: RpnHeadOptions): RpnHead {
+  const o = options as RpnHeadOptions & Record<string, unknown>;
+  const ctx = o.context;
+  const m = requireDim(o.m, 'm');
+  const n = requireDim(o.n, 'n');
+  const C = o.channelNum == null ? 1 : assertInt(o.channelNum, 'channel_num');
+  const name = o.name ?? 'rpn_head';
+  const pick = (a: string, b?: string): unknown => o[a] ?? (b ? o[b] : undefined) ?? o[`${a}Configs`] ?? (b ? o[`${b}Configs`] : undefined);
+  const kappa = resolveComponent<Transformation>(pick('dataTransformation', 'expansion'), 'transformation', 'data_transformation', ctx);
+  const psi = resolveComponent<Reconciliation>(pick('parameterFabrication', 'reconciliation'), 'reconciliation', 'parameter_fabrication', ctx);
+  const remainder = resolveComponent<Remainder>(pick('remainder'), 'remainder', 'remainder', ctx);
+  const attr = resolveComponent<Interdependence>(pick('attributeInterdependence'), 'interdependence', 'attribute_interdependence', ctx);
+  const inst = resolveComponent<Interdependence>(pick('instanceInterdependence'), 'interdependence', 'instance_interdependence', ctx);
+  const givenFusion = resolveComponent<Fusion>(pick('channelFusion'), 'fusion', 'channel_fusion', ctx);
+  const fusion = givenFusion ?? (C > 1 ? meanFusion({ dims: Array(C).fill(n) }) : undefined);
+  const inputProcess = processingChain((o.inputProcessFunctions ?? o.inputProcessFunctionConfigs) as ProcessingSpec);
+  const outputProcess = processingChain((o.outputProcessFunctions ?? o.outputProcessFunctionConfigs) as ProcessingSpec);
+  const method = initMethodOf(o.parametersInitMethod, 'xavier_uniform');
+  const fast = fastPathsEnabled(o.fastPaths);
+
+  if (attr && attr.type !== 'attribute') throw new ConfigError('attribute_interdependence must be of attribute type', { argument: 'attribute_interdependence', expected: "type 'attribute'", received: `'${attr.type}'` });
+  if (inst && inst.type !== 'instance') throw new ConfigError('instance_interdependence must be of instance type', { argument: 'instance_interdependence', expected: "type 'instance'", received: `'${inst.type}'` });
+  if (psi && psi.requireParameters && !kappa && !attr) {
+    // tinyBIG dereferences data_transformation here; we fall back to the identity (D = m').
+  }
+  if (remainder && !isZeroRemainder(remainder) && !remainder.requireParameters && m !== n && !/constant|one_remainder/.test(remainder.className)) {
+    throw new ConfigError(`${remainder.className} cannot map m = ${m} to n = ${n} without parameters`, { argument: 'remainder', expected: 'a remainder with parameters (linear_remainder), zero or constant when m ≠ n', received: remainder.className });
+  }
+
+  const mPrime = attr ? attr.calculateMPrime(m) : m;
+  const D = kappa ? kappa.calculateD(mPrime) : mPrime;
+  const l = psi && psi.requireParameters ? (o.l ?? psi.calculateL(n, D)) : 0;
+  const lA = attr && attr.requireParameters ? (o.lAttributeInterdependence ?? attr.calculateL()) : 0;
+  const lI = inst && inst.requireParameters ? (o.lInstanceInterdependence ?? inst.calculateL()) : 0;
+  const lF = fusion && fusion.requireParameters ? (o.lChannelFusion ?? fusion.calculateL()) : 0;
+
+  // ---- parameters, in tinyBIG's registration order -------------------------------------------
+  const slots: Slot[] = [];
+  const addInit = (slotName: string, target: InitTarget): Variable => {
+    const variable = initVariable(method, target, subSeed(o.seed, slotName));
+    slots.push(Object.freeze({ name: slotName, variable, trainable: true, init: target }));
+    return variable;
+  };
+  const wAttr = attr && attr.requireParameters ? addInit('w_attribute_interdependence', { shape: [C, lA], n }) : null;
+  const wInst = inst && inst.requireParameters ? addInit('w_instance_interdependence', { shape: [C, lI], n }) : null;
+  const w = psi && psi.requireParameters ? addInit('w', { shape: [C, l], n }) : null;
+  const b = psi && psi.enableBias ? addInit('b', { shape: [n], bias: true, weightFanIn: l, n }) : null;
+  const wRem = remainder && remainder.requireParameters ? addInit('w_remainder', { shape: [n, m], n }) : null;
+  const bRem = remainder && remainder.requireParameters && remainder.enableBias ? addInit('b_remainder', { shape: [n], bias: true, weightFanIn: m, n }) : null;
+  const wFusion = fusion && fusion.requireParameters ? addInit('w_channel_fusion', { shape: [1, lF], n }) : null;
+
+  const functionParams: Record<string, Variable> = {};
+  const addSpecs = (prefix: string, specs: readonly ParameterSpec[] | undefined) => {
+    for (const s of specs ?? []) {
+      const slotName = `${prefix}.${s.name}`;
+      const variable = specVariable(s);
+      functionParams[slotName] = variable;
+      slots.push(Object.freeze({ name: slotName, variable, trainable: s.trainable, optional: s.optional }));
+    }
+  };
+  addSpecs('input_process_functions', inputProcess.parameterSpecs());
+  addSpecs('data_transformation', kappa?.parameterSpecs?.());
+  addSpecs('attribute_interdependence', attr?.parameterSpecs?.());
+  addSpecs('instance_interdependence', inst?.parameterSpecs?.());
+  addSpecs('parameter_fabrication', psi?.parameterSpecs?.());
+  addSpecs('channel_fusion', fusion?.parameterSpecs?.());
+  addSpecs('remainder', remainder?.parameterSpecs?.());
+  addSpecs('output_process_functions', outputProcess.parameterSpecs());
+
+  const kappaHasParams = (kappa?.parameterSpecs?.() ?? []).length > 0;
+  const state = { training: o.training ?? true, disposed: false };
+  const rowOf = (v: Variable | null, c: number): Tensor | null => {
+    if (!v) return null;
+    if (C === 1) return v;
+    return tf.slice(v, [c, 0], [1, (v.shape as number[])[1]]);
+  };
+  const checkAlive = () => {
+    if (state.disposed) throw new RpnError('this head has been disposed', { argument: 'head', expected: 'a live head', received: 'disposed' });
+  };
+
+  const head: RpnHead = {
+    kind: 'head',
+    name,
+    m,
+    n: fusion ? fusion.calculateN(Array(C).fill(n)) : n,
+    channelNum: C,
+    mPrime,
+    D,
+    l,
+    dataTransformation: kappa,
+    reconciliation: psi,
+    remainder,
+    attributeInterdependence: attr,
+    instanceInterdependence: inst,
+    channelFusion: fusion,
+    inputProcess,
+    outputProcess,
+    parametersInitMethod: method,
+    get training() {
+      return state.training;
+    },
+    get disposed() {
+      return state.disposed;
+    },
+    forward(x: Tensor, fo?: ForwardOptions): Tensor {
+      checkAlive();
+      assertWidth(x, m, 'x');
+      const training = fo?.training ?? state.training;
+      const fctx = (prefix: string): ForwardContext => ({ training, seed: fo?.seed, params: scope(functionParams, prefix) });
+      return tf.tidy(() => {
+        const xin = inputProcess.forward(x, fctx('input_process_functions.'));
+        const shareKappa = (!attr || !attr.requireParameters) && (!inst || !inst.requireParameters) && C > 1;
+        let cached: Tensor | null = null;
+        const outs: Tensor[] = [];
+        for (let c = 0; c < C; c++) {
+          const wc = rowOf(w, c);
+          let out: Tensor | null = null;
+          let xa: Tensor | null = null;
+          if (fast && psi && kappa && !inst && !kappaHasParams && psi.productFromInput) {
+            xa = attr ? attr.forward(xin, rowOf(wAttr, c)) : xin;
+            out = psi.productFromInput(xa, kappa, wc, n);
+          }
+          if (!out) {
+            let kx: Tensor;
+            if (shareKappa && cached) kx = cached;
+            else {
+              xa ??= attr ? attr.forward(xin, rowOf(wAttr, c)) : xin;
+              const kappaX = kappa ? kappa.forward(xa, fctx('data_transformation.')) : xa;
+              kx = inst ? inst.forward(xin, rowOf(wInst, c), kappaX) : kappaX;
+              if (shareKappa) cached = kx;
+            }
+            if (psi) {
+              if (fast && psi.product) out = psi.product(kx, wc, n);
+              else out = tf.matMul(kx, tf.transpose(psi.forward(wc, n, (kx.shape as number[])[1])));
+            } else out = kx;
+          }
+          if (b) out = tf.add(out, b);
+          outs.push(out);
+        }
+        let result = fusion ? fusion.forward(outs, wFusion) : outs[0];
+        if (remainder && !isZeroRemainder(remainder)) {
+          result = tf.add(result, remainder.forward(xin, wRem, bRem, m, n, fctx('remainder.')));
+        }
+        return outputProcess.forward(result, fctx('output_process_functions.'));
+      });
+    },
+    namedParameters(): NamedParameter[] {
+      checkAlive();
+      return slots.map((s) => Object.freeze({ name: s.name, variable: s.variable, trainable: s.trainable, ...(s.optional ? { optional: true } : {}) }));
+    },
+    trainableVariables(): Variable[] {
+      checkAlive();
+      return slots.filter((s) => s.trainable).map((s) => s.variable);
+    },
+    summary() {
+      return summarize(head.namedParameters());
+    },
+    train() {
+      state.training = true;
+    },
+    eval() {
+      state.training = false;
+    },
+    toConfig() {
+      const p: Record<string, unknown> = { name, m, n, channel_num: C };
+      if (o.l != null) p.l = o.l;
+      if (kappa) p.data_transformation_configs = kappa.toConfig();
+      if (attr) p.attribute_interdependence_configs = attr.toConfig();
+      if (inst) p.instance_interdependence_configs = inst.toConfig();
+      if (psi) p.parameter_fabrication_configs = psi.toConfig();
+      if (givenFusion) p.channel_fusion_configs = givenFusion.toConfig();
+      if (remainder) p.remainder_configs = remainder.toConfig();
+      const ip = inputProcess.toConfigValue();
+      if (ip) p.input_process_function_configs = ip;
+      const op = outputProcess.toConfigValue();
+      if (op) p.output_process_function_configs = op;
+      p.parameters_init_method = method;
+      return { head_class: 'tinybig.module.rpn_head', head_parameters: p };
+    },
+    dispose() {
+      if (state.disposed) return;
+      for (const s of slots) s.variable.dispose();
+      state.disposed = true;
+    },
+    initializeParameters(initMethod?: InitMethod, seed?: number) {
+      checkAlive();
+      const mm = initMethodOf(initMethod ?? method);
+      for (const s of slots) {
+        if (!s.init) continue;
+        const v = tf.tidy(() => initialValue(mm, s.init!, subSeed(seed, s.name)));
+        s.variable.assign(v);
+        v.dispose();
+      }
+    },
+  };
+  return Object.freeze(head);
+}
+
+/** Keys accepted in `rpn_head` head_parameters (camelCase). */
+export const HEAD_KEYS: readonly string[] = Object.freeze([
+  'm', 'n', 'name', 'batchNum', 'channelNum', 'l', 'lAttributeInterdependence', 'lInstanceInterdependence', 'lChannelFusion',
+  'inputProcessFunctions', 'dataTransformation', 'attributeInterdependence', 'instanceInterdependence', 'parameterFabrication',
+  'channelFusion', 'remainder', 'outputProcessFunctions', 'inputProcessFunctionConfigs', 'dataTransformationConfigs',
+  'attributeInterdependenceConfigs', 'instanceInterdependenceConfigs', 'parameterFabricationConfigs', 'channelFusionConfigs',
+  'remainderConfigs', 'outputProcessFunctionConfigs', 'createParametersAtInit', 'parametersInitMethod', 'device',
+  'expansion', 'reconciliation', 'fastPaths', 'seed', 'training',
+]);
+
+/** Builds an `rpn_head` from registry options (camelCase head_parameters). */
+export function headFromOptions(options: Record<string, unknown>, ctx: BuildContext): RpnHead {
+  rejectUnknown(options, HEAD_KEYS, 'rpn_head');
+  return rpnHead({ ...(options as unknown as RpnHeadOptions), context: ctx });
+}

@@ -1,0 +1,183 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import { ConfigError, RpnError, assertWidth, expandNumAlloc, type BuildContext, type Fusion, type FunctionConfig } from '@rpn/core';
+import { initMethodOf, initialValue, subSeed, type InitMethod, type InitTarget } from './init.js';
+import { initVariable, prefixed, summarize, type ForwardOptions, type NamedParameter, type RpnModule } from './module.js';
+import { meanFusion } from './fusion.js';
+import { rpnHead, type RpnHeadOptions } from './head.js';
+import { rejectUnknown, requireDim, resolveComponent } from './resolve.js';
+
+/** A head's function choices without its dimensions (the layer supplies m and n). */
+export type HeadSpec = Omit<RpnHeadOptions, 'm' | 'n'>;
+
+/** Options of {@link rpnLayer} (tinyBIG `rpn_layer`). */
+export interface RpnLayerOptions {
+  readonly m: number;
+  readonly n: number;
+  readonly name?: string;
+  /** Head objects (each its own parameters); `width = heads.length`. */
+  readonly heads?: readonly RpnModule[];
+  /** tinyBIG head configs (one, or a list expanded with `width`/`widthAlloc`); m and n are overwritten. */
+  readonly headConfigs?: unknown;
+  /** Function choices for heads built here (one, or a list expanded with `width`/`widthAlloc`). */
+  readonly head?: HeadSpec | readonly HeadSpec[];
+  readonly width?: number | null;
+  readonly widthAlloc?: number | readonly number[] | null;
+  /** Head fusion (default mean when width > 1); concatenation changes the output width. */
+  readonly headFusion?: Fusion | FunctionConfig | null;
+  readonly headFusionConfigs?: FunctionConfig | null;
+  readonly parametersInitMethod?: InitMethod | null;
+  readonly seed?: number;
+  readonly fastPaths?: boolean;
+  readonly training?: boolean;
+  readonly context?: BuildContext;
+}
+
+/** An RPN layer: several independent heads and their fusion. */
+export interface RpnLayer extends RpnModule {
+  readonly kind: 'layer';
+  readonly width: number;
+  readonly heads: readonly RpnModule[];
+  readonly headFusion?: Fusion;
+}
+
+function clone<T>(v: T): T {
+  return v == null ? v : JSON.parse(JSON.stringify(v));
+}
+
+/** Builds an RPN layer of independent heads fused by `headFusion` (mean by default when width > 1). */
+export function rpnLayer(options: RpnLayerOptions): RpnLayer {
+  const o = options;
+  const ctx = o.context;
+  const m = requireDim(o.m, 'm');
+  const n = requireDim(o.n, 'n');
+  const name = o.name ?? 'rpn_layer';
+  const method = initMethodOf(o.parametersInitMethod, 'xavier_uniform');
+  const heads: RpnModule[] = [];
+  const ownsHeads = !o.heads;
+  try {
+    if (o.heads) {
+      if (o.heads.length === 0) throw new ConfigError('a layer needs at least one head', { argument: 'heads', expected: 'a non-empty list', received: '[]' });
+      heads.push(...o.heads);
+    } else if (o.headConfigs != null) {
+      if (!ctx) throw new ConfigError('head_configs need a registry to build them', { argument: 'head_configs', expected: 'pass `context` (a registry BuildContext) or head objects', received: 'no context' });
+      const configs = expandNumAlloc<unknown>(o.width, o.widthAlloc, o.headConfigs as unknown, 'head_configs');
+      configs.forEach((cfg, j) => {
+        const c = clone(cfg) as Record<string, unknown>;
+        if (!c || typeof c !== 'object' || typeof c.head_class !== 'string') {
+          throw new ConfigError('a head config needs head_class', { argument: `head_configs[${j}]`, expected: '{head_class, head_parameters}', received: JSON.stringify(cfg) });
+        }
+        const p = { ...((c.head_parameters as Record<string, unknown>) ?? {}) };
+        p.m = m;
+        p.n = n;
+        p.parameters_init_method = method;
+        if (o.seed != null) p.seed = subSeed(o.seed, `heads.${j}`);
+        if (o.fastPaths === false) p.fast_paths = false;
+        heads.push(ctx.build<RpnModule>({ head_class: c.head_class, head_parameters: p }, 'head'));
+      });
+    } else if (o.head) {
+      const specs = expandNumAlloc<HeadSpec>(o.width, o.widthAlloc, o.head as HeadSpec | HeadSpec[], 'head');
+      specs.forEach((s, j) => heads.push(rpnHead({ fastPaths: o.fastPaths, parametersInitMethod: method, seed: subSeed(o.seed, `heads.${j}`), context: ctx, ...s, m, n })));
+    } else {
+      throw new ConfigError('a layer needs heads', { argument: 'head_configs', expected: 'heads, head_configs or head (function choices)', received: 'none of them' });
+    }
+    heads.forEach((h, j) => {
+      if (h.m !== m || h.n !== n) throw new ConfigError('head dimensions do not match the layer', { argument: `heads[${j}]`, expected: `m = ${m}, n = ${n}`, received: `m = ${h.m}, n = ${h.n}` });
+    });
+  } catch (e) {
+    if (ownsHeads) heads.forEach((h) => h.dispose());
+    throw e;
+  }
+  const width = heads.length;
+  const givenFusion = resolveComponent<Fusion>(o.headFusion ?? o.headFusionConfigs, 'fusion', 'head_fusion', ctx);
+  const fusion = givenFusion ?? (width > 1 ? meanFusion({ dims: heads.map((h) => h.n) }) : undefined);
+  const outN = fusion ? fusion.calculateN(heads.map((h) => h.n)) : n;
+  let wFusion: Variable | null = null;
+  let wTarget: InitTarget | null = null;
+  if (fusion && fusion.requireParameters) {
+    wTarget = { shape: [1, fusion.calculateL()], n: outN };
+    wFusion = initVariable(method, wTarget, subSeed(o.seed, 'w_head_fusion'));
+  }
+  const state = { training: o.training ?? true, disposed: false };
+  for (const h of heads) (o.training ?? true) ? h.train() : h.eval();
+  const checkAlive = () => {
+    if (state.disposed) throw new RpnError('this layer has been disposed', { argument: 'layer', expected: 'a live layer', received: 'disposed' });
+  };
+
+  const layer: RpnLayer = {
+    kind: 'layer',
+    name,
+    m,
+    n: outN,
+    width,
+    heads: Object.freeze([...heads]),
+    headFusion: fusion,
+    get training() {
+      return state.training;
+    },
+    get disposed() {
+      return state.disposed;
+    },
+    forward(x: Tensor, fo?: ForwardOptions): Tensor {
+      checkAlive();
+      assertWidth(x, m, 'x');
+      const training = fo?.training ?? state.training;
+      return tf.tidy(() => {
+        const outs = heads.map((h, j) => h.forward(x, { training, seed: fo?.seed == null ? undefined : fo.seed + j }));
+        return fusion ? fusion.forward(outs, wFusion) : outs[0];
+      });
+    },
+    namedParameters(): NamedParameter[] {
+      checkAlive();
+      const own: NamedParameter[] = wFusion ? [Object.freeze({ name: 'w_head_fusion', variable: wFusion, trainable: true })] : [];
+      return [...own, ...heads.flatMap((h, j) => prefixed(`heads.${j}.`, h.namedParameters()))];
+    },
+    trainableVariables(): Variable[] {
+      return layer.namedParameters().filter((p) => p.trainable).map((p) => p.variable);
+    },
+    summary() {
+      return summarize(layer.namedParameters());
+    },
+    train() {
+      state.training = true;
+      heads.forEach((h) => h.train());
+    },
+    eval() {
+      state.training = false;
+      heads.forEach((h) => h.eval());
+    },
+    toConfig() {
+      const p: Record<string, unknown> = { name, m, n, width, head_configs: heads.map((h) => h.toConfig()) };
+      if (givenFusion) p.head_fusion_configs = givenFusion.toConfig();
+      p.parameters_init_method = method;
+      return { layer_class: 'tinybig.module.rpn_layer', layer_parameters: p };
+    },
+    dispose() {
+      if (state.disposed) return;
+      wFusion?.dispose();
+      heads.forEach((h) => h.dispose());
+      state.disposed = true;
+    },
+    initializeParameters(initMethod?: InitMethod, seed?: number) {
+      checkAlive();
+      heads.forEach((h, j) => h.initializeParameters(initMethod, subSeed(seed, `heads.${j}`)));
+      if (wFusion && wTarget) {
+        const v = tf.tidy(() => initialValue(initMethodOf(initMethod ?? method), wTarget!, subSeed(seed, 'w_head_fusion')));
+        wFusion.assign(v);
+        v.dispose();
+      }
+    },
+  };
+  return Object.freeze(layer);
+}
+
+/** Keys accepted in `rpn_layer` layer_parameters (camelCase). */
+export const LAYER_KEYS: readonly string[] = Object.freeze([
+  'm', 'n', 'name', 'heads', 'headConfigs', 'head', 'width', 'widthAlloc', 'headFusion', 'headFusionConfigs', 'parametersInitMethod', 'device', 'seed', 'fastPaths', 'training',
+]);
+
+/** Builds an `rpn_layer` from registry options. */
+export function layerFromOptions(options: Record<string, unknown>, ctx: BuildContext): RpnLayer {
+  rejectUnknown(options, LAYER_KEYS, 'rpn_layer');
+  return rpnLayer({ ...(options as unknown as RpnLayerOptions), context: ctx });
+}

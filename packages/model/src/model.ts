@@ -1,0 +1,167 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import { ConfigError, RpnError, assertInt, assertWidth, expandNumAlloc, type BuildContext, type Fusion, type FunctionConfig } from '@rpn/core';
+import { subSeed, type InitMethod } from './init.js';
+import { prefixed, summarize, type ForwardOptions, type NamedParameter, type RpnModule } from './module.js';
+import { rpnLayer, type HeadSpec } from './layer.js';
+import { rejectUnknown } from './resolve.js';
+
+/** Function choices for one layer of a model built from a dimension list. */
+export interface LayerSpec {
+  /** One head's functions, or a list expanded with `width`/`widthAlloc`. */
+  readonly head?: HeadSpec | readonly HeadSpec[];
+  readonly width?: number;
+  readonly widthAlloc?: number | readonly number[];
+  readonly headFusion?: Fusion | FunctionConfig | null;
+  readonly name?: string;
+}
+
+/** Options of {@link rpnModel} (tinyBIG `rpn`). */
+export interface RpnModelOptions {
+  readonly name?: string;
+  /** Layer objects, applied in order. */
+  readonly layers?: readonly RpnModule[];
+  /** tinyBIG layer configs (one, or a list expanded with `depth`/`depthAlloc`). */
+  readonly layerConfigs?: unknown;
+  readonly depth?: number | null;
+  readonly depthAlloc?: number | readonly number[] | null;
+  /** A dimension list `[d0, d1, …, dK]`: K layers with m = d_k, n = d_{k+1}. */
+  readonly dims?: readonly number[];
+  /** With `dims`: the functions of every layer (one spec for all, a list of K, or a function of the layer index). */
+  readonly layer?: LayerSpec | readonly LayerSpec[] | ((index: number, m: number, n: number) => LayerSpec);
+  readonly parametersInitMethod?: InitMethod | null;
+  readonly seed?: number;
+  readonly fastPaths?: boolean;
+  readonly training?: boolean;
+  readonly context?: BuildContext;
+}
+
+/** A stack of RPN layers (tinyBIG `rpn`). */
+export interface RpnModel extends RpnModule {
+  readonly kind: 'model';
+  readonly layers: readonly RpnModule[];
+  /** The dimension list `[m, n_0, n_1, …]`. */
+  readonly dims: readonly number[];
+}
+
+/** Throws a ConfigError naming the first pair of layers whose widths do not chain. */
+export function checkChain(layers: readonly { m: number; n: number }[]): void {
+  for (let i = 1; i < layers.length; i++) {
+    if (layers[i].m !== layers[i - 1].n) {
+      throw new ConfigError('layer dimensions do not chain', { argument: `layers[${i}].m`, expected: `${layers[i - 1].n} (the output width of layers[${i - 1}])`, received: `${layers[i].m}` });
+    }
+  }
+}
+
+/** Checks a dimension list `[d0, …, dK]` (K ≥ 1, positive integers). */
+export function checkDims(dims: unknown): number[] {
+  if (!Array.isArray(dims) || dims.length < 2) throw new ConfigError('a dimension list needs at least two entries', { argument: 'dims', expected: '[d0, d1, …, dK] with K ≥ 1', received: JSON.stringify(dims) });
+  dims.forEach((d, i) => assertInt(d, `dims[${i}]`));
+  return [...dims];
+}
+
+/** Builds an RPN model: from layer objects, tinyBIG layer configs, or a dimension list with per-layer function choices. */
+export function rpnModel(options: RpnModelOptions): RpnModel {
+  const o = options;
+  const ctx = o.context;
+  const name = o.name ?? 'Reconciled_Polynomial_Network';
+  const layers: RpnModule[] = [];
+  const owns = !o.layers;
+  try {
+    if (o.layers) {
+      layers.push(...o.layers);
+    } else if (o.layerConfigs != null) {
+      if (!ctx) throw new ConfigError('layer_configs need a registry to build them', { argument: 'layer_configs', expected: 'pass `context` (a registry BuildContext) or layer objects', received: 'no context' });
+      const configs = expandNumAlloc<unknown>(o.depth, o.depthAlloc, o.layerConfigs as unknown, 'layer_configs');
+      configs.forEach((cfg, i) => {
+        const c = cfg as Record<string, unknown>;
+        if (!c || typeof c !== 'object' || typeof c.layer_class !== 'string') {
+          throw new ConfigError('a layer config needs layer_class', { argument: `layer_configs[${i}]`, expected: '{layer_class, layer_parameters}', received: JSON.stringify(cfg) });
+        }
+        const p = JSON.parse(JSON.stringify((c.layer_parameters as Record<string, unknown>) ?? {}));
+        if (o.seed != null && p.seed == null) p.seed = subSeed(o.seed, `layers.${i}`);
+        if (o.fastPaths === false) p.fast_paths = false;
+        layers.push(ctx.build<RpnModule>({ layer_class: c.layer_class, layer_parameters: p }, 'layer'));
+      });
+    } else if (o.dims) {
+      const dims = checkDims(o.dims);
+      for (let i = 0; i + 1 < dims.length; i++) {
+        const spec: LayerSpec = typeof o.layer === 'function' ? o.layer(i, dims[i], dims[i + 1]) : Array.isArray(o.layer) ? (o.layer as LayerSpec[])[i] : ((o.layer as LayerSpec | undefined) ?? {});
+        if (!spec) throw new ConfigError('missing function choices for a layer', { argument: `layer[${i}]`, expected: `${dims.length - 1} layer specs`, received: `${(o.layer as LayerSpec[]).length}` });
+        layers.push(rpnLayer({ m: dims[i], n: dims[i + 1], head: spec.head ?? {}, width: spec.width, widthAlloc: spec.widthAlloc, headFusion: spec.headFusion, name: spec.name, parametersInitMethod: o.parametersInitMethod, seed: subSeed(o.seed, `layers.${i}`), fastPaths: o.fastPaths, context: ctx }));
+      }
+    } else {
+      throw new ConfigError('a model needs layers', { argument: 'layer_configs', expected: 'layers, layer_configs or dims', received: 'none of them' });
+    }
+    if (layers.length === 0) throw new ConfigError('a model needs at least one layer', { argument: 'layers', expected: 'a non-empty list', received: '[]' });
+    checkChain(layers);
+  } catch (e) {
+    if (owns) layers.forEach((l) => l.dispose());
+    throw e;
+  }
+  const state = { training: o.training ?? true, disposed: false };
+  for (const l of layers) (o.training ?? true) ? l.train() : l.eval();
+  const checkAlive = () => {
+    if (state.disposed) throw new RpnError('this model has been disposed', { argument: 'model', expected: 'a live model', received: 'disposed' });
+  };
+  const model: RpnModel = {
+    kind: 'model',
+    name,
+    m: layers[0].m,
+    n: layers[layers.length - 1].n,
+    layers: Object.freeze([...layers]),
+    dims: Object.freeze([layers[0].m, ...layers.map((l) => l.n)]),
+    get training() {
+      return state.training;
+    },
+    get disposed() {
+      return state.disposed;
+    },
+    forward(x: Tensor, fo?: ForwardOptions): Tensor {
+      checkAlive();
+      assertWidth(x, layers[0].m, 'x');
+      const training = fo?.training ?? state.training;
+      return tf.tidy(() => layers.reduce((h, l, i) => l.forward(h, { training, seed: fo?.seed == null ? undefined : fo.seed + 1000 * i }), x));
+    },
+    namedParameters(): NamedParameter[] {
+      checkAlive();
+      return layers.flatMap((l, i) => prefixed(`layers.${i}.`, l.namedParameters()));
+    },
+    trainableVariables(): Variable[] {
+      return model.namedParameters().filter((p) => p.trainable).map((p) => p.variable);
+    },
+    summary() {
+      return summarize(model.namedParameters());
+    },
+    train() {
+      state.training = true;
+      layers.forEach((l) => l.train());
+    },
+    eval() {
+      state.training = false;
+      layers.forEach((l) => l.eval());
+    },
+    toConfig() {
+      return { model_class: 'tinybig.model.rpn', model_parameters: { name, depth: layers.length, layer_configs: layers.map((l) => l.toConfig()) } };
+    },
+    dispose() {
+      if (state.disposed) return;
+      layers.forEach((l) => l.dispose());
+      state.disposed = true;
+    },
+    initializeParameters(initMethod?: InitMethod, seed?: number) {
+      checkAlive();
+      layers.forEach((l, i) => l.initializeParameters(initMethod, subSeed(seed, `layers.${i}`)));
+    },
+  };
+  return Object.freeze(model);
+}
+
+/** Keys accepted in `rpn` model_parameters (camelCase). */
+export const MODEL_KEYS: readonly string[] = Object.freeze(['name', 'layers', 'layerConfigs', 'depth', 'depthAlloc', 'dims', 'layer', 'parametersInitMethod', 'device', 'seed', 'fastPaths', 'training']);
+
+/** Builds an `rpn` model from registry options. */
+export function modelFromOptions(options: Record<string, unknown>, ctx: BuildContext): RpnModel {
+  rejectUnknown(options, MODEL_KEYS, 'rpn');
+  return rpnModel({ ...(options as unknown as RpnModelOptions), context: ctx });
+}
