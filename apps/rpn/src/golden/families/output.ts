@@ -1,9 +1,39 @@
-import type { FamilyAdapter } from '../types.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { processingChain, type ProcessingSpec } from '@rpn/core';
+import { GoldenMismatch, decodeParams, expectClose, toTensor } from '../types.js';
+import type { FamilyAdapter, GoldenCase } from '../types.js';
 
-/** Golden adapter for output.json (see shared/golden/README.md). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown): unknown => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as object).sort(([x], [y]) => x.localeCompare(y)).map(([k, w]) => [k, norm(w)])) : Array.isArray(v) ? v.map(norm) : v);
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+}
+
+/**
+ * Golden adapter for output.json: `function.func_x` cases run the processing chain of the case's
+ * `functions` (names, callables as configs) or `function_configs` in training mode, as tinyBIG's
+ * freshly built modules are; `rpn_output` compares `toConfig()`.
+ */
 export const outputAdapter: FamilyAdapter = {
   family: 'output',
-  run() {
-    throw new Error('output family is not implemented yet');
+  run(c: GoldenCase, env) {
+    if (c.class === 'rpn_output') {
+      const o = env.registry.build<{ toConfig(): unknown }>({ output_class: c.class, output_parameters: decodeParams(c.params ?? {}, c) }, 'output');
+      if (!sameJson(o.toConfig(), c.to_config)) throw new GoldenMismatch(`toConfig() = ${JSON.stringify(o.toConfig())}, expected ${JSON.stringify(c.to_config)}`);
+      return;
+    }
+    const spec = (c.function_configs !== undefined ? c.function_configs : decodeParams(c.functions, c)) as ProcessingSpec;
+    const chain = processingChain(spec);
+    const x = toTensor(c.input);
+    try {
+      const y = chain.forward(x, { training: true });
+      try {
+        expectClose('output', y, null, c.output, c);
+      } finally {
+        if (y !== x) y.dispose();
+      }
+    } finally {
+      x.dispose();
+    }
+    void tf;
   },
 };
