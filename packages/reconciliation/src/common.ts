@@ -76,9 +76,19 @@ export function checkDims(n: number, D: number): void {
   }
 }
 
+/**
+ * `a · b` for 2-D tensors. An inner dimension of 1 is computed as a broadcast product: on
+ * tfjs-backend-wasm 4.22 a matMul with inner dimension 1 corrupted the wasm heap (a later
+ * dispose aborted with "memory access out of bounds").
+ */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.shape[1] === 1) return tf.mul(a, b);
+  return tf.matMul(a, b);
+}
+
 /** `a · bᵀ` with an explicit transpose (matMul transpose flags are ~10× slower on wasm). */
 export function mmT(a: Tensor, b: Tensor): Tensor {
-  return tf.matMul(a, tf.transpose(b));
+  return mm(a, tf.transpose(b));
 }
 
 /**
@@ -86,7 +96,7 @@ export function mmT(a: Tensor, b: Tensor): Tensor {
  * the right-hand side; the result is small).
  */
 export function mmTBig(a: Tensor, b: Tensor): Tensor {
-  return tf.transpose(tf.matMul(b, tf.transpose(a)));
+  return tf.transpose(mm(b, tf.transpose(a)));
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Params, Reconciliation } from '@rpn/core';
-import { assertDivides, boolOption, checkOptions, defineReconciliation, intOption, mmT, taylor2Contract } from './common.js';
+import { assertDivides, boolOption, checkOptions, defineReconciliation, intOption, mmT, taylor2Contract, mm } from './common.js';
 import { outerProduct, outerPsi, outerTaylor2 } from './outer.js';
 import type { ReconciliationOptions } from './basic.js';
 
@@ -42,7 +42,7 @@ export function lorrReconciliation(options: LorrReconciliationOptions = {}): Rec
     calculateL: (n, D) => r * (n + D),
     psi: (w, n, D) => {
       const [A, B] = split(w!, n, D);
-      return tf.matMul(A, B);
+      return mm(A, B);
     },
     // κ·(A·B)ᵀ = (κ·Bᵀ)·Aᵀ: b·D·r + b·r·n.
     product: (kappa, w, n, D) => {
@@ -52,7 +52,7 @@ export function lorrReconciliation(options: LorrReconciliationOptions = {}): Rec
     taylor2: (x, w, n, info, rowSum) => {
       const [A, B] = split(w!, n, info.D);
       const Z = taylor2Contract(x, info.xt!, B, r, info.m); // κ·Bᵀ: [b, r]
-      return { out: mmT(Z, A), rowSum: rowSum ? tf.reshape(tf.matMul(A, tf.sum(B, 1, true)), [n]) : undefined };
+      return { out: mmT(Z, A), rowSum: rowSum ? tf.reshape(mm(A, tf.sum(B, 1, true)), [n]) : undefined };
     },
   });
 }
@@ -130,7 +130,7 @@ export function lphmReconciliation(options: LphmReconciliationOptions = {}): Rec
     const pq = d.p * d.q;
     const S = tf.reshape(tf.slice(w, [pq], [d.s * r]), [d.s, r]);
     const T = tf.reshape(tf.slice(w, [pq + d.s * r], [r * d.t]), [r, d.t]);
-    return [tf.slice(w, [0], [pq]), tf.reshape(tf.matMul(S, T), [-1])];
+    return [tf.slice(w, [0], [pq]), tf.reshape(mm(S, T), [-1])];
   });
 }
 
@@ -150,6 +150,6 @@ export function dualLphmReconciliation(options: LphmReconciliationOptions = {}):
     const Q = take(r, d.q);
     const S = take(d.s, r);
     const T = take(r, d.t);
-    return [tf.reshape(tf.matMul(P, Q), [-1]), tf.reshape(tf.matMul(S, T), [-1])];
+    return [tf.reshape(mm(P, Q), [-1]), tf.reshape(mm(S, T), [-1])];
   });
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { mmT, taylor2Contract, type FusedResult } from './common.js';
+import { mmT, taylor2Contract, type FusedResult, mm } from './common.js';
 import { taylor2BlockSums, type Taylor2Info } from './taylor.js';
 
 /**
@@ -9,7 +9,7 @@ import { taylor2BlockSums, type Taylor2Info } from './taylor.js';
  * (`W_flat[k·L + v] = A[k]·B[v]`).
  */
 export function outerPsi(A: Tensor, B: Tensor, n: number, D: number): Tensor {
-  return tf.reshape(tf.matMul(tf.reshape(A, [-1, 1]), tf.reshape(B, [1, -1])), [n, D]);
+  return tf.reshape(tf.mul(tf.reshape(A, [-1, 1]), tf.reshape(B, [1, -1])), [n, D]);
 }
 
 /**
@@ -26,7 +26,7 @@ export function outerProduct(kappa: Tensor, A: Tensor, B: Tensor, n: number, D: 
   const L = B.size;
   if (D % L === 0) {
     const G = D / L;
-    const Y = tf.reshape(tf.matMul(tf.reshape(kappa, [b * G, L]), tf.reshape(B, [L, 1])), [b, G]);
+    const Y = tf.reshape(mm(tf.reshape(kappa, [b * G, L]), tf.reshape(B, [L, 1])), [b, G]);
     return mmT(Y, tf.reshape(A, [n, G]));
   }
   if (L % D === 0) {

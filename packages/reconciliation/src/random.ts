@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError, ValueError, formatShape, type Params, type Reconciliation } from '@rpn/core';
-import { boolOption, checkOptions, defineReconciliation, intOption, mmT, numberOption } from './common.js';
+import { boolOption, checkOptions, defineReconciliation, intOption, mmT, numberOption, mm } from './common.js';
 import type { ReconciliationOptions } from './basic.js';
 
 /** Default seed of the frozen random state (recorded in `toConfig`, so a saved config rebuilds it). */
@@ -224,7 +224,7 @@ export function randomMatrixAdaptionReconciliation(options: RandomMatrixAdaption
     // κ·Wᵀ = ((κ·B) ⊙ λ₂)·Aᵀ ⊙ λ₁ᵀ: b·D·r + b·r·n.
     product: (kappa, w, n, D) => {
       const { l1, l2, A, B } = parts(w!, n, D);
-      return tf.mul(mmT(tf.mul(tf.matMul(kappa, B), l2), A), tf.reshape(l1, [1, n]));
+      return tf.mul(mmT(tf.mul(mm(kappa, B), l2), A), tf.reshape(l1, [1, n]));
     },
   });
 }
@@ -264,8 +264,8 @@ export function randomMatrixHypernetReconciliation(options: RandomMatrixHypernet
       const Q = store.tensor('Q', [h, r], normal);
       const S = store.tensor('S', [h, r], normal);
       const T = store.tensor('T', [n * D, r], normal);
-      const hidden = tf.sigmoid(mmT(tf.matMul(tf.reshape(w!, [1, l]), P), Q)); // [1, h]
-      return tf.reshape(mmT(tf.matMul(hidden, S), T), [n, D]);
+      const hidden = tf.sigmoid(mmT(mm(tf.reshape(w!, [1, l]), P), Q)); // [1, h]
+      return tf.reshape(mmT(mm(hidden, S), T), [n, D]);
     },
   });
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Transformation } from '@rpn/core';
+import { mm } from './common.js';
 
 /**
  * What a fused kernel knows about an order-2 Taylor expansion of an `m`-wide input:
@@ -124,13 +125,13 @@ export function taylor2BlockSums(x: Tensor, xt: Tensor, B: Tensor, L: number, m:
   const rows = m + 1;
   // N = tile(B, G) as [(m+1), m], through a broadcast multiply (cheaper gradient than tile).
   const N = tf.reshape(tf.mul(tf.ones([G, 1]), tf.reshape(B, [1, L])), [rows, m]);
-  const H = tf.transpose(tf.matMul(N, tf.transpose(x))); // [b, m+1]
-  let Y = tf.matMul(tf.mul(xt, H), tf.tensor2d(plan.rowToBlock, [rows, G]));
+  const H = tf.transpose(mm(N, tf.transpose(x))); // [b, m+1]
+  let Y = mm(tf.mul(xt, H), tf.tensor2d(plan.rowToBlock, [rows, G]));
   if (K > 0) {
-    const Ncut = tf.mul(tf.matMul(tf.tensor2d(plan.selT, [K, rows]), N), tf.tensor2d(plan.mask, [K, m])); // [K, m]
-    const P = tf.transpose(tf.matMul(Ncut, tf.transpose(x))); // [b, K]
-    const xtSel = tf.matMul(xt, tf.transpose(tf.tensor2d(plan.selT, [K, rows]))); // [b, K]
-    Y = tf.add(Y, tf.matMul(tf.mul(P, xtSel), tf.tensor2d(plan.pieceToBlock, [K, G])));
+    const Ncut = tf.mul(mm(tf.tensor2d(plan.selT, [K, rows]), N), tf.tensor2d(plan.mask, [K, m])); // [K, m]
+    const P = tf.transpose(mm(Ncut, tf.transpose(x))); // [b, K]
+    const xtSel = mm(xt, tf.transpose(tf.tensor2d(plan.selT, [K, rows]))); // [b, K]
+    Y = tf.add(Y, mm(tf.mul(P, xtSel), tf.tensor2d(plan.pieceToBlock, [K, G])));
   }
   return Y;
 }

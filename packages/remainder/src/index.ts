@@ -1,4 +1,206 @@
-import type { RegistryEntry } from '@rpn/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import {
+  ShapeError,
+  ValueError,
+  assert2D,
+  defineEntry,
+  formatShape,
+  parametersFromOptions,
+  processingChain,
+  processingOption,
+  type ForwardContext,
+  type FunctionConfig,
+  type ParameterSpec,
+  type Params,
+  type ProcessingSpec,
+  type RegistryEntry,
+  type Remainder,
+} from '@rpn/core';
+
+/** tinyBIG's module for every remainder class. */
+export const REMAINDER_MODULE = 'tinybig.remainder';
+
+/** Options every remainder accepts (tinyBIG's `remainder` base class). */
+export interface RemainderOptions {
+  /** Instance name (tinyBIG's `name`). */
+  readonly name?: string;
+  /** tinyBIG `activation_functions`: a name, config, processing function or list. */
+  readonly activationFunctions?: ProcessingSpec;
+  /** tinyBIG `activation_function_configs` (same as `activationFunctions`). */
+  readonly activationFunctionConfigs?: ProcessingSpec;
+}
+
+const BASE = ['name', 'activationFunctions', 'activationFunctionConfigs', 'requireParameters', 'enableBias'];
+
+function checkOptions(className: string, options: Params, allowed: readonly string[]): void {
+  for (const k of Object.keys(options)) {
+    if (options[k] === undefined) continue;
+    if (!BASE.includes(k) && !allowed.includes(k)) {
+      throw new ValueError(`unknown parameter for ${className}`, { argument: k, expected: `one of ${[...allowed, ...BASE].join(', ')}`, received: JSON.stringify(options[k]) });
+    }
+  }
+}
+
+interface RemainderDefinition {
+  readonly className: string;
+  readonly options: Params;
+  readonly own: Params;
+  readonly requireParameters: boolean;
+  readonly enableBias: boolean;
+  readonly isZero?: boolean;
+  /** π before the activation. Runs inside a tidy. */
+  pi(x: Tensor | null, w: Tensor | null, b: Tensor | null, m: number, n: number): Tensor;
+}
+
+function scoped(params: ForwardContext['params'], prefix: string): ForwardContext['params'] {
+  if (!params) return undefined;
+  const out: Record<string, NonNullable<ForwardContext['params']>[string]> = {};
+  for (const [k, v] of Object.entries(params)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
+  return out;
+}
+
+function defineRemainder(def: RemainderDefinition): Remainder {
+  const activation = processingChain(processingOption(def.options, 'activation'));
+  const specs: ParameterSpec[] = activation.parameterSpecs().map((s) => ({ ...s, name: `activation_functions.${s.name}` }));
+  const name = typeof def.options.name === 'string' ? def.options.name : def.className;
+  const r: Remainder = {
+    name,
+    kind: 'remainder',
+    className: def.className,
+    requireParameters: def.requireParameters,
+    enableBias: def.enableBias,
+    ...(def.isZero ? { isZero: true } : {}),
+    forward(x, w, b, m, n, ctx) {
+      for (const [k, v] of [['m', m], ['n', n]] as const) {
+        if (!Number.isInteger(v) || v < 1) throw new ValueError('invalid dimension', { argument: k, expected: 'an integer ≥ 1', received: JSON.stringify(v) });
+      }
+      return tf.tidy(() => {
+        const y = def.pi(x, w, b, m, n);
+        return activation.forward(y, { ...ctx, params: scoped(ctx?.params, 'activation_functions.') });
+      });
+    },
+    toConfig(): FunctionConfig {
+      return Object.freeze({
+        function_class: `${REMAINDER_MODULE}.${def.className}`,
+        function_parameters: parametersFromOptions({ name, ...def.own, activationFunctionConfigs: activation.toConfigValue() }),
+      });
+    },
+    ...(specs.length ? { parameterSpecs: () => specs } : {}),
+  };
+  return Object.freeze(r);
+}
+
+function checkX(x: Tensor | null, m: number, className: string): Tensor {
+  if (x == null) throw new ShapeError(`${className} needs an input`, { argument: 'x', expected: `a tensor [b, ${m}]`, received: String(x) });
+  assert2D(x, 'x');
+  if (x.shape[1] !== m) throw new ShapeError('input has the wrong width', { argument: 'x', expected: `shape [b, ${m}]`, received: `shape ${formatShape(x.shape)}` });
+  return x;
+}
+
+/** Options of {@link constantRemainder}. */
+export interface ConstantRemainderOptions extends RemainderOptions {
+  /** The constant (default 1). */
+  readonly c?: number;
+}
+
+function constantLike(className: string, options: Params, c: number, withC: boolean): Remainder {
+  checkOptions(className, options, withC ? ['c'] : []);
+  return defineRemainder({
+    className,
+    options,
+    own: withC ? { c } : {},
+    requireParameters: false,
+    enableBias: false,
+    pi: (_x, _w, _b, _m, n) => tf.fill([n], c),
+  });
+}
+
+/** `constant_remainder`: π(x) = σ(c·1ₙ), a length-n vector the head broadcasts over the batch. */
+export function constantRemainder(options: ConstantRemainderOptions = {}): Remainder {
+  const c = options.c ?? 1.0;
+  if (typeof c !== 'number' || !Number.isFinite(c)) throw new ValueError('invalid number', { argument: 'c', expected: 'a finite number', received: JSON.stringify(c) });
+  return constantLike('constant_remainder', options as Params, c, true);
+}
+
+/** `one_remainder`: π(x) = σ(1ₙ). */
+export function oneRemainder(options: RemainderOptions = {}): Remainder {
+  return constantLike('one_remainder', options as Params, 1, false);
+}
+
+/**
+ * `zero_remainder`: π(x) = 0. `isZero` tells the head to add nothing (tinyBIG returns None);
+ * `forward` still returns `0ₙ` for callers that apply it.
+ */
+export function zeroRemainder(options: RemainderOptions = {}): Remainder {
+  const className = 'zero_remainder';
+  checkOptions(className, options as Params, []);
+  return defineRemainder({ className, options: options as Params, own: {}, requireParameters: false, enableBias: false, isZero: true, pi: (_x, _w, _b, _m, n) => tf.zeros([n]) });
+}
+
+/** `identity_remainder`: π(x) = σ(x); needs m = n. */
+export function identityRemainder(options: RemainderOptions = {}): Remainder {
+  const className = 'identity_remainder';
+  checkOptions(className, options as Params, []);
+  return defineRemainder({
+    className,
+    options: options as Params,
+    own: {},
+    requireParameters: false,
+    enableBias: false,
+    pi: (x, _w, _b, m, n) => {
+      if (m !== n) throw new ValueError('identity remainder needs m = n', { argument: 'n', expected: `n = m = ${m}`, received: String(n) });
+      return tf.clone(checkX(x, m, className));
+    },
+  });
+}
+
+/** Options of {@link linearRemainder}. */
+export interface LinearRemainderOptions extends RemainderOptions {
+  /** The head owns `w_remainder [n, m]` (default true). */
+  readonly requireParameters?: boolean;
+  /** The head owns `b_remainder [n]` (default false). */
+  readonly enableBias?: boolean;
+}
+
+/** `linear_remainder`: π(x) = σ(x·w_remainderᵀ + b_remainder); σ(x) when w is null. */
+export function linearRemainder(options: LinearRemainderOptions = {}): Remainder {
+  const className = 'linear_remainder';
+  checkOptions(className, options as Params, []);
+  const requireParameters = options.requireParameters ?? true;
+  const enableBias = options.enableBias ?? false;
+  for (const [k, v] of [['require_parameters', requireParameters], ['enable_bias', enableBias]] as const) {
+    if (typeof v !== 'boolean') throw new ValueError('invalid flag', { argument: k, expected: 'true or false', received: JSON.stringify(v) });
+  }
+  return defineRemainder({
+    className,
+    options: options as Params,
+    own: { requireParameters, enableBias },
+    requireParameters,
+    enableBias,
+    pi: (x, w, b, m, n) => {
+      const xx = checkX(x, m, className);
+      if (w == null) return tf.clone(xx);
+      if (w.rank !== 2 || w.shape[0] !== n || w.shape[1] !== m) {
+        throw new ShapeError('w_remainder has the wrong shape', { argument: 'w_remainder', expected: `[${n}, ${m}]`, received: formatShape(w.shape) });
+      }
+      let y = tf.matMul(xx, tf.transpose(w));
+      if (b != null) {
+        if (b.size !== n) throw new ShapeError('b_remainder has the wrong shape', { argument: 'b_remainder', expected: `[${n}]`, received: formatShape(b.shape) });
+        y = tf.add(y, tf.reshape(b, [1, n]));
+      }
+      return y;
+    },
+  });
+}
+
+const MODULE = { module: REMAINDER_MODULE };
 
 /** Registry entries of every remainder function in this package (pass to `createRegistry`). */
-export const remainderEntries: readonly RegistryEntry[] = Object.freeze([]);
+export const remainderEntries: readonly RegistryEntry[] = Object.freeze([
+  defineEntry('remainder', 'zero_remainder', (o) => zeroRemainder(o), MODULE),
+  defineEntry('remainder', 'constant_remainder', (o) => constantRemainder(o), MODULE),
+  defineEntry('remainder', 'one_remainder', (o) => oneRemainder(o), { ...MODULE, aliases: ['tinybig.remainder.basic_remainder.one_remainder'] }),
+  defineEntry('remainder', 'identity_remainder', (o) => identityRemainder(o), MODULE),
+  defineEntry('remainder', 'linear_remainder', (o) => linearRemainder(o), MODULE),
+]);
