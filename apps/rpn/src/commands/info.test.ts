@@ -1,0 +1,56 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, it, expect } from 'vitest';
+import { ConfigError, UnknownNameError } from '@rpn/core';
+import { appRegistry } from '../registry.js';
+import { infoCommand } from './info.js';
+
+const configs = path.resolve(import.meta.dirname, '..', '..', 'configs');
+const registry = appRegistry();
+
+function run(file: string): string[] {
+  const lines: string[] = [];
+  infoCommand(file, registry, (l) => lines.push(l));
+  return lines;
+}
+
+describe('rpn info', () => {
+  it("prints tinyBIG's 47 parameters for elementary_configs.yaml", () => {
+    const before = tf.memory().numTensors;
+    const lines = run(path.join(configs, 'elementary_configs.yaml'));
+    expect(lines).toEqual(['layers.0.heads.0.w [1,24]', 'layers.1.heads.0.w [1,23]', 'parameters: 47']);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('reads a bare model config', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rpn-info-'));
+    const file = path.join(dir, 'model.yaml');
+    fs.writeFileSync(file, [
+      'model_class: tinybig.model.rpn',
+      'model_parameters:',
+      '  layer_configs:',
+      '    - layer_class: tinybig.module.rpn_layer',
+      '      layer_parameters:',
+      '        m: 3',
+      '        n: 2',
+      '        head_configs:',
+      '          head_class: tinybig.module.rpn_head',
+      '          head_parameters:',
+      '            data_transformation_configs: {function_class: tinybig.expansion.identity_expansion}',
+      '            parameter_fabrication_configs: {function_class: tinybig.reconciliation.identity_reconciliation, function_parameters: {enable_bias: true}}',
+      '            remainder_configs: {function_class: tinybig.remainder.zero_remainder}',
+      '',
+    ].join('\n'));
+    expect(run(file)).toEqual(['layers.0.heads.0.w [1,6]', 'layers.0.heads.0.b [2]', 'parameters: 8']);
+  });
+
+  it('fails with typed errors for a missing file and an unknown class', () => {
+    expect(() => run('/nonexistent/config.yaml')).toThrow(ConfigError);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rpn-info-'));
+    const file = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(file, 'model_class: tinybig.model.no_such_model\nmodel_parameters: {}\n');
+    expect(() => run(file)).toThrow(UnknownNameError);
+  });
+});
