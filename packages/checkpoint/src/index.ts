@@ -6,3 +6,4 @@ export { readSafetensors, writeSafetensors, SAFETENSORS_MAX_HEADER, type Safeten
 export { encodeArtifacts, decodeArtifacts, NATIVE_FORMAT, NATIVE_VERSION, OPTIMIZER_PREFIX, type NativeCheckpoint, type NativeInfo } from './native.js';
 export { fileHandler, fileDir, nodeFileSystem, writeFileAtomic, type FileSystem } from './file-handler.js';
 export * from './model-io.js';
+export { verifyCheckpointSidecar, type CheckpointSidecar, type SidecarResult } from './golden.js';
