@@ -1,0 +1,149 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { XSadd } from 'ml-xsadd';
+import { ConfigError, ValueError, makeTransformation, processingOption } from '@rpn/core';
+import type { ForwardContext, Params, Structure, Transformation } from '@rpn/core';
+
+/** The tinyBIG module every compression class is exported from. */
+export const COMPRESSION_MODULE = 'tinybig.compression';
+
+/** Option keys every transformation accepts (instance name, tinyBIG's pre/post-processing, torch device). */
+const COMMON_KEYS = ['name', 'device', 'preprocessFunctions', 'postprocessFunctions', 'preprocessFunctionConfigs', 'postprocessFunctionConfigs'];
+
+/** Throws a {@link ConfigError} naming the first option that `className` does not know. */
+export function checkKeys(options: Params, allowed: readonly string[], className: string): void {
+  for (const k of Object.keys(options)) {
+    if (options[k] === undefined) continue;
+    if (!COMMON_KEYS.includes(k) && !allowed.includes(k)) {
+      throw new ConfigError(`unknown option for ${className}`, {
+        argument: k,
+        expected: `one of ${[...allowed, 'name', 'preprocess_function_configs', 'postprocess_function_configs'].join(', ') || 'no own options'}`,
+        received: JSON.stringify(options[k]),
+      });
+    }
+  }
+}
+
+/** Reads an integer option (≥ `min`), or `fallback` when absent. */
+export function intOption(options: Params, key: string, argument: string, min: number, fallback?: number): number {
+  const v = options[key] ?? fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new ValueError('invalid integer option', { argument, expected: `an integer ≥ ${min}`, received: JSON.stringify(options[key]) });
+  }
+  return v;
+}
+
+/** Reads a finite number option, or `fallback` when absent. */
+export function numOption(options: Params, key: string, argument: string, fallback: number): number {
+  const v = options[key] ?? fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ValueError('invalid number option', { argument, expected: 'a finite number', received: JSON.stringify(options[key]) });
+  }
+  return v;
+}
+
+/** Reads a boolean option, or `fallback` when absent. */
+export function boolOption(options: Params, key: string, argument: string, fallback: boolean): boolean {
+  const v = options[key] ?? fallback;
+  if (typeof v !== 'boolean') throw new ValueError('invalid boolean option', { argument, expected: 'true or false', received: JSON.stringify(options[key]) });
+  return v;
+}
+
+/** A uniform [0, 1) generator. */
+export type Random = () => number;
+
+/** A seeded uniform [0, 1) generator (XSadd, ml-xsadd). */
+export function seededRandom(seed: number): Random {
+  const g = new XSadd(seed >>> 0);
+  return () => g.random();
+}
+
+/** Reads the `seed` option, or draws one (recorded by `toConfig` so a rebuilt function draws the same). */
+export function seedOption(options: Params): number {
+  const s = options.seed;
+  if (s == null) return Math.floor(Math.random() * 2 ** 31);
+  if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) throw new ValueError('invalid seed', { argument: 'seed', expected: 'a non-negative integer', received: JSON.stringify(s) });
+  return s;
+}
+
+/** When a fitted (sklearn-style) compression fits. */
+export type FitMode = 'every_call' | 'first_call' | 'explicit';
+
+/** Reads the `fit_mode` option. */
+export function fitModeOption(options: Params, fallback: FitMode): FitMode {
+  const v = options.fitMode ?? fallback;
+  if (v !== 'every_call' && v !== 'first_call' && v !== 'explicit') {
+    throw new ValueError('invalid fit mode', { argument: 'fit_mode', expected: "'every_call', 'first_call' or 'explicit'", received: JSON.stringify(v) });
+  }
+  return v;
+}
+
+/** Everything a compression author gives besides the options. */
+export interface CompressionSpec {
+  /** Options written to `function_parameters` by `toConfig` (camelCase, without name/processing). */
+  readonly own: Params;
+  calculateD(m: number): number;
+  kappa(x: Tensor, ctx?: ForwardContext): Tensor;
+  readonly structure?: Structure;
+}
+
+/** Builds a compression on core's {@link makeTransformation} (tinyBIG's pre/post-processing, checks, toConfig). */
+export function defineCompression(className: string, options: Params, spec: CompressionSpec): Transformation {
+  return makeTransformation({
+    kind: 'compression',
+    className,
+    module: COMPRESSION_MODULE,
+    name: typeof options.name === 'string' ? options.name : undefined,
+    options: spec.own,
+    calculateD: spec.calculateD,
+    kappa: spec.kappa,
+    structure: spec.structure,
+    preprocess: processingOption(options, 'preprocess'),
+    postprocess: processingOption(options, 'postprocess'),
+  });
+}
+
+/** Adds extra methods to a frozen transformation (the result is frozen again). */
+export function extend<T extends object>(t: Transformation, extra: T): Transformation & T {
+  return Object.freeze({ ...t, ...extra });
+}
+
+/** Reads a `[b, m]` tensor into row arrays (float64 JS numbers). */
+export function rowsOf(x: Tensor): number[][] {
+  const [b, m] = x.shape;
+  const data = x.dataSync();
+  const out: number[][] = [];
+  for (let i = 0; i < b; i++) out.push(Array.from(data.subarray(i * m, (i + 1) * m)));
+  return out;
+}
+
+/** A constant float32 tensor `[rows, cols]` from row-major values. */
+export function constMatrix(values: ArrayLike<number>, rows: number, cols: number): Tensor {
+  return tf.tensor2d(Float32Array.from(values as ArrayLike<number>), [rows, cols], 'float32');
+}
+
+/** Draws `k` indices from each row of `weights` (`[b][n]`, non-negative) with or without replacement, sorted ascending (torch.multinomial + sort). */
+export function multinomialRows(weights: readonly (readonly number[])[], k: number, withReplacement: boolean, random: Random): number[][] {
+  return weights.map((row, r) => {
+    const w = row.map((v) => (Number.isFinite(v) && v > 0 ? v : 0));
+    const positive = w.filter((v) => v > 0).length;
+    if (!withReplacement && k > positive) {
+      throw new ValueError('cannot sample without replacement', { argument: 'k', expected: `at most ${positive} (indices with a positive weight in row ${r})`, received: String(k) });
+    }
+    const picked: number[] = [];
+    for (let t = 0; t < k; t++) {
+      const total = w.reduce((a, b) => a + b, 0);
+      let u = random() * total;
+      let idx = -1;
+      for (let i = 0; i < w.length; i++) {
+        if (w[i] <= 0) continue;
+        idx = i;
+        u -= w[i];
+        if (u < 0) break;
+      }
+      picked.push(idx);
+      if (!withReplacement) w[idx] = 0;
+    }
+    return picked.sort((a, b) => a - b);
+  });
+}
