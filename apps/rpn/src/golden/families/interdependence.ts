@@ -1,9 +1,53 @@
-import type { FamilyAdapter } from '../types.js';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Interdependence } from '@rpn/core';
+import { GoldenMismatch, decodeParams, expectClose, toNested, toTensor } from '../types.js';
+import type { FamilyAdapter, GoldenCase } from '../types.js';
 
-/** Golden adapter for interdependence.json (see shared/golden/README.md). */
+/** Frozen random state recorded in `aux` (`parameter_fabrication.A`, …) → the ψ's `frozen_state`. */
+function frozenState(c: GoldenCase): Record<string, unknown> | undefined {
+  if (!c.aux) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c.aux as Record<string, any>)) {
+    if (k.startsWith('parameter_fabrication.')) out[k.slice('parameter_fabrication.'.length)] = toNested(v);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * Golden adapter for interdependence.json: `Class(b=b, m=m, **params)`, then `forward(x, w)`;
+ * compares l, b', m' (where tinyBIG's method did not raise), A and the output.
+ */
 export const interdependenceAdapter: FamilyAdapter = {
   family: 'interdependence',
-  run() {
-    throw new Error('interdependence family is not implemented yet');
+  run(c, env) {
+    const params: Record<string, unknown> = { ...decodeParams(c.params ?? {}, c), b: c.b, m: c.m };
+    const fs = frozenState(c);
+    if (fs) params.frozen_state = fs;
+    const f = env.registry.build<Interdependence>({ function_class: c.class, function_parameters: params });
+    if (c.l != null && f.calculateL() !== c.l) throw new GoldenMismatch(`calculateL() = ${f.calculateL()}, expected ${c.l}`);
+    if (typeof c.m_prime === 'number' && f.calculateMPrime() !== c.m_prime) throw new GoldenMismatch(`calculateMPrime() = ${f.calculateMPrime()}, expected ${c.m_prime}`);
+    if (typeof c.b_prime === 'number' && f.calculateBPrime() !== c.b_prime) throw new GoldenMismatch(`calculateBPrime() = ${f.calculateBPrime()}, expected ${c.b_prime}`);
+    if (c.require_data != null && f.requireData !== c.require_data) throw new GoldenMismatch(`requireData = ${f.requireData}, expected ${c.require_data}`);
+    if (c.require_parameters != null && f.requireParameters !== c.require_parameters) throw new GoldenMismatch(`requireParameters = ${f.requireParameters}, expected ${c.require_parameters}`);
+    const x = toTensor(c.input);
+    const w = c.w ? toTensor(c.w) : null;
+    try {
+      const A = f.calculateA(x, w);
+      try {
+        if (c.A) expectClose('A', A, null, c.A, c);
+      } finally {
+        A.dispose();
+      }
+      const y = f.forward(x, w);
+      try {
+        expectClose('output', y, null, c.output, c);
+      } finally {
+        y.dispose();
+      }
+    } finally {
+      x.dispose();
+      w?.dispose();
+    }
+    void tf;
   },
 };

@@ -1,0 +1,177 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { ValueError } from '@rpn/core';
+import { type BaseOptions, makeInterdependence, num, optInt, parseType, type InterdependenceFunction, offDiagonal, safePow } from './common.js';
+
+/**
+ * A kernel maps X `[n, k]` to `[k, k]` comparing the columns of X (tinyBIG's `batch_*_kernel`s).
+ * Masks are constants built from sizes only; no comparison op is on the gradient path.
+ */
+export type Kernel = (X: Tensor) => Tensor;
+
+const sum = (t: Tensor, axis: number) => tf.sum(t, axis);
+
+/** Pairwise column differences `D[i, j, r] = X[r, i] − X[r, j]`, `[k, k, n]`. */
+function diffs(X: Tensor): Tensor {
+  const Xt = tf.transpose(X);
+  return tf.sub(tf.expandDims(Xt, 1), tf.expandDims(Xt, 0));
+}
+
+/** Squared Euclidean distances between columns (optionally weighted per row by `a`). */
+function sqDist(X: Tensor, a?: Tensor): Tensor {
+  const d = diffs(X);
+  const sq = tf.square(d);
+  return sum(a ? tf.mul(sq, a) : sq, 2);
+}
+
+function pNormDist(X: Tensor, p: number): Tensor {
+  const ad = tf.abs(diffs(X));
+  if (p === Infinity) return tf.max(ad, 2);
+  if (p === 1) return sum(ad, 2);
+  return safePow(sum(tf.pow(ad, tf.scalar(p)), 2), 1 / p);
+}
+
+export const linearKernel: Kernel = (X) => tf.matMul(tf.transpose(X), X);
+export const polynomialKernel = (c: number, d: number): Kernel => (X) => tf.pow(tf.add(linearKernel(X), tf.scalar(c)), tf.scalar(d));
+export const hyperbolicTangentKernel = (alpha: number, c: number): Kernel => (X) => tf.tanh(tf.add(tf.mul(tf.scalar(alpha), linearKernel(X)), tf.scalar(c)));
+export const exponentialKernel = (gamma: number): Kernel => (X) => tf.exp(tf.mul(tf.scalar(-gamma), sqDist(X)));
+export const gaussianRbfKernel = (sigma: number): Kernel => (X) => tf.exp(tf.div(tf.neg(sqDist(X)), tf.scalar(2 * sigma * sigma)));
+export const laplacianKernel = (sigma: number): Kernel => (X) => tf.exp(tf.div(tf.neg(pNormDist(X, 1)), tf.scalar(sigma)));
+export const minkowskiKernel = (p: number): Kernel => (X) => tf.exp(tf.neg(pNormDist(X, p)));
+export const anisotropicRbfKernel = (aVector: number[] | null, aScalar: number): Kernel => (X) => {
+  const n = X.shape[0];
+  if (aVector && aVector.length !== n) throw new ValueError('a_vector must have one entry per row of X', { argument: 'a_vector', expected: `length ${n}`, received: `length ${aVector.length}` });
+  const a = tf.tensor1d(aVector ?? new Array(n).fill(aScalar));
+  return tf.exp(tf.neg(sqDist(X, a)));
+};
+export const canberraKernel: Kernel = (X) => {
+  const Xt = tf.transpose(X);
+  const a = tf.expandDims(Xt, 1), b = tf.expandDims(Xt, 0);
+  const num_ = tf.abs(tf.sub(a, b));
+  const den = tf.add(tf.add(tf.abs(a), tf.abs(b)), tf.scalar(1e-10));
+  return tf.exp(tf.neg(sum(tf.div(num_, den), 2)));
+};
+export const cosineSimilarityKernel: Kernel = (X) => {
+  const norms = tf.sqrt(sum(tf.square(X), 0));
+  // zero norm → 1: the mask comes from the values, read outside the differentiated graph
+  const fix = tf.tensor1d(Array.from(norms.dataSync()).map((v) => (v === 0 ? 1 : 0)));
+  const Xn = tf.div(X, tf.add(norms, fix));
+  return tf.matMul(tf.transpose(Xn), Xn);
+};
+
+function covariance(X: Tensor): Tensor {
+  const n = X.shape[0];
+  const Xc = tf.sub(X, tf.mean(X, 0, true));
+  return tf.div(tf.matMul(tf.transpose(Xc), Xc), tf.scalar(n - 1));
+}
+export const pearsonKernel: Kernel = (X) => {
+  const n = X.shape[0];
+  const Xc = tf.sub(X, tf.mean(X, 0, true));
+  const cov = tf.div(tf.matMul(tf.transpose(Xc), Xc), tf.scalar(n - 1));
+  const std = tf.sqrt(tf.div(sum(tf.square(Xc), 0), tf.scalar(n - 1)));
+  return tf.div(cov, tf.mul(tf.expandDims(std, 1), tf.expandDims(std, 0)));
+};
+export const rvCoefficientKernel: Kernel = (X) => tf.mul(tf.clipByValue(pearsonKernel(X), 0, 1), offDiagonal(X.shape[1] as number));
+export const klDivergenceKernel: Kernel = (X) => {
+  const P = tf.softmax(tf.transpose(X)); // softmax over the rows of X, per column → [k, n]
+  const logP = tf.log(P);
+  // A_ij = Σ_r P_ri log P_ri − Σ_r P_ri log P_rj
+  const self = sum(tf.mul(P, logP), 1);
+  return tf.sub(tf.expandDims(self, 1), tf.matMul(P, tf.transpose(logP)));
+};
+export const mutualInformationKernel: Kernel = (X) => {
+  const k = X.shape[1] as number;
+  const eps = 1e-10;
+  const cov = covariance(X);
+  const varRaw = tf.sum(tf.mul(cov, tf.eye(k)), 1);
+  const v = tf.maximum(varRaw, tf.scalar(eps));
+  const vv = tf.mul(tf.expandDims(v, 1), tf.expandDims(v, 0));
+  const det = tf.maximum(tf.sub(tf.mul(tf.expandDims(varRaw, 1), tf.expandDims(varRaw, 0)), tf.square(cov)), tf.scalar(eps));
+  return tf.mul(tf.mul(tf.scalar(0.5), tf.log(tf.div(vv, det))), offDiagonal(k));
+};
+
+/** tinyBIG kernel callables by name (`tinybig.koala.statistics.batch_pearson_correlation_kernel`, …). */
+export function kernelByName(name: string, params: Record<string, unknown> = {}): Kernel {
+  const short = name.slice(name.lastIndexOf('.') + 1).replace(/^batch_/, '').replace(/_kernel$/, '').replace(/_distance$/, '');
+  switch (short) {
+    case 'pearson_correlation': case 'pearson': return pearsonKernel;
+    case 'kl_divergence': return klDivergenceKernel;
+    case 'rv_coefficient': return rvCoefficientKernel;
+    case 'mutual_information': return mutualInformationKernel;
+    case 'linear': return linearKernel;
+    case 'polynomial': return polynomialKernel(num(params.c, 'c', 0), num(params.d, 'd', 1));
+    case 'hyperbolic_tangent': return hyperbolicTangentKernel(num(params.alpha, 'alpha', 1), num(params.c, 'c', 0));
+    case 'exponential': return exponentialKernel(num(params.gamma, 'gamma', 1));
+    case 'cosine_similarity': return cosineSimilarityKernel;
+    case 'minkowski': return minkowskiKernel(num(params.p, 'p', 2));
+    case 'manhattan': return minkowskiKernel(1);
+    case 'euclidean': return minkowskiKernel(2);
+    case 'chebyshev': return minkowskiKernel(Infinity);
+    case 'canberra': return canberraKernel;
+    case 'gaussian_rbf': return gaussianRbfKernel(num(params.sigma, 'sigma', 1));
+    case 'laplacian': return laplacianKernel(num(params.sigma, 'sigma', 1));
+    case 'anisotropic_rbf': return anisotropicRbfKernel((params.aVector as number[] | undefined) ?? null, num(params.aScalar, 'a_scalar', 1));
+    default:
+      throw new ValueError('unknown kernel', { argument: 'kernel', expected: 'a tinyBIG batch kernel name (e.g. tinybig.koala.statistics.batch_pearson_correlation_kernel)', received: JSON.stringify(name) });
+  }
+}
+
+function kernelBased(className: string, o: BaseOptions, kernel: Kernel, options: Record<string, unknown>): InterdependenceFunction {
+  const type = parseType(o.interdependenceType);
+  const b = optInt(o.b, 'b'), m = optInt(o.m, 'm');
+  return makeInterdependence({
+    className, name: o.name, type, b, m,
+    options: { b, m, interdependenceType: type, ...options },
+    requireData: true, requireParameters: false, l: 0,
+    calculateMPrime: (mm) => mm ?? m ?? 0,
+    calculateBPrime: (bb) => bb ?? b ?? 0,
+    compute: (X) => kernel(X!),
+  });
+}
+
+/** statistical_kernel_based_interdependence / numerical_kernel_based_interdependence with a kernel name. */
+export const statisticalKernelBasedInterdependence = (o: BaseOptions & { kernel: string }) => kernelBased('statistical_kernel_based_interdependence', o, kernelByName(String(o.kernel)), { kernel: o.kernel });
+export const numericalKernelBasedInterdependence = (o: BaseOptions & { kernel: string }) => kernelBased('numerical_kernel_based_interdependence', o, kernelByName(String(o.kernel)), { kernel: o.kernel });
+
+/** A factory for a fixed-kernel class. */
+function fixed(className: string, make: (o: BaseOptions) => Kernel, keys: readonly string[] = []) {
+  return (o: BaseOptions = {}) => {
+    const opts: Record<string, unknown> = {};
+    for (const k of keys) if (o[k] !== undefined) opts[k] = o[k];
+    return kernelBased(className, o, make(o), opts);
+  };
+}
+
+export const klDivergenceInterdependence = fixed('kl_divergence_interdependence', () => klDivergenceKernel);
+export const pearsonCorrelationInterdependence = fixed('pearson_correlation_interdependence', () => pearsonKernel);
+export const rvCoefficientInterdependence = fixed('rv_coefficient_interdependence', () => rvCoefficientKernel);
+export const mutualInformationInterdependence = fixed('mutual_information_interdependence', () => mutualInformationKernel);
+export const linearKernelInterdependence = fixed('linear_kernel_interdependence', () => linearKernel);
+export const polynomialKernelInterdependence = fixed('polynomial_kernel_interdependence', (o) => polynomialKernel(num(o.c, 'c', 0), num(o.d, 'd', 1)), ['c', 'd']);
+export const hyperbolicTangentKernelInterdependence = fixed('hyperbolic_tangent_kernel_interdependence', (o) => hyperbolicTangentKernel(num(o.alpha, 'alpha', 1), num(o.c, 'c', 0)), ['c', 'alpha']);
+export const exponentialKernelInterdependence = fixed('exponential_kernel_interdependence', (o) => exponentialKernel(num(o.gamma, 'gamma', 1)), ['gamma']);
+export const cosineSimilarityInterdependence = fixed('cosine_similarity_interdependence', () => cosineSimilarityKernel);
+export const minkowskiDistanceInterdependence = fixed('minkowski_distance_interdependence', (o) => {
+  if (o.p == null) throw new ValueError('minkowski distance needs p', { argument: 'p', expected: 'a number ≥ 1', received: String(o.p) });
+  return minkowskiKernel(o.p === 'inf' ? Infinity : num(o.p, 'p', 2));
+}, ['p']);
+export const manhattanDistanceInterdependence = fixed('manhattan_distance_interdependence', () => minkowskiKernel(1));
+export const euclideanDistanceInterdependence = fixed('euclidean_distance_interdependence', () => minkowskiKernel(2));
+export const chebyshevDistanceInterdependence = fixed('chebyshev_distance_interdependence', () => minkowskiKernel(Infinity));
+export const canberraDistanceInterdependence = fixed('canberra_distance_interdependence', () => canberraKernel);
+export const gaussianRbfKernelInterdependence = fixed('gaussian_rbf_kernel_interdependence', (o) => gaussianRbfKernel(num(o.sigma, 'sigma', 1)), ['sigma']);
+export const laplacianKernelInterdependence = fixed('laplacian_kernel_interdependence', (o) => laplacianKernel(num(o.sigma, 'sigma', 1)), ['sigma']);
+export const anisotropicRbfKernelInterdependence = fixed('anisotropic_rbf_kernel_interdependence', (o) => {
+  const av = o.aVector == null ? null : (o.aVector instanceof tf.Tensor ? Array.from((o.aVector as Tensor).dataSync()) : (o.aVector as number[]).flat(2).map(Number));
+  return anisotropicRbfKernel(av, num(o.aScalar, 'a_scalar', 1));
+}, ['aVector', 'aScalar']);
+
+/** custom_hybrid_kernel_interdependence: Σ_k weight_k·kernel_k(X) (weights default uniform). */
+export function customHybridKernelInterdependence(o: BaseOptions & { kernels: unknown; weights?: number[] | null }): InterdependenceFunction {
+  if (!Array.isArray(o.kernels) || o.kernels.length === 0) throw new ValueError('custom hybrid kernel needs kernels', { argument: 'kernels', expected: 'a non-empty list of kernel names or functions', received: JSON.stringify(o.kernels) });
+  const kernels: Kernel[] = o.kernels.map((k) => (typeof k === 'function' ? (k as Kernel) : kernelByName(String(k))));
+  const weights = o.weights ?? kernels.map(() => 1 / kernels.length);
+  if (weights.length !== kernels.length) throw new ValueError('one weight per kernel', { argument: 'weights', expected: `${kernels.length} weights`, received: `${weights.length}` });
+  const k: Kernel = (X) => kernels.map((f, i) => tf.mul(tf.scalar(weights[i]), f(X))).reduce((a, b) => tf.add(a, b));
+  return kernelBased('custom_hybrid_kernel_interdependence', o, k, { kernels: o.kernels.map((x) => (typeof x === 'function' ? '<function>' : x)), weights: o.weights ?? undefined });
+}
