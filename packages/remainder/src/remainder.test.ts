@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { ShapeError, ValueError, createRegistry, type Remainder } from '@rpn/core';
+import { constantRemainder, identityRemainder, linearRemainder, oneRemainder, remainderEntries, zeroRemainder } from './index.js';
+
+const registry = createRegistry(remainderEntries);
+const x = () => tf.tensor2d([[0.5, -1, 2], [1, 0, -0.5]]);
+
+describe('remainders', () => {
+  it('constant / one / zero give length-n vectors (activation applied)', () => {
+    const c = constantRemainder({ c: 0.3, activationFunctions: 'sigmoid' }).forward(null, null, null, 3, 2);
+    expect(Array.from(c.dataSync())).toEqual([1 / (1 + Math.exp(-0.3)), 1 / (1 + Math.exp(-0.3))].map((v) => Math.fround(v)));
+    expect(Array.from(oneRemainder().forward(null, null, null, 3, 2).dataSync())).toEqual([1, 1]);
+    const z = zeroRemainder();
+    expect(z.isZero).toBe(true);
+    expect(Array.from(z.forward(null, null, null, 3, 2).dataSync())).toEqual([0, 0]);
+  });
+  it('identity needs m = n and applies the activation', () => {
+    const xi = x();
+    const y = identityRemainder({ activationFunctions: 'tanh' }).forward(xi, null, null, 3, 3);
+    expect(Array.from(y.dataSync())).toEqual(Array.from(tf.tanh(xi).dataSync()));
+    expect(() => identityRemainder().forward(xi, null, null, 3, 2)).toThrow(ValueError);
+    expect(() => identityRemainder().forward(xi, null, null, 4, 4)).toThrow(ShapeError);
+  });
+  it('linear computes σ(x·wᵀ + b), returns x when w is null, checks shapes, differentiates', () => {
+    const xi = x();
+    const w = tf.tensor2d([[1, 2, 3], [0, -1, 1]]);
+    const b = tf.tensor1d([0.5, -0.5]);
+    const f = linearRemainder({ enableBias: true });
+    expect(f.requireParameters).toBe(true);
+    const y = f.forward(xi, w, b, 3, 2);
+    const expected = [0.5 * 1 - 1 * 2 + 2 * 3 + 0.5, 0 + 1 + 2 - 0.5, 1 + 0 - 1.5 + 0.5, 0 - 0 - 0.5 - 0.5];
+    expect(Array.from(y.dataSync())).toEqual(expected);
+    expect(Array.from(linearRemainder().forward(xi, null, null, 3, 3).dataSync())).toEqual(Array.from(xi.dataSync()));
+    expect(() => f.forward(xi, tf.zeros([3, 3]), null, 3, 2)).toThrow(ShapeError);
+    const [gw, gb] = tf.grads((ww: tf.Tensor, bb: tf.Tensor) => tf.sum(f.forward(xi, ww, bb, 3, 2)))([w, b]);
+    expect(Array.from(gw.dataSync())).toEqual([1.5, -1, 1.5, 1.5, -1, 1.5]);
+    expect(Array.from(gb.dataSync())).toEqual([2, 2]);
+  });
+  it('round-trips through its config and does not leak', () => {
+    for (const f of [zeroRemainder(), constantRemainder({ c: 0.25 }), oneRemainder(), identityRemainder({ activationFunctions: 'tanh' }), linearRemainder({ enableBias: true, activationFunctionConfigs: [{ function_class: 'torch.nn.SiLU' }] })]) {
+      const g = registry.build<Remainder>(f.toConfig(), 'remainder');
+      expect(g.toConfig()).toEqual(f.toConfig());
+      expect(g.className).toBe(f.className);
+      const xi = x();
+      const w = tf.ones([3, 3]);
+      const b = tf.ones([3]);
+      const before = tf.memory().numTensors;
+      const y = f.forward(xi, f.requireParameters ? w : null, f.enableBias ? b : null, 3, 3);
+      y.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([xi, w, b]);
+    }
+  });
+  it('rejects unknown options', () => {
+    expect(() => constantRemainder({ k: 1 } as never)).toThrow(ValueError);
+  });
+});
