@@ -1,1 +1,9 @@
-export {};
+export * from './random.js';
+export * from './optimizers.js';
+export * from './schedulers.js';
+export * from './losses.js';
+export * from './metrics.js';
+export * from './data.js';
+export * from './trainer.js';
+export * from './experiment.js';
+export * from './datasets/index.js';

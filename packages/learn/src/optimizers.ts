@@ -1,0 +1,213 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ValueError, type Params } from '@rpn/core';
+import { bool, checkKeys, envelopeOf, num, pick } from './params.js';
+
+/**
+ * An optimizer over a fixed list of variables, following torch.optim's update rules exactly
+ * (bias-corrected Adam with ε outside the square root, AdamW's decoupled weight decay,
+ * SGD's dampening/nesterov, …). The learning rate is mutable so schedulers can set it.
+ */
+export interface Optimizer {
+  readonly name: string;
+  /** Current learning rate. */
+  readonly lr: number;
+  /** The learning rate given at construction (schedulers start from it). */
+  readonly initialLr: number;
+  setLearningRate(lr: number): void;
+  /** Applies one step. `grads[i]` is the gradient of `variables[i]`; gradients are not disposed. */
+  step(grads: readonly tf.Tensor[]): void;
+  /** Steps taken. */
+  readonly steps: number;
+  /** The torch-style config this optimizer was made from. */
+  toConfig(): { optimizer_class: string; optimizer_parameters: Record<string, unknown> };
+  /** Frees the optimizer's state (moments, momentum buffers). */
+  dispose(): void;
+}
+
+type Update = (p: tf.Variable, g: tf.Tensor, slots: tf.Variable[], t: number, lr: number) => void;
+
+function makeOptimizer(name: string, className: string, params: Record<string, unknown>, variables: readonly tf.Variable[], lr0: number, nSlots: number, update: Update, initSlot: (p: tf.Variable, k: number) => tf.Tensor = (p) => tf.zerosLike(p)): Optimizer {
+  let lr = lr0;
+  let t = 0;
+  const slots: tf.Variable[][] = variables.map((p) => Array.from({ length: nSlots }, (_, k) => tf.tidy(() => tf.variable(initSlot(p, k), false))));
+  const opt: Optimizer = {
+    name,
+    get lr() { return lr; },
+    initialLr: lr0,
+    get steps() { return t; },
+    setLearningRate(v: number) {
+      if (!Number.isFinite(v) || v < 0) throw new ValueError('invalid learning rate', { argument: 'lr', expected: 'a finite number ≥ 0', received: String(v) });
+      lr = v;
+    },
+    step(grads: readonly tf.Tensor[]) {
+      if (grads.length !== variables.length) throw new ValueError('one gradient per variable is needed', { argument: 'grads', expected: `${variables.length} tensors`, received: `${grads.length}` });
+      t += 1;
+      for (let i = 0; i < variables.length; i++) {
+        const g = grads[i];
+        if (!g) continue;
+        tf.tidy(() => update(variables[i], g, slots[i], t, lr));
+      }
+    },
+    toConfig: () => ({ optimizer_class: className, optimizer_parameters: { ...params, lr } }),
+    dispose() { for (const s of slots) for (const v of s) v.dispose(); },
+  };
+  return opt;
+}
+
+/** Options of {@link adamW} / {@link adam} (torch names, camelCase). */
+export interface AdamOptions { lr?: number; betas?: readonly [number, number]; eps?: number; weightDecay?: number; amsgrad?: boolean }
+
+function adamUpdate(decoupled: boolean, b1: number, b2: number, eps: number, wd: number, amsgrad: boolean): Update {
+  return (p, g0, [m, v, vmax], t, lr) => {
+    let g = g0;
+    if (decoupled) {
+      if (wd !== 0) p.assign(tf.mul(p, 1 - lr * wd));
+    } else if (wd !== 0) {
+      g = tf.add(g, tf.mul(p, wd));
+    }
+    const m1 = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
+    const v1 = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2));
+    m.assign(m1);
+    v.assign(v1);
+    let vUse: tf.Tensor = v1;
+    if (amsgrad) { const vm = tf.maximum(vmax, v1); vmax.assign(vm); vUse = vm; }
+    const bc1 = 1 - Math.pow(b1, t);
+    const bc2 = 1 - Math.pow(b2, t);
+    const denom = tf.add(tf.div(tf.sqrt(vUse), Math.sqrt(bc2)), eps);
+    p.assign(tf.sub(p, tf.mul(tf.div(m1, denom), lr / bc1)));
+  };
+}
+
+function betasOf(o: Params, argument: string): [number, number] {
+  const b = o.betas;
+  if (b === undefined || b === null) return [0.9, 0.999];
+  if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && x >= 0 && x < 1)) {
+    throw new ValueError('invalid parameter value', { argument: `${argument}.betas`, expected: 'two numbers in [0, 1)', received: JSON.stringify(b) });
+  }
+  return [b[0], b[1]];
+}
+
+/**
+ * `torch.optim.AdamW`: p ← p·(1 − lr·λ); m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
+ * p ← p − lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε). Defaults lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 1e-2.
+ */
+export function adamW(variables: readonly tf.Variable[], o: AdamOptions = {}): Optimizer {
+  return fromOptions('AdamW', variables, o as Params);
+}
+
+/** `torch.optim.Adam` (L2 weight decay added to the gradient). Defaults lr 1e-3, eps 1e-8, weight_decay 0. */
+export function adam(variables: readonly tf.Variable[], o: AdamOptions = {}): Optimizer {
+  return fromOptions('Adam', variables, o as Params);
+}
+
+/** `torch.optim.SGD`: momentum, dampening, nesterov, weight_decay (torch's rule; first step's buffer is g). */
+export function sgd(variables: readonly tf.Variable[], o: { lr?: number; momentum?: number; dampening?: number; weightDecay?: number; nesterov?: boolean } = {}): Optimizer {
+  return fromOptions('SGD', variables, o as Params);
+}
+
+/** `torch.optim.RMSprop` (alpha 0.99, eps 1e-8, momentum, centered). */
+export function rmsprop(variables: readonly tf.Variable[], o: { lr?: number; alpha?: number; eps?: number; weightDecay?: number; momentum?: number; centered?: boolean } = {}): Optimizer {
+  return fromOptions('RMSprop', variables, o as Params);
+}
+
+/** `torch.optim.Adagrad` (lr 1e-2, lr_decay, initial_accumulator_value, eps 1e-10). */
+export function adagrad(variables: readonly tf.Variable[], o: { lr?: number; lrDecay?: number; weightDecay?: number; initialAccumulatorValue?: number; eps?: number } = {}): Optimizer {
+  return fromOptions('Adagrad', variables, o as Params);
+}
+
+const nonNeg = (v: number) => v >= 0;
+
+const BUILDERS: Record<string, (vars: readonly tf.Variable[], o: Params, a: string) => Optimizer> = {
+  AdamW: (vars, o, a) => adamLike('AdamW', true, vars, o, a, 1e-2),
+  Adam: (vars, o, a) => adamLike('Adam', false, vars, o, a, 0),
+  SGD: (vars, o, a) => {
+    checkKeys(o, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize', 'foreach', 'differentiable', 'fused'], 'torch.optim.SGD', a);
+    const lr = num(o, 'lr', 1e-3, a, nonNeg, 'a number ≥ 0');
+    const mu = num(o, 'momentum', 0, a, nonNeg, 'a number ≥ 0');
+    const damp = num(o, 'dampening', 0, a);
+    const wd = num(o, 'weightDecay', 0, a, nonNeg, 'a number ≥ 0');
+    const nesterov = bool(o, 'nesterov', false, a);
+    if (nesterov && (mu <= 0 || damp !== 0)) throw new ValueError('Nesterov momentum requires a momentum and zero dampening', { argument: `${a}.nesterov`, expected: 'momentum > 0 and dampening 0', received: `momentum ${mu}, dampening ${damp}` });
+    return makeOptimizer('SGD', 'torch.optim.SGD', { momentum: mu, dampening: damp, weight_decay: wd, nesterov }, vars, lr, mu ? 1 : 0, (p, g0, [buf], t, lrNow) => {
+      let g = wd ? tf.add(g0, tf.mul(p, wd)) : g0;
+      if (mu) {
+        const b = t === 1 ? g : tf.add(tf.mul(buf, mu), tf.mul(g, 1 - damp));
+        buf.assign(b);
+        g = nesterov ? tf.add(g, tf.mul(b, mu)) : b;
+      }
+      p.assign(tf.sub(p, tf.mul(g, lrNow)));
+    });
+  },
+  RMSprop: (vars, o, a) => {
+    checkKeys(o, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize', 'foreach', 'differentiable', 'capturable'], 'torch.optim.RMSprop', a);
+    const lr = num(o, 'lr', 1e-2, a, nonNeg, 'a number ≥ 0');
+    const alpha = num(o, 'alpha', 0.99, a, nonNeg);
+    const eps = num(o, 'eps', 1e-8, a, nonNeg);
+    const wd = num(o, 'weightDecay', 0, a, nonNeg);
+    const mu = num(o, 'momentum', 0, a, nonNeg);
+    const centered = bool(o, 'centered', false, a);
+    return makeOptimizer('RMSprop', 'torch.optim.RMSprop', { alpha, eps, weight_decay: wd, momentum: mu, centered }, vars, lr, 3, (p, g0, [sq, buf, gavg], _t, lrNow) => {
+      const g = wd ? tf.add(g0, tf.mul(p, wd)) : g0;
+      const s = tf.add(tf.mul(sq, alpha), tf.mul(tf.square(g), 1 - alpha));
+      sq.assign(s);
+      let avg: tf.Tensor;
+      if (centered) {
+        const ga = tf.add(tf.mul(gavg, alpha), tf.mul(g, 1 - alpha));
+        gavg.assign(ga);
+        avg = tf.add(tf.sqrt(tf.sub(s, tf.square(ga))), eps);
+      } else {
+        avg = tf.add(tf.sqrt(s), eps);
+      }
+      if (mu > 0) {
+        const b = tf.add(tf.mul(buf, mu), tf.div(g, avg));
+        buf.assign(b);
+        p.assign(tf.sub(p, tf.mul(b, lrNow)));
+      } else {
+        p.assign(tf.sub(p, tf.mul(tf.div(g, avg), lrNow)));
+      }
+    });
+  },
+  Adagrad: (vars, o, a) => {
+    checkKeys(o, ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'maximize', 'foreach', 'differentiable', 'fused'], 'torch.optim.Adagrad', a);
+    const lr = num(o, 'lr', 1e-2, a, nonNeg, 'a number ≥ 0');
+    const lrDecay = num(o, 'lrDecay', 0, a, nonNeg);
+    const wd = num(o, 'weightDecay', 0, a, nonNeg);
+    const init = num(o, 'initialAccumulatorValue', 0, a, nonNeg);
+    const eps = num(o, 'eps', 1e-10, a, nonNeg);
+    return makeOptimizer('Adagrad', 'torch.optim.Adagrad', { lr_decay: lrDecay, weight_decay: wd, initial_accumulator_value: init, eps }, vars, lr, 1, (p, g0, [sum], t, lrNow) => {
+      const g = wd ? tf.add(g0, tf.mul(p, wd)) : g0;
+      const clr = lrNow / (1 + (t - 1) * lrDecay);
+      const s = tf.add(sum, tf.square(g));
+      sum.assign(s);
+      p.assign(tf.sub(p, tf.mul(tf.div(g, tf.add(tf.sqrt(s), eps)), clr)));
+    }, (p) => tf.fill(p.shape, init));
+  },
+};
+
+function adamLike(name: 'Adam' | 'AdamW', decoupled: boolean, vars: readonly tf.Variable[], o: Params, a: string, wdDefault: number): Optimizer {
+  checkKeys(o, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'foreach', 'capturable', 'differentiable', 'fused'], `torch.optim.${name}`, a);
+  const lr = num(o, 'lr', 1e-3, a, nonNeg, 'a number ≥ 0');
+  const [b1, b2] = betasOf(o, a);
+  const eps = num(o, 'eps', 1e-8, a, nonNeg, 'a number ≥ 0');
+  const wd = num(o, 'weightDecay', wdDefault, a, nonNeg, 'a number ≥ 0');
+  const ams = bool(o, 'amsgrad', false, a);
+  return makeOptimizer(name, `torch.optim.${name}`, { betas: [b1, b2], eps, weight_decay: wd, amsgrad: ams }, vars, lr, ams ? 3 : 2, adamUpdate(decoupled, b1, b2, eps, wd, ams));
+}
+
+function fromOptions(shortName: string, variables: readonly tf.Variable[], o: Params): Optimizer {
+  return BUILDERS[shortName](variables, o, 'optimizer_parameters');
+}
+
+/** The optimizer class names accepted in configs (`torch.optim.<name>` or the bare name). */
+export const OPTIMIZER_NAMES: readonly string[] = Object.freeze(Object.keys(BUILDERS));
+
+/**
+ * Builds an optimizer from a tinyBIG `optimizer_configs` mapping
+ * (`{optimizer_class: torch.optim.AdamW, optimizer_parameters: {lr, weight_decay}}`) over `variables`.
+ */
+export function optimizerFromConfig(config: unknown, variables: readonly tf.Variable[]): Optimizer {
+  const { className, shortName, options } = envelopeOf(config, 'optimizer_configs');
+  const build = pick(shortName, className, BUILDERS, 'optimizer', 'optimizer_configs.optimizer_class');
+  delete options.params;
+  return build(variables, options, 'optimizer_configs.optimizer_parameters');
+}

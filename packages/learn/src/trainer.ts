@@ -1,0 +1,236 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ValueError } from '@rpn/core';
+import { batchTensors, type Dataset, type Split } from './data.js';
+import type { Loss } from './losses.js';
+import type { Metric } from './metrics.js';
+import type { Optimizer } from './optimizers.js';
+import type { Scheduler } from './schedulers.js';
+import { mt19937 } from './random.js';
+
+/** What the trainer needs of a model (an `@rpn/model` model fits). */
+export interface TrainableModel {
+  forward(x: tf.Tensor, options?: { training?: boolean }): tf.Tensor;
+  trainableVariables(): readonly tf.Variable[];
+  /** Switches dropout/batch norm to training mode. */
+  train?(): void;
+  /** Switches dropout/batch norm to inference mode. */
+  eval?(): void;
+}
+
+/** The record of one epoch. */
+export interface EpochRecord {
+  /** 1-based. */
+  readonly epoch: number;
+  /** Mean of the batch losses. */
+  readonly trainLoss: number;
+  /** Metric over the epoch's training predictions (null without a metric). */
+  readonly trainScore: number | null;
+  readonly testLoss: number | null;
+  readonly testScore: number | null;
+  /** Learning rate used in this epoch. */
+  readonly lr: number;
+  /** Seconds for training (excluding the test pass). */
+  readonly trainTimeS: number;
+  /** Seconds for the test pass. */
+  readonly testTimeS: number;
+  readonly trainSamplesPerS: number;
+}
+
+/** Progress after one batch. */
+export interface BatchInfo {
+  readonly epoch: number;
+  /** 1-based. */
+  readonly batch: number;
+  readonly batches: number;
+  readonly loss: number;
+  /** Running mean loss in this epoch. */
+  readonly meanLoss: number;
+  /** Running metric on this epoch's batches so far (null without a metric). */
+  readonly score: number | null;
+  readonly samples: number;
+  readonly elapsedS: number;
+}
+
+/** Options of {@link train}. */
+export interface TrainOptions {
+  readonly data: Dataset;
+  readonly optimizer: Optimizer;
+  readonly loss: Loss;
+  readonly metric?: Metric;
+  readonly scheduler?: Scheduler;
+  readonly epochs: number;
+  /** Overrides the dataset's batch sizes. */
+  readonly batchSize?: number;
+  readonly testBatchSize?: number;
+  /** Seed of the per-epoch shuffling (default 0). */
+  readonly seed?: number;
+  /** Shuffle the training rows each epoch (default true, as tinyBIG's train loader). */
+  readonly shuffle?: boolean;
+  /** Evaluate on the test split after each epoch (default true). */
+  readonly testEachEpoch?: boolean;
+  /** Stops between batches; the result says `cancelled`. */
+  readonly signal?: AbortSignal;
+  readonly onBatchEnd?: (info: BatchInfo) => void | Promise<void>;
+  /** Return `false` to stop after this epoch. */
+  readonly onEpochEnd?: (record: EpochRecord) => void | boolean | Promise<void | boolean>;
+  /** Stop when `monitor` has not improved by `minDelta` for `patience` epochs. */
+  readonly earlyStop?: { readonly patience: number; readonly monitor?: 'test_loss' | 'test_score' | 'train_loss'; readonly minDelta?: number };
+}
+
+/** What {@link train} returns. */
+export interface TrainResult {
+  readonly records: readonly EpochRecord[];
+  readonly stoppedEarly: boolean;
+  readonly cancelled: boolean;
+  readonly timeS: number;
+}
+
+/** Result of {@link evaluate}. */
+export interface EvalResult {
+  /** Mean of batch losses (tinyBIG's test loss), null without a loss. */
+  readonly loss: number | null;
+  readonly score: number | null;
+  /** Scores, row-major `count × width`. */
+  readonly yScore: Float32Array;
+  readonly width: number;
+  readonly yTrue: Float32Array | Int32Array;
+  readonly timeS: number;
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now()) / 1000;
+const tick = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/** Runs the model over a split in inference mode (no gradients), batch by batch. Leaks no tensors. */
+export function evaluate(model: TrainableModel, split: Split, o: { loss?: Loss; metric?: Metric; batchSize?: number } = {}): EvalResult {
+  const t0 = now();
+  const bs = o.batchSize ?? 1000;
+  model.eval?.();
+  const chunks: Float32Array[] = [];
+  let width = 0;
+  let lossSum = 0;
+  let batches = 0;
+  for (let s = 0; s < split.count; s += bs) {
+    const e = Math.min(split.count, s + bs);
+    const { x, y } = batchTensors(split, null, s, e);
+    let lossV: tf.Scalar | null = null;
+    const scores = tf.tidy(() => {
+      const out = model.forward(x, { training: false });
+      if (o.loss) lossV = tf.keep(o.loss(out, y));
+      return tf.reshape(out, [e - s, -1]);
+    });
+    width = scores.shape[1] ?? 1;
+    chunks.push(scores.dataSync() as Float32Array);
+    if (lossV) { const lv = lossV as tf.Scalar; lossSum += lv.dataSync()[0]; lv.dispose(); }
+    batches++;
+    tf.dispose([x, y, scores]);
+  }
+  const yScore = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+  let off = 0;
+  for (const c of chunks) { yScore.set(c, off); off += c.length; }
+  const score = o.metric ? o.metric.evaluate(split.y, yScore, width) : null;
+  return { loss: o.loss ? lossSum / Math.max(1, batches) : null, score, yScore, width, yTrue: split.y, timeS: now() - t0 };
+}
+
+/**
+ * tinyBIG's backward learner: for each epoch, model.train(); for each (shuffled) batch,
+ * forward → loss → gradients → optimizer step; then the scheduler steps once; then the model
+ * is tested (model.eval(), no gradients). Every tensor a step creates is disposed.
+ */
+export async function train(model: TrainableModel, o: TrainOptions): Promise<TrainResult> {
+  if (!Number.isInteger(o.epochs) || o.epochs < 0) throw new ValueError('invalid epoch count', { argument: 'epochs', expected: 'an integer ≥ 0', received: String(o.epochs) });
+  const bs = o.batchSize ?? o.data.trainBatchSize;
+  if (!Number.isInteger(bs) || bs < 1) throw new ValueError('invalid batch size', { argument: 'batchSize', expected: 'an integer ≥ 1', received: String(bs) });
+  const split = o.data.train;
+  if (split.count === 0) throw new ValueError('the training split is empty', { argument: 'data.train', expected: 'at least one row', received: '0 rows' });
+  const vars = model.trainableVariables();
+  const rng = mt19937(o.seed ?? 0);
+  const order = Int32Array.from({ length: split.count }, (_, i) => i);
+  const records: EpochRecord[] = [];
+  const t0 = now();
+  let best = Number.NaN;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  let cancelled = false;
+  const batches = Math.ceil(split.count / bs);
+
+  for (let epoch = 1; epoch <= o.epochs && !cancelled && !stoppedEarly; epoch++) {
+    model.train?.();
+    if (o.shuffle ?? true) rng.shuffle(order);
+    const lr = o.optimizer.lr;
+    const te = now();
+    let lossSum = 0;
+    let done = 0;
+    const scoreChunks: Float32Array[] = [];
+    const trueChunks: (Float32Array | Int32Array)[] = [];
+    let width = 1;
+    for (let b = 0; b < batches; b++) {
+      if (o.signal?.aborted) { cancelled = true; break; }
+      const s = b * bs;
+      const e = Math.min(split.count, s + bs);
+      const { x, y } = batchTensors(split, order, s, e);
+      let scores: tf.Tensor | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const out = model.forward(x, { training: true });
+        scores = tf.keep(tf.reshape(out, [e - s, -1]));
+        return o.loss(out, y);
+      }, vars as tf.Variable[]);
+      o.optimizer.step(vars.map((v) => grads[v.name]));
+      const lv = value.dataSync()[0];
+      if (o.metric && scores) {
+        const sc = scores as tf.Tensor;
+        width = sc.shape[1] ?? 1;
+        scoreChunks.push(sc.dataSync() as Float32Array);
+        const w = split.targetWidth || 1;
+        trueChunks.push(split.y instanceof Int32Array ? new Int32Array(e - s) : new Float32Array((e - s) * w));
+        const tc = trueChunks[trueChunks.length - 1];
+        for (let r = 0; r < e - s; r++) for (let k = 0; k < w; k++) tc[r * w + k] = split.y[order[s + r] * w + k];
+      }
+      tf.dispose([value, x, y, ...Object.values(grads)]);
+      if (scores) (scores as tf.Tensor).dispose();
+      if (!Number.isFinite(lv)) throw new ValueError('training diverged', { argument: 'loss', expected: 'a finite loss', received: `${lv} at epoch ${epoch}, batch ${b + 1}` });
+      lossSum += lv * (e - s);
+      done += e - s;
+      if (o.onBatchEnd) {
+        const score = o.metric && (b + 1 === batches || b % 10 === 0) ? batchScore(o.metric, trueChunks, scoreChunks, width) : null;
+        await o.onBatchEnd({ epoch, batch: b + 1, batches, loss: lv, meanLoss: lossSum / done, score, samples: done, elapsedS: now() - te });
+      }
+      if (b % 8 === 7) await tick();
+    }
+    const trainTimeS = now() - te;
+    if (cancelled && done === 0) break;
+    o.scheduler?.step();
+    const trainScore = o.metric && scoreChunks.length ? batchScore(o.metric, trueChunks, scoreChunks, width) : null;
+    let testLoss: number | null = null;
+    let testScore: number | null = null;
+    let testTimeS = 0;
+    if ((o.testEachEpoch ?? true) && o.data.test.count > 0) {
+      const r = evaluate(model, o.data.test, { loss: o.loss, metric: o.metric, batchSize: o.testBatchSize ?? o.data.testBatchSize });
+      testLoss = r.loss; testScore = r.score; testTimeS = r.timeS;
+    }
+    const record: EpochRecord = Object.freeze({ epoch, trainLoss: lossSum / Math.max(1, done), trainScore, testLoss, testScore, lr, trainTimeS, testTimeS, trainSamplesPerS: done / Math.max(trainTimeS, 1e-9) });
+    records.push(record);
+    const ret = o.onEpochEnd ? await o.onEpochEnd(record) : undefined;
+    if (ret === false) stoppedEarly = true;
+    if (o.earlyStop) {
+      const mon = o.earlyStop.monitor ?? 'test_loss';
+      const v = mon === 'test_loss' ? record.testLoss : mon === 'test_score' ? record.testScore : record.trainLoss;
+      const higher = mon === 'test_score' && (o.metric?.higherIsBetter ?? true);
+      const d = o.earlyStop.minDelta ?? 0;
+      if (v != null && (Number.isNaN(best) || (higher ? v > best + d : v < best - d))) { best = v; sinceBest = 0; }
+      else if (++sinceBest >= o.earlyStop.patience) stoppedEarly = true;
+    }
+    await tick();
+  }
+  model.eval?.();
+  return { records, stoppedEarly, cancelled, timeS: now() - t0 };
+}
+
+function batchScore(metric: Metric, trues: (Float32Array | Int32Array)[], scores: Float32Array[], width: number): number {
+  const n = trues.reduce((a, t) => a + t.length, 0);
+  const t = new Float64Array(n);
+  const s = new Float64Array(scores.reduce((a, c) => a + c.length, 0));
+  let o1 = 0, o2 = 0;
+  for (const c of trues) { t.set(c, o1); o1 += c.length; }
+  for (const c of scores) { s.set(c, o2); o2 += c.length; }
+  return metric.evaluate(t, s, width);
+}
