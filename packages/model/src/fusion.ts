@@ -134,7 +134,9 @@ function lowerMedian(xs: readonly Tensor[]): Tensor {
   if (k === 1) return tf.clone(xs[0]);
   const stacked = tf.stack([...xs], -1); // [..., k]
   const idx = tf.tidy(() => {
-    const { indices } = tf.topk(stacked, k, true); // descending
+    // The selection is a constant of the gradient: sort a detached copy (TopK has no gradient).
+    const detached = tf.tensor(stacked.dataSync(), stacked.shape, stacked.dtype);
+    const { indices } = tf.topk(detached, k, true); // descending
     const pos = k - 1 - Math.floor((k - 1) / 2);
     const sel = tf.slice(indices, [...indices.shape.slice(0, -1).map(() => 0), pos], [...indices.shape.slice(0, -1), 1]);
     return tf.squeeze(sel, [sel.rank - 1]);

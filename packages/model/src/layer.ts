@@ -79,7 +79,7 @@ export function rpnLayer(options: RpnLayerOptions): RpnLayer {
       const specs = expandNumAlloc<HeadSpec>(o.width, o.widthAlloc, o.head as HeadSpec | HeadSpec[], 'head');
       specs.forEach((s, j) => heads.push(rpnHead({ fastPaths: o.fastPaths, parametersInitMethod: method, seed: subSeed(o.seed, `heads.${j}`), context: ctx, ...s, m, n })));
     } else {
-      throw new ConfigError('a layer needs heads', { argument: 'head_configs', expected: 'heads, head_configs or head (function choices)', received: 'none of them' });
+      throw new ConfigError('missing head_configs: a layer needs heads', { argument: 'head_configs', expected: 'heads, head_configs or head (function choices)', received: 'none of them' });
     }
     heads.forEach((h, j) => {
       if (h.m !== m || h.n !== n) throw new ConfigError('head dimensions do not match the layer', { argument: `heads[${j}]`, expected: `m = ${m}, n = ${n}`, received: `m = ${h.m}, n = ${h.n}` });

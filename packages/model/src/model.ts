@@ -91,7 +91,7 @@ export function rpnModel(options: RpnModelOptions): RpnModel {
         layers.push(rpnLayer({ m: dims[i], n: dims[i + 1], head: spec.head ?? {}, width: spec.width, widthAlloc: spec.widthAlloc, headFusion: spec.headFusion, name: spec.name, parametersInitMethod: o.parametersInitMethod, seed: subSeed(o.seed, `layers.${i}`), fastPaths: o.fastPaths, context: ctx }));
       }
     } else {
-      throw new ConfigError('a model needs layers', { argument: 'layer_configs', expected: 'layers, layer_configs or dims', received: 'none of them' });
+      throw new ConfigError('missing layer_configs: a model needs layers', { argument: 'layer_configs', expected: 'layers, layer_configs or dims', received: 'none of them' });
     }
     if (layers.length === 0) throw new ConfigError('a model needs at least one layer', { argument: 'layers', expected: 'a non-empty list', received: '[]' });
     checkChain(layers);

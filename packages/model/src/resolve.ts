@@ -1,4 +1,4 @@
-import { ConfigError, isEnvelope, type BuildContext } from '@rpn/core';
+import { ConfigError, camelToSnake, isEnvelope, type BuildContext } from '@rpn/core';
 
 /** Component slots of a head, with tinyBIG's attribute names and registry kinds. */
 export const COMPONENTS = [
@@ -36,7 +36,8 @@ export function rejectUnknown(options: Record<string, unknown>, known: readonly 
   const set = new Set(known);
   for (const k of Object.keys(options)) {
     if (!set.has(k)) {
-      throw new ConfigError(`unknown ${what} parameter "${k}"`, { argument: k, expected: `one of ${known.join(', ')}`, received: JSON.stringify(options[k]) });
+      const snake = camelToSnake(k);
+      throw new ConfigError(`unknown ${what} parameter "${snake}"`, { argument: snake, expected: `one of ${known.filter((n) => n !== 'device').map(camelToSnake).join(', ')}`, received: JSON.stringify(options[k]) });
     }
   }
 }

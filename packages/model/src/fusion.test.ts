@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, it, expect } from 'vitest';
+import { ShapeError, UnknownNameError } from '@rpn/core';
+import { fusionEntries, medianFusion, metricFusion, parameterizedWeightedSummationFusion, parameterizedConcatenationFusion, weightedSummationFusion, meanFusion } from './index.js';
+import { testRegistry } from './test-utils.js';
+
+describe('fusion', () => {
+  it('registers the 20 tinyBIG fusion classes', () => {
+    expect(fusionEntries.length).toBe(20);
+    const reg = testRegistry();
+    for (const e of fusionEntries) expect(reg.resolve(`tinybig.fusion.${e.className}`, 'fusion')).toBe(e);
+  });
+
+  it('median is the lower middle value and differentiable', () => {
+    const xs = [1, 4, 2, 3].map((v) => tf.tensor2d([[v, -v]]));
+    const f = medianFusion({ dims: [2, 2, 2, 2] });
+    const y = f.forward(xs);
+    expect(Array.from(y.dataSync())).toEqual([2, -3]);
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(f.forward([a, b, c, d])))(xs);
+    expect(g.map((t) => Array.from(t.dataSync()))).toEqual([[0, 0], [0, 0], [1, 0], [0, 1]]);
+    tf.dispose([...xs, y, ...g]);
+  });
+
+  it('parameterized weighted summation accepts [k] and [1, k] weights', () => {
+    const xs = [tf.ones([2, 3]), tf.fill([2, 3], 2)];
+    const f = parameterizedWeightedSummationFusion({ dims: [3, 3] });
+    expect(f.calculateL()).toBe(2);
+    for (const w of [tf.tensor1d([0.5, 2]), tf.tensor2d([[0.5, 2]])]) {
+      const y = f.forward(xs, w);
+      expect(Array.from(y.dataSync())).toEqual(Array(6).fill(4.5));
+      tf.dispose([w, y]);
+    }
+    const ws = weightedSummationFusion({ dims: [3, 3], weights: [1, -1] });
+    const y2 = ws.forward(xs);
+    expect(Array.from(y2.dataSync())).toEqual(Array(6).fill(-1));
+    tf.dispose([...xs, y2]);
+  });
+
+  it('metric_fusion resolves tinyBIG metric names', () => {
+    const xs = [tf.tensor2d([[1]]), tf.tensor2d([[3]])];
+    const y = metricFusion({ dims: [1, 1], metric: 'tinybig.koala.statistics.batch_std' }).forward(xs);
+    expect(y.dataSync()[0]).toBeCloseTo(Math.SQRT2, 5);
+    expect(() => metricFusion({ dims: [1, 1], metric: 'batch_nonsense' })).toThrow(UnknownNameError);
+    tf.dispose([...xs, y]);
+  });
+
+  it('parameterized concatenation: n, l and X·Wᵀ', () => {
+    const f = parameterizedConcatenationFusion({ n: 2, dims: [1, 2] });
+    expect(f.calculateN()).toBe(2);
+    expect(f.calculateL()).toBe(6);
+    const xs = [tf.tensor2d([[1]]), tf.tensor2d([[2, 3]])];
+    const w = tf.tensor2d([[1, 0, 0, 0, 1, 1]]);
+    const y = f.forward(xs, w);
+    expect(Array.from(y.dataSync())).toEqual([1, 5]);
+    tf.dispose([...xs, w, y]);
+  });
+
+  it('rejects inputs of different shapes or counts', () => {
+    const f = meanFusion({ dims: [2, 2] });
+    const a = tf.zeros([1, 2]);
+    const b = tf.zeros([1, 3]);
+    expect(() => f.forward([a, b])).toThrow(ShapeError);
+    expect(() => f.forward([a])).toThrow(ShapeError);
+    tf.dispose([a, b]);
+  });
+
+  it('round-trips every non-parameterized fusion config', () => {
+    const reg = testRegistry();
+    for (const cls of ['summation_fusion', 'average_fusion', 'mean_fusion', 'max_fusion', 'l2_norm_fusion', 'concatenation_fusion']) {
+      const f = reg.build<ReturnType<typeof meanFusion>>({ function_class: cls, function_parameters: { dims: [2, 2] } }, 'fusion');
+      const g = reg.build<ReturnType<typeof meanFusion>>(JSON.parse(JSON.stringify(f.toConfig())), 'fusion');
+      expect(g.toConfig()).toEqual(f.toConfig());
+    }
+  });
+});
