@@ -105,7 +105,9 @@ export function defineCompression(className: string, options: Params, spec: Comp
 
 /** Adds extra methods to a frozen transformation (the result is frozen again). */
 export function extend<T extends object>(t: Transformation, extra: T): Transformation & T {
-  return Object.freeze({ ...t, ...extra });
+  // Copy descriptors (not values) so getters such as `fitted` stay live.
+  const out = Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(t), ...Object.getOwnPropertyDescriptors(extra) });
+  return Object.freeze(out) as Transformation & T;
 }
 
 /** Reads a `[b, m]` tensor into row arrays (float64 JS numbers). */

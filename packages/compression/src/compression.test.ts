@@ -210,7 +210,9 @@ describe('feature selection and dimension reduction (defining properties)', () =
     proj.forEach((p) => expect(p).toBeCloseTo(1, 5));
     // The compression is (x − μ)·Vᵀ, differentiable in x.
     const f = incrementalPcaBasedCompression({ D: 2, fitMode: 'explicit' });
+    expect(f.fitted).toBe(false);
     f.fit(tf.tensor2d(rows));
+    expect(f.fitted).toBe(true);
     const g = tf.grad((v: tf.Tensor) => tf.sum(f.forward(v)))(tf.tensor2d(rows.slice(0, 3)));
     expect(g.shape).toEqual([3, 6]);
   });
