@@ -73,3 +73,25 @@ describe('fusion', () => {
     }
   });
 });
+
+describe('parameterized concatenation with @rpn/reconciliation ψ', () => {
+  it('random_matrix_adaption round-trips its frozen random state through toConfig', () => {
+    const reg = testRegistry();
+    const f = reg.build<ReturnType<typeof meanFusion>>({ function_class: 'random_matrix_adaption_parameterized_concatenation_fusion', function_parameters: { r: 2, n: 3, dims: [2, 3] } }, 'fusion');
+    const g = reg.build<ReturnType<typeof meanFusion>>(JSON.parse(JSON.stringify(f.toConfig())), 'fusion');
+    const xs = [tf.randomUniform([4, 2], -1, 1, 'float32', 1), tf.randomUniform([4, 3], -1, 1, 'float32', 2)];
+    const w = tf.randomUniform([1, f.calculateL()], -1, 1, 'float32', 3);
+    const a = f.forward(xs, w);
+    const b = g.forward(xs, w);
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    tf.dispose([...xs, w, a, b]);
+  });
+
+  it('lowrank/hm/lphm/dual_lphm variants compute l through ψ', () => {
+    const reg = testRegistry();
+    const l = (cls: string, p: Record<string, unknown>) => reg.build<ReturnType<typeof meanFusion>>({ function_class: cls, function_parameters: p }, 'fusion').calculateL();
+    expect(l('lowrank_parameterized_concatenation_fusion', { r: 2, n: 3, dims: [2, 3] })).toBe(16);
+    expect(l('hm_parameterized_concatenation_fusion', { p: 2, q: 3, n: 4, dims: [3, 3] })).toBe(10);
+    expect(l('dual_lphm_parameterized_concatenation_fusion', { r: 2, p: 2, q: 3, n: 4, dims: [3, 3] })).toBe(18);
+  });
+});

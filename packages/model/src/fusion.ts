@@ -269,6 +269,9 @@ function parameterizedConcat(className: string, reconciliation: string | null, k
     }
     const own: Params = { n: o.n ?? undefined };
     for (const k of keys) if (o[k] !== undefined) own[k] = o[k];
+    // Record ψ's own state (e.g. random_matrix_adaption's seed / frozen_state) so toConfig rebuilds it.
+    const psiParams = (psi?.toConfig().function_parameters ?? {}) as Params;
+    for (const k of ['seed', 'frozen_state']) if (psiParams[k] !== undefined) own[k] = psiParams[k];
     return makeFusion({
       className, module: PCONCAT, exported: true, requireParameters: true, sameShape: false,
       options: own,
