@@ -120,7 +120,7 @@ export function makeInterdependence(spec: InterdependenceSpec): InterdependenceF
       // nothing to dispose) and every call gets a fresh tensor the caller owns.
       if (cached === null) {
         const t = tf.tidy(() => spec.compute(null, null));
-        cached = { values: t.dataSync() as Float32Array, shape: t.shape.slice() };
+        cached = { values: Float32Array.from(t.dataSync() as Float32Array), shape: t.shape.slice() };
         t.dispose();
       }
       return tf.tensor(cached.values, cached.shape, 'float32');
