@@ -34,7 +34,7 @@ describe('rpn convert', () => {
     const model = await loadModel<any>(path.join(dir, "native"), registry);
     const x = tf.tensor(side.input.data, side.input.shape);
     const y = model.forward(x);
-    const got = Array.from(y.dataSync());
+    const got = Array.from(y.dataSync() as Float32Array);
     side.expected_output.data.forEach((e: number, i: number) => expect(Math.abs(got[i]! - e)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(e)));
     tf.dispose([x, y]);
     model.dispose();
