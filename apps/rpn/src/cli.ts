@@ -1,15 +1,41 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, Option, InvalidArgumentError } from 'commander';
 import { setupBackend, RpnError } from '@rpn/core';
 import { appRegistry } from './registry.js';
 import { defaultGoldenDir, FAMILIES, runGolden, summarize } from './golden/runner.js';
 import { infoCommand } from './commands/info.js';
+import { checkpointInfoCommand, convertCommand, isCheckpointPath } from './commands/convert.js';
+import { trainCommand } from './commands/train.js';
+import { evalCommand } from './commands/eval.js';
+import { predictCommand } from './commands/predict.js';
+import { startCommand } from './commands/start.js';
+import { benchCommand } from './commands/bench.js';
 
 const program = new Command();
-program.name('rpn').description('RPN for TypeScript: the reference app (tinyBIG configs, golden parity, training)').showHelpAfterError();
+program
+  .name('rpn')
+  .description('RPN for TypeScript: the reference app (tinyBIG configs, golden parity, training)')
+  .showHelpAfterError()
+  .addHelpText('after', `
+Training runs tinyBIG experiment YAML files unchanged (configurations: data_configs, learner_configs,
+model_configs, metric_configs, output_configs). Shipped experiments are in apps/rpn/configs:
+elementary, composite, feynman, iris, diabetes, banknote, mnist, mnist_dual_lphm.
+
+Examples:
+  rpn start                                          default MNIST dual-LPHM run (3 epochs)
+  rpn train configs/elementary_configs.yaml --epochs 200 --out runs/elem
+  rpn eval configs/elementary_configs.yaml --checkpoint runs/elem/checkpoint
+  rpn predict --checkpoint runs/elem/checkpoint --input points.csv
+  rpn bench --case elementary
+The last line of train, start and eval is \`final test <metric>: <value>\`. Errors exit with status 1.`);
 
 const backendOption = () => new Option('--backend <name>', 'tfjs backend: wasm (default), cpu, or RPN_BACKEND');
+const intArg = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < (name === 'seed' ? 0 : 1)) throw new InvalidArgumentError(`${name} must be an integer${name === 'seed' ? ' ≥ 0' : ' ≥ 1'}`);
+  return n;
+};
 
 program
   .command('golden')
@@ -41,12 +67,93 @@ program
 
 program
   .command('info')
-  .description('build the model of a tinyBIG YAML (experiment file or bare model config) and list its parameters')
-  .argument('<file>', 'tinyBIG YAML config')
+  .description('list the parameters of a tinyBIG YAML (experiment file or bare model config) or of a checkpoint')
+  .argument('<file>', 'tinyBIG YAML config, or a checkpoint (.pt, .safetensors, native folder)')
   .addOption(backendOption())
   .action(async (file: string, opts: { backend?: string }) => {
     await setupBackend({ backend: opts.backend });
-    infoCommand(file, appRegistry(), (l) => console.log(l));
+    if (isCheckpointPath(file)) await checkpointInfoCommand(file, (l) => console.log(l));
+    else infoCommand(file, appRegistry(), (l) => console.log(l));
+  });
+
+program
+  .command('convert')
+  .description('convert a checkpoint between PyTorch .pt (tinyBIG), safetensors and the native folder format')
+  .argument('<input>', 'a .pt, .safetensors or native checkpoint folder')
+  .argument('<output>', 'output path; the extension picks the format (.pt, .safetensors, else a native folder)')
+  .option('--config <file>', 'tinyBIG YAML with the model config (needed for .pt → native)')
+  .addOption(new Option('--format <format>', 'override the output format').choices(['native', 'safetensors', 'torch']))
+  .option('--no-strict', 'report names/shapes that do not fit the model instead of failing')
+  .addOption(backendOption())
+  .action(async (input: string, output: string, opts: { config?: string; format?: 'native' | 'safetensors' | 'torch'; strict: boolean; backend?: string }) => {
+    await setupBackend({ backend: opts.backend });
+    await convertCommand(input, output, { registry: appRegistry(), config: opts.config, format: opts.format, strict: opts.strict });
+  });
+
+interface TrainOpts { epochs?: number; batchSize?: number; backend?: string; seed?: number; out?: string; progress?: boolean; plots: boolean; displayStep?: number }
+
+const trainOptions = (c: Command) => c
+  .option('--epochs <n>', 'override learner_parameters.n_epochs', intArg('epochs'))
+  .option('--batch-size <n>', 'override the training batch size', intArg('batch size'))
+  .option('--seed <n>', 'override random_seed (data generation and shuffling)', intArg('seed'))
+  .addOption(backendOption())
+  .option('--display-step <n>', 'print an epoch line every n epochs (default: every epoch up to 50, else epochs/50)', intArg('display step'))
+  .option('--no-progress', 'no progress bar (it is off anyway when stdout is not a terminal)')
+  .option('--no-plots', 'do not write SVG/PNG plots');
+
+trainOptions(program
+  .command('train')
+  .description('train a tinyBIG experiment YAML; writes checkpoint/, results.json and plots to --out; last line `final test <metric>: <value>`')
+  .argument('<config>', 'tinyBIG experiment YAML (configurations: data/learner/model/metric configs)')
+  .option('--out <dir>', 'output folder (default runs/<config name>)'))
+  .action(async (config: string, opts: TrainOpts) => {
+    const backend = await setupBackend({ backend: opts.backend });
+    await trainCommand(config, { registry: appRegistry(), backend, epochs: opts.epochs, batchSize: opts.batchSize, seed: opts.seed, out: opts.out, progress: opts.progress === false ? false : undefined, plots: opts.plots, displayStep: opts.displayStep });
+  });
+
+trainOptions(program
+  .command('start')
+  .description('the default embedded experiment: tinyBIG\'s MNIST dual-LPHM model on the embedded MNIST digits, 3 epochs')
+  .option('--out <dir>', 'also write checkpoint/, results.json and plots to this folder'))
+  .action(async (opts: TrainOpts) => {
+    const backend = await setupBackend({ backend: opts.backend });
+    await startCommand({ registry: appRegistry(), backend, epochs: opts.epochs, batchSize: opts.batchSize, seed: opts.seed, out: opts.out, progress: opts.progress === false ? false : undefined, plots: opts.plots, displayStep: opts.displayStep });
+  });
+
+program
+  .command('eval')
+  .description('evaluate saved weights on the test split of an experiment')
+  .argument('<config>', 'tinyBIG experiment YAML')
+  .requiredOption('--checkpoint <path>', 'checkpoint folder written by rpn train (or a .pt/.safetensors file)')
+  .option('--seed <n>', 'override random_seed (generated datasets)', intArg('seed'))
+  .addOption(backendOption())
+  .action(async (config: string, opts: { checkpoint: string; backend?: string; seed?: number }) => {
+    await setupBackend({ backend: opts.backend });
+    await evalCommand(config, opts.checkpoint, { registry: appRegistry(), seed: opts.seed });
+  });
+
+program
+  .command('predict')
+  .description('run a saved model on rows of a CSV or JSON file; prints one JSON line per row')
+  .requiredOption('--checkpoint <path>', 'checkpoint folder written by rpn train')
+  .requiredOption('--input <file>', 'CSV (one row per line, optional header) or JSON ([[…], …] or {"rows": […]})')
+  .option('--config <file>', 'tinyBIG YAML with the model config (for checkpoints that hold none, e.g. .pt)')
+  .addOption(backendOption())
+  .action(async (opts: { checkpoint: string; input: string; config?: string; backend?: string }) => {
+    await setupBackend({ backend: opts.backend });
+    await predictCommand(opts.checkpoint, opts.input, { registry: appRegistry(), config: opts.config });
+  });
+
+program
+  .command('bench')
+  .description('benchmarks: one JSON line per case (backend, simd, threads, train/infer samples/s, peak RSS)')
+  .option('--case <names>', 'comma-separated case names (default: all)')
+  .option('--reps <n>', 'repetitions per timing (medians)', intArg('reps'))
+  .option('--list', 'list the case names')
+  .addOption(backendOption())
+  .action(async (opts: { case?: string; reps?: number; list?: boolean; backend?: string }) => {
+    const backend = await setupBackend({ backend: opts.backend });
+    await benchCommand({ backend, cases: opts.case?.split(',').map((s) => s.trim()).filter(Boolean), reps: opts.reps, list: opts.list });
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

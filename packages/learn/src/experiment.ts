@@ -69,3 +69,9 @@ export function learnerFromConfig(learnerConfigs: unknown, variables: readonly t
 export function experimentMetric(exp: Experiment, task: 'classification' | 'regression'): Metric {
   return exp.metricConfigs ? metricFromConfig(exp.metricConfigs) : task === 'classification' ? accuracy() : mse();
 }
+
+/** The loss of `learner_configs` alone (for evaluation without an optimizer); undefined without one. */
+export function learnerLoss(learnerConfigs: unknown): Loss | undefined {
+  const { options } = envelopeOf(learnerConfigs, 'learner_configs');
+  return obj(options.lossConfigs) ? lossFromConfig(options.lossConfigs) : undefined;
+}

@@ -1,0 +1,123 @@
+import * as fs from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { parse } from 'yaml';
+import { adamW } from '@rpn/learn';
+import { appRegistry } from '../registry.js';
+import { median } from './types.js';
+import type { BenchCase } from './types.js';
+
+interface BenchModel {
+  forward(x: tf.Tensor, o?: { training?: boolean }): tf.Tensor;
+  trainableVariables(): tf.Variable[];
+  summary(): { total: number };
+  dispose(): void;
+}
+
+const peakRssMb = () => +(process.resourceUsage().maxRSS / 1024).toFixed(1);
+
+function kanHead(): Record<string, unknown> {
+  return {
+    head_class: 'tinybig.module.rpn_head',
+    head_parameters: {
+      l: null, channel_num: 1,
+      data_transformation_configs: { function_class: 'tinybig.expansion.bspline_expansion', function_parameters: { name: 'bspline_expansion' } },
+      parameter_fabrication_configs: { function_class: 'tinybig.reconciliation.identity_reconciliation', function_parameters: { name: 'identity_reconciliation' } },
+      remainder_configs: { function_class: 'tinybig.remainder.linear_remainder', function_parameters: { name: 'linear_remainder', require_parameters: true, activation_function_configs: { function_class: 'torch.nn.SiLU' } } },
+    },
+  };
+}
+
+/** The KAN-like model of tinyBIG's docs (B-spline t=5, d=3 · identity · linear remainder with SiLU), 784→64→10. */
+export function kanModelConfig(fastPaths = true): Record<string, unknown> {
+  const layer = (m: number, n: number) => ({ layer_class: 'tinybig.module.rpn_layer', layer_parameters: { name: 'rpn_layer', m, n, width: 1, width_alloc: [1], head_configs: [kanHead()] } });
+  return { model_class: 'tinybig.model.rpn', model_parameters: { name: 'kan_784_64_10', depth: 2, depth_alloc: [1, 1], layer_configs: [layer(784, 64), layer(64, 10)], fast_paths: fastPaths } };
+}
+
+/** tinyBIG's elementary model (its own YAML, 47 parameters). */
+export function elementaryModelConfig(fastPaths = true): Record<string, unknown> {
+  const doc = parse(fs.readFileSync(new URL('../../configs/elementary_configs.yaml', import.meta.url), 'utf8')) as { configurations: { model_configs: Record<string, any> } };
+  const mc = structuredClone(doc.configurations.model_configs);
+  mc.model_parameters = { ...(mc.model_parameters ?? {}), fast_paths: fastPaths };
+  return mc;
+}
+
+/**
+ * Times what `rpn train` does per batch: forward, loss, gradients (tf.variableGrads) and an AdamW
+ * step of @rpn/learn; inference at batch 1 and 1000. Random data of the model's shape.
+ */
+function trainCase(name: string, config: () => Record<string, unknown>, o: { m: number; n: number; batch: number; classify: boolean; minReps: number }): BenchCase {
+  return {
+    name,
+    async run({ reps }) {
+      const model = appRegistry().build<BenchModel>(config(), 'model');
+      const x = tf.randomUniform([o.batch, o.m], 0, 0.5, 'float32', 3);
+      const y = o.classify ? tf.oneHot(tf.randomUniform([o.batch], 0, o.n, 'int32', 4), o.n) : tf.randomUniform([o.batch, o.n], 0, 1, 'float32', 4);
+      const x1 = tf.randomUniform([1, o.m], 0, 0.5, 'float32', 5);
+      const xb = tf.randomUniform([1000, o.m], 0, 0.5, 'float32', 6);
+      const vars = model.trainableVariables();
+      const opt = adamW(vars, { lr: 1e-3, weightDecay: 1e-4 });
+      const step = () => {
+        const { value, grads } = tf.variableGrads(() => {
+          const s = model.forward(x, { training: true });
+          return (o.classify ? tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(s)), 1))) : tf.mean(tf.squaredDifference(s, y))) as tf.Scalar;
+        }, vars);
+        opt.step(vars.map((v) => grads[v.name]));
+        value.dataSync();
+        tf.dispose([value, ...Object.values(grads)]);
+      };
+      const infer = (input: tf.Tensor) => () => { const r = tf.tidy(() => model.forward(input, { training: false })); r.dataSync(); r.dispose(); };
+      const timeIt = (f: () => void, n: number) => { const t: number[] = []; for (let i = 0; i < n; i++) { const t0 = performance.now(); f(); t.push(performance.now() - t0); } return median(t); };
+      try {
+        const n = Math.max(o.minReps, reps);
+        step(); step();
+        const trainMs = timeIt(step, n);
+        infer(x1)();
+        const b1 = timeIt(infer(x1), Math.max(5, n));
+        infer(xb)();
+        const b1000 = timeIt(infer(xb), Math.max(3, Math.min(n, 10)));
+        return {
+          parameters: model.summary().total,
+          batch: o.batch,
+          train_ms_per_step: +trainMs.toFixed(3),
+          train_samples_per_s: +(o.batch / (trainMs / 1000)).toFixed(1),
+          infer_samples_per_s_b1: +(1000 / b1).toFixed(1),
+          infer_samples_per_s_b1000: +(1000 * 1000 / b1000).toFixed(1),
+          peak_rss_mb: peakRssMb(),
+        };
+      } finally {
+        opt.dispose();
+        tf.dispose([x, y, x1, xb]);
+        model.dispose();
+      }
+    },
+  };
+}
+
+/** `elementary` (batch 100) and `kan_784_64_10` (batch 64), each also `…_materialized` (fast paths off). */
+export function trainBenchCases(): BenchCase[] {
+  return [
+    trainCase('elementary', () => elementaryModelConfig(true), { m: 2, n: 1, batch: 100, classify: false, minReps: 50 }),
+    trainCase('elementary_materialized', () => elementaryModelConfig(false), { m: 2, n: 1, batch: 100, classify: false, minReps: 50 }),
+    trainCase('kan_784_64_10', () => kanModelConfig(true), { m: 784, n: 10, batch: 64, classify: true, minReps: 10 }),
+    trainCase('kan_784_64_10_materialized', () => kanModelConfig(false), { m: 784, n: 10, batch: 64, classify: true, minReps: 10 }),
+  ];
+}
+
+/** matMul GFLOP/s reference (1000 × 784 · 784 × 1024, the scale of an MNIST layer). */
+export function matMulBenchCase(): BenchCase {
+  return {
+    name: 'matmul',
+    async run({ reps }) {
+      const [m, k, n] = [1000, 784, 1024];
+      const a = tf.randomUniform([m, k]);
+      const b = tf.randomUniform([k, n]);
+      const once = () => { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); };
+      once();
+      const t: number[] = [];
+      for (let i = 0; i < Math.max(10, reps); i++) { const t0 = performance.now(); once(); t.push(performance.now() - t0); }
+      const ms = median(t);
+      tf.dispose([a, b]);
+      return { shape: [m, k, n], ms: +ms.toFixed(3), gflops: +((2 * m * k * n) / (ms / 1000) / 1e9).toFixed(2), train_samples_per_s: null, infer_samples_per_s_b1: null, infer_samples_per_s_b1000: null, peak_rss_mb: peakRssMb() };
+    },
+  };
+}

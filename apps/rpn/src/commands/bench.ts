@@ -1,0 +1,31 @@
+import { ValueError, type BackendInfo } from '@rpn/core';
+import { allBenchCases } from '../bench/index.js';
+
+/**
+ * `rpn bench [--case NAME]`: one JSON line per case with `case`, `backend`, `simd`, `threads` and the
+ * case's medians (`train_samples_per_s`, `infer_samples_per_s_b1`, `infer_samples_per_s_b1000`,
+ * `peak_rss_mb`, …). Peak RSS is the process's peak so far: run one case per process for its own.
+ */
+export async function benchCommand(o: { backend: BackendInfo; cases?: readonly string[]; reps?: number; print?: (l: string) => void; list?: boolean }): Promise<Record<string, unknown>[]> {
+  const print = o.print ?? ((l: string) => console.log(l));
+  const all = allBenchCases();
+  if (o.list) { for (const c of all) print(c.name); return []; }
+  const names = all.map((c) => c.name);
+  for (const n of o.cases ?? []) {
+    if (!names.includes(n)) throw new ValueError('unknown bench case', { argument: '--case', expected: `one of ${names.join(', ')}`, received: JSON.stringify(n) });
+  }
+  const chosen = o.cases?.length ? all.filter((c) => o.cases!.includes(c.name)) : all;
+  const out: Record<string, unknown>[] = [];
+  for (const c of chosen) {
+    let fields: Record<string, unknown>;
+    try {
+      fields = await c.run({ reps: o.reps ?? 5 });
+    } catch (e) {
+      fields = { error: (e as Error).message };
+    }
+    const line = { case: c.name, backend: o.backend.backend, simd: o.backend.simd, threads: o.backend.threads, ...fields };
+    out.push(line);
+    print(JSON.stringify(line));
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { parse } from 'yaml';
+import { ConfigError, type BackendInfo, type Registry } from '@rpn/core';
+import {
+  datasetFromConfig, evaluate, experimentMetric, learnerFromConfig, readExperiment, train,
+  type Dataset, type EpochRecord, type Experiment, type TrainableModel,
+} from '@rpn/learn';
+import { modelConfigOf } from '../config-file.js';
+
+/** A built model as the app uses it (an @rpn/model model). */
+export interface AppModel extends TrainableModel {
+  readonly m?: number;
+  readonly n?: number;
+  summary(): { rows: readonly { name: string; shape: readonly number[]; count: number }[]; total: number };
+  toConfig(): Record<string, unknown>;
+  dispose(): void;
+}
+
+/** Reads a tinyBIG YAML file; a missing or unparsable file is a ConfigError. */
+export function readYaml(file: string): unknown {
+  if (!fs.existsSync(file)) throw new ConfigError('config file not found', { argument: 'CONFIG', expected: 'a path to a tinyBIG YAML experiment file', received: file });
+  try {
+    return parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`config file is not valid YAML: ${(e as Error).message.split('\n')[0]}`, { argument: 'CONFIG', expected: 'YAML', received: file });
+  }
+}
+
+/** Overrides of `rpn train`. */
+export interface RunOverrides {
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  readonly seed?: number;
+}
+
+/** The loaded parts of an experiment. */
+export interface Loaded {
+  readonly exp: Experiment;
+  readonly data: Dataset;
+  readonly modelConfig: Record<string, unknown>;
+  readonly seed: number;
+}
+
+/** Reads the experiment, applies overrides, loads the data. The model is built separately. */
+export async function loadExperiment(doc: unknown, file: string, o: RunOverrides = {}): Promise<Loaded> {
+  const exp = readExperiment(doc, file);
+  const seed = o.seed ?? exp.seed ?? 0;
+  const data = await datasetFromConfig(exp.dataConfigs, { seed });
+  const modelConfig = modelConfigOf(doc, file);
+  return { exp, data, modelConfig, seed };
+}
+
+/** Builds the model of an experiment and checks it against the data width. */
+export function buildModel(registry: Registry, loaded: Loaded): AppModel {
+  const model = registry.build<AppModel>(loaded.modelConfig, 'model');
+  if (model.m !== undefined && model.m !== loaded.data.train.inputWidth) {
+    model.dispose();
+    throw new ConfigError('the model input width does not fit the data', { argument: 'model_configs (first layer m)', expected: `${loaded.data.train.inputWidth} (the ${loaded.data.name} features)`, received: String(model.m) });
+  }
+  return model;
+}
+
+const fmt = (v: number | null) => (v == null ? 'n/a' : Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(4) : v.toFixed(4));
+
+/** tinyBIG's epoch line: `Epoch: 1, Test Loss: …, Test Score: …, Time Cost: …`. */
+export function epochLine(r: EpochRecord, metricName: string): string {
+  return `Epoch: ${r.epoch}, Train Loss: ${fmt(r.trainLoss)}, Test Loss: ${fmt(r.testLoss)}, Test Score (${metricName}): ${fmt(r.testScore)}, lr: ${r.lr.toExponential(3)}, Time Cost: ${r.trainTimeS.toFixed(2)}s (${Math.round(r.trainSamplesPerS)} samples/s)`;
+}
+
+export { fmt as formatNumber, tf, path };

@@ -1,0 +1,130 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import cliProgress from 'cli-progress';
+import type { BackendInfo, Registry } from '@rpn/core';
+import { evaluate, experimentMetric, learnerFromConfig, train, type EpochRecord } from '@rpn/learn';
+import { buildModel, epochLine, formatNumber, loadExperiment, readYaml, type AppModel, type Loaded, type RunOverrides } from './run.js';
+import { curveSpec, functionSpec, terminalChart, writeChart } from './plots.js';
+
+/** Options of {@link trainCommand}. */
+export interface TrainCommandOptions extends RunOverrides {
+  readonly registry: Registry;
+  readonly backend: BackendInfo;
+  /** Output folder (default `runs/<config name>`). `null`: write nothing. */
+  readonly out?: string | null;
+  readonly print?: (line: string) => void;
+  /** Progress bar (default: when stdout is a TTY). */
+  readonly progress?: boolean;
+  /** Print an epoch line every N epochs (default 1 up to 50 epochs, else epochs/50). */
+  readonly displayStep?: number;
+  /** SVG/PNG plots (default true when writing output). */
+  readonly plots?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** What a run returns. */
+export interface TrainRun {
+  readonly metric: string;
+  readonly final: number;
+  readonly records: readonly EpochRecord[];
+  readonly out: string | null;
+  readonly parameters: number;
+}
+
+/** `rpn train CONFIG`: runs a tinyBIG experiment file. */
+export async function trainCommand(file: string, o: TrainCommandOptions): Promise<TrainRun> {
+  const doc = readYaml(file);
+  const name = path.basename(file).replace(/\.(ya?ml|json)$/i, '');
+  return runExperiment(doc, file, name, o);
+}
+
+/** Runs a parsed experiment document (shared by `train` and `start`). */
+export async function runExperiment(doc: unknown, file: string, name: string, o: TrainCommandOptions): Promise<TrainRun> {
+  const print = o.print ?? ((l: string) => console.log(l));
+  const t0 = performance.now();
+  const loaded = await loadExperiment(doc, file, o);
+  const { exp, data } = loaded;
+  const model = buildModel(o.registry, loaded);
+  let learner: ReturnType<typeof learnerFromConfig> | null = null;
+  try {
+    learner = learnerFromConfig(exp.learnerConfigs, model.trainableVariables());
+    const metric = experimentMetric(exp, data.task);
+    const epochs = o.epochs ?? exp.epochs;
+    const batchSize = o.batchSize ?? data.trainBatchSize;
+    const params = model.summary().total;
+    print(`experiment: ${name}`);
+    print(`data: ${data.description}; train ${data.train.count} / test ${data.test.count}, batch ${batchSize}`);
+    print(`model: ${params} parameters; optimizer ${learner.optimizer.name} lr ${learner.optimizer.lr}${learner.scheduler ? `, ${learner.scheduler.name}` : ''}; loss ${learner.loss.name}; metric ${metric.name}`);
+    print(`backend: ${o.backend.backend}${o.backend.simd ? ' simd' : ''}, ${o.backend.threads} thread(s); epochs ${epochs}; seed ${loaded.seed}`);
+    const step = o.displayStep ?? (epochs <= 50 ? 1 : Math.ceil(epochs / 50));
+    const useBar = o.progress ?? Boolean(process.stdout.isTTY);
+    const bar = useBar ? new cliProgress.SingleBar({ format: 'epoch {epoch} |{bar}| {percentage}% {value}/{total} batches | loss {loss} | {metric} {score} | {rate} samples/s | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
+    const result = await train(model, {
+      data, optimizer: learner.optimizer, scheduler: learner.scheduler, loss: learner.loss, metric, epochs, batchSize, seed: loaded.seed, signal: o.signal,
+      onBatchEnd: bar ? (b) => {
+        if (b.batch === 1) bar.start(b.batches, 0, { epoch: b.epoch, loss: '-', metric: metric.name, score: '-', rate: '-' });
+        bar.update(b.batch, { epoch: b.epoch, loss: formatNumber(b.meanLoss), metric: metric.name, score: b.score == null ? '-' : formatNumber(b.score), rate: Math.round(b.samples / Math.max(b.elapsedS, 1e-9)) });
+        if (b.batch === b.batches) bar.stop();
+      } : undefined,
+      onEpochEnd: (r) => { if (r.epoch % step === 0 || r.epoch === epochs || r.epoch === 1) print(epochLine(r, metric.name)); },
+    });
+    const finalEval = evaluate(model, data.test, { loss: learner.loss, metric, batchSize: data.testBatchSize });
+    const final = finalEval.score ?? Number.NaN;
+    const out = o.out === null ? null : path.resolve(o.out ?? path.join('runs', name));
+    if (out) {
+      fs.mkdirSync(out, { recursive: true });
+      let checkpoint: string | null = path.join(out, 'checkpoint');
+      try {
+        const { saveModel } = await import('@rpn/checkpoint');
+        await saveModel(model as unknown as Parameters<typeof saveModel>[0], checkpoint, { metadata: { experiment: name, final_test: { [metric.name]: final } } });
+      } catch (e) {
+        print(`warning: checkpoint not written: ${(e as Error).message}`);
+        checkpoint = null;
+      }
+      const results = {
+        experiment: name, config_file: file, config: doc, backend: o.backend,
+        data: { name: data.name, description: data.description, train: data.train.count, test: data.test.count },
+        parameters: params, epochs: result.records.length, batch_size: batchSize, seed: loaded.seed,
+        records: result.records.map((r) => ({ epoch: r.epoch, train_loss: r.trainLoss, train_score: r.trainScore, test_loss: r.testLoss, test_score: r.testScore, lr: r.lr, train_time_s: r.trainTimeS, test_time_s: r.testTimeS, train_samples_per_s: r.trainSamplesPerS })),
+        final: { metric: metric.name, test_score: final, test_loss: finalEval.loss },
+        timings: { total_s: (performance.now() - t0) / 1000, train_s: result.timeS, mean_epoch_s: result.records.length ? result.records.reduce((a, r) => a + r.trainTimeS, 0) / result.records.length : 0 },
+        stopped_early: result.stoppedEarly, cancelled: result.cancelled, checkpoint,
+      };
+      fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify(results, null, 2));
+      if (o.plots ?? true) {
+        try {
+          await writeChart(curveSpec(`${name}: loss`, 'loss', { train: result.records.map((r) => r.trainLoss), test: result.records.map((r) => r.testLoss) }, result.records.every((r) => r.trainLoss > 0)), path.join(out, 'loss'));
+          await writeChart(curveSpec(`${name}: ${metric.name}`, metric.name, { test: result.records.map((r) => r.testScore), train: result.records.map((r) => r.trainScore) }, metric.name === 'mse'), path.join(out, 'metric'));
+          if (data.trueFunction && data.variables) await writeFunctionPlot(model, data as Required<typeof data>, name, path.join(out, 'function'));
+        } catch (e) {
+          print(`warning: plots not written: ${(e as Error).message}`);
+        }
+      }
+      print(`wrote ${out}/ (results.json${checkpoint ? ', checkpoint/' : ''}, loss.svg/png, metric.svg/png${data.trueFunction ? ', function.svg/png' : ''})`);
+    }
+    const losses = result.records.map((r) => r.testLoss ?? r.trainLoss);
+    const chart = terminalChart(losses);
+    if (chart) { print('test loss per epoch:'); print(chart); }
+    print(`final test ${metric.name}: ${formatNumber(final)}`);
+    return { metric: metric.name, final, records: result.records, out, parameters: params };
+  } finally {
+    learner?.optimizer.dispose();
+    model.dispose();
+  }
+}
+
+/** Learned vs true function along the diagonal of the input box (all variables swept together). */
+async function writeFunctionPlot(model: AppModel, data: { trueFunction: (x: readonly number[]) => number; variables: readonly { name: string; low: number; high: number }[]; description: string }, name: string, base: string): Promise<void> {
+  const k = 200;
+  const vars = data.variables;
+  const rows = Array.from({ length: k }, (_, i) => vars.map((v) => v.low + ((v.high - v.low) * i) / (k - 1)));
+  const truth = rows.map((r) => data.trueFunction(r));
+  const x = tf.tensor2d(rows.flat(), [k, vars.length]);
+  model.eval?.();
+  const y = tf.tidy(() => model.forward(x, { training: false }));
+  const learned = Array.from(y.dataSync());
+  tf.dispose([x, y]);
+  const t = rows.map((_, i) => i / (k - 1));
+  await writeChart(functionSpec(`${name}: learned vs true (${data.description})`, t, truth, learned, `t (each variable = low + t·(high − low))`), base);
+}
