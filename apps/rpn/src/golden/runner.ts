@@ -5,6 +5,7 @@ import type { Registry } from '@rpn/core';
 import { ADAPTERS } from './families/index.js';
 import { DOCUMENTED_DIFFERENCES } from './differences.js';
 import type { GoldenCase } from './types.js';
+import { checkpointCases } from './families/checkpoint.js';
 
 export type CaseStatus = 'passed' | 'failed' | 'documented';
 
@@ -20,6 +21,7 @@ export const FAMILIES: readonly string[] = ADAPTERS.map((a) => a.family);
 
 /** Reads the cases of one family file (`<dir>/<family>.json`). */
 export function loadCases(dir: string, family: string): GoldenCase[] {
+  if (family === 'checkpoint') return checkpointCases(dir);
   const file = path.join(dir, `${family}.json`);
   if (!fs.existsSync(file)) return [];
   const doc = JSON.parse(fs.readFileSync(file, 'utf8'));

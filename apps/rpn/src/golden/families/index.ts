@@ -9,6 +9,7 @@ import { outputAdapter } from './output.js';
 import { headAdapter } from './head.js';
 import { layerAdapter } from './layer.js';
 import { modelAdapter } from './model.js';
+import { checkpointAdapter } from './checkpoint.js';
 
 /** Every golden family, in the order the suite reports them. */
 export const ADAPTERS: readonly FamilyAdapter[] = [
@@ -22,4 +23,5 @@ export const ADAPTERS: readonly FamilyAdapter[] = [
   headAdapter,
   layerAdapter,
   modelAdapter,
+  checkpointAdapter,
 ];
