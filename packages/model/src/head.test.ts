@@ -108,6 +108,28 @@ describe('rpnHead', () => {
     h.dispose();
   });
 
+  it('trains through batch norm (running statistics updated inside variableGrads) without leaks', () => {
+    const h = rpnHead({ m: 3, n: 4, expansion: squareExpansion(), reconciliation: identityTestReconciliation(), outputProcessFunctions: { function_class: 'torch.nn.BatchNorm1d', function_parameters: { num_features: 4 } } });
+    const x = input(6, 3);
+    const opt = tf.train.sgd(0.1);
+    const step = () => {
+      const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(h.forward(x), 1))) as tf.Scalar, h.trainableVariables());
+      opt.applyGradients(grads as Parameters<typeof opt.applyGradients>[0]);
+      value.dispose();
+      tf.dispose(Object.values(grads));
+    };
+    step();
+    const before = tf.memory().numTensors;
+    step();
+    step();
+    expect(tf.memory().numTensors).toBe(before);
+    const nb = h.namedParameters().find((p) => p.name === 'output_process_functions.num_batches_tracked')!;
+    expect(nb.variable.dataSync()[0]).toBe(3);
+    opt.dispose();
+    x.dispose();
+    h.dispose();
+  });
+
   it('gives typed errors', () => {
     const h = rpnHead({ m: 3, n: 2, expansion: squareExpansion(), reconciliation: identityTestReconciliation() });
     const x = input(2, 4);
