@@ -147,7 +147,7 @@ export interface Interdependence extends RpnFunction {
   /** The matrix A (attribute: from `x`; instance: from `xᵀ`). */
   calculateA(x: Tensor | null, w?: Tensor | null): Tensor;
   /** attribute: `(kappaX ?? x) · A`; instance: `Aᵀ · (kappaX ?? x)`. */
-  forward(x: Tensor | null, w?: Tensor | null, kappaX?: Tensor | null): Tensor;
+  forward(x: Tensor | null, w?: Tensor | null, kappaX?: Tensor | null, ctx?: ForwardContext): Tensor;
 }
 
 /**
@@ -162,7 +162,7 @@ export interface Fusion extends RpnFunction {
   calculateN(dims?: readonly number[]): number;
   /** Number of learnable parameters (owner stores them as `[1, l]`). */
   calculateL(): number;
-  forward(xs: readonly Tensor[], w?: Tensor | null): Tensor;
+  forward(xs: readonly Tensor[], w?: Tensor | null, ctx?: ForwardContext): Tensor;
 }
 
 /**

@@ -28,7 +28,11 @@ export interface TransformationDefinition {
   readonly postprocess?: ProcessingSpec;
 }
 
-function scoped(params: Readonly<Record<string, Variable>> | undefined, prefix: string): Record<string, Variable> | undefined {
+/**
+ * The variables under `prefix` with the prefix removed (e.g. `postprocess_functions.` →
+ * `weight`), for handing an owner's parameters down to one of its functions.
+ */
+export function scopeParams(params: Readonly<Record<string, Variable>> | undefined, prefix: string): Record<string, Variable> | undefined {
   if (!params) return undefined;
   const out: Record<string, Variable> = {};
   for (const [k, v] of Object.entries(params)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
@@ -58,12 +62,12 @@ export function makeTransformation(def: TransformationDefinition): Transformatio
       const [b, m] = x.shape;
       const D = def.calculateD(m);
       return tf.tidy(() => {
-        const xp = pre.forward(x, { ...ctx, params: scoped(ctx?.params, 'preprocess_functions.') });
+        const xp = pre.forward(x, { ...ctx, params: scopeParams(ctx?.params, 'preprocess_functions.') });
         const y = def.kappa(xp, ctx);
         if (y.rank !== 2 || y.shape[0] !== b || y.shape[1] !== D) {
           throw new ShapeError(`${def.className} produced the wrong shape`, { argument: 'κ(x)', expected: `[${b}, ${D}]`, received: formatShape(y.shape) });
         }
-        return post.forward(y === x ? tf.clone(y) : y, { ...ctx, params: scoped(ctx?.params, 'postprocess_functions.') });
+        return post.forward(y === x ? tf.clone(y) : y, { ...ctx, params: scopeParams(ctx?.params, 'postprocess_functions.') });
       });
     },
     toConfig: () =>
