@@ -137,21 +137,39 @@ export function featureMajor(parts: Tensor, b: number): Tensor {
 
 /**
  * Taylor-style products of the columns of `w` (`[b, a]`) up to order `d`:
- * `[w, w⊗w, …]` where each order-k block is the row-major flattening of the outer product
- * of the order-(k−1) block with `w` (one broadcast multiply per order).
+ * `[w, w⊗w, …, w^{⊗d}]`, each order-k block the row-major flattening of the outer product of
+ * the order-(k−1) block with `w`. Built without a concat of the big blocks:
+ * `T_1 = w`, `T_k = reshape([1, T_{k−1}] ⊗ w)` — the row of the leading 1 reproduces `w` and
+ * the other rows are exactly the next order, so each order is one broadcast multiply.
  */
 export function taylorBlocks(w: Tensor, d: number): Tensor {
   if (d === 1) return w;
   const [b, m] = w.shape as [number, number];
-  const blocks: Tensor[] = [w];
   const w3 = tf.reshape(w, [b, 1, m]);
-  let prev = w;
+  const one = tf.ones([b, 1]);
+  let t = w;
   for (let k = 2; k <= d; k++) {
-    const a = prev.shape[1] as number;
-    prev = tf.reshape(tf.mul(tf.reshape(prev, [b, a, 1]), w3), [b, a * m]);
-    blocks.push(prev);
+    const a = (t.shape[1] as number) + 1;
+    t = tf.reshape(tf.mul(tf.reshape(tf.concat([one, t], 1), [b, a, 1]), w3), [b, a * m]);
   }
-  return tf.concat(blocks, 1);
+  return t;
+}
+
+/**
+ * Stacks per-degree tensors `[b, m]` into the feature-major layout `[b, m·k]`
+ * (`out[:, j·k + i] = parts[i][:, j]`). Stacking on the last axis is slow on wasm (element-wise
+ * copies); stacking on axis 0 and one transpose is not.
+ */
+export function interleave(parts: readonly Tensor[]): Tensor {
+  const [b, m] = parts[0].shape as [number, number];
+  if (parts.length === 1) return tf.clone(parts[0]);
+  return tf.reshape(tf.transpose(tf.stack(parts as Tensor[], 0), [1, 2, 0]), [b, m * parts.length]);
+}
+
+/** `[k, b, m]` (basis-major) → feature-major `[b, m·k]`. */
+export function basisMajorToFeatureMajor(t: Tensor): Tensor {
+  const [k, b, m] = t.shape as [number, number, number];
+  return tf.reshape(tf.transpose(t, [1, 2, 0]), [b, m * k]);
 }
 
 /** `Σ_{i=1..d} m^i`. */

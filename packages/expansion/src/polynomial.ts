@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { processingChain, processingOption } from '@rpn/core';
 import type { Params, ProcessingSpec, Structure, Transformation } from '@rpn/core';
 import { checkKeys, defineExpansion, intOption, numOption, taylorBlocks, taylorD } from './common.js';
@@ -74,7 +75,8 @@ export interface FourierOptions extends BaseExpansionOptions {
 
 /**
  * tinyBIG `fourier_expansion`: for n = 1..N the blocks `[cos(2πnx/P) (m cols), sin(2πnx/P) (m cols)]`,
- * `D = 2mN`. Built as one broadcast `[b,1,m]·[1,N,1]` and one stack.
+ * `D = 2mN`. Only one cos/sin pair is evaluated (harmonics by
+ * angle-addition rotation, re-anchored every 16 harmonics); one stack builds the layout.
  */
 export function fourierExpansion(options: FourierOptions = {}): Transformation {
   const o = options as Params;
@@ -87,10 +89,28 @@ export function fourierExpansion(options: FourierOptions = {}): Transformation {
     renames: { _p: 'P', _n: 'N' },
     calculateD: (m) => 2 * m * N,
     kappa: (x) => {
+      // Harmonics by rotation: (c_n, s_n) = (c·c_{n−1} − s·s_{n−1}, s·c_{n−1} + c·s_{n−1}) from one
+      // cos/sin pair (error grows linearly in n; re-anchored with a direct cos/sin every 16 harmonics).
       const [b, m] = x.shape as [number, number];
-      const freq = tf.tensor(Array.from({ length: N }, (_, i) => (2 * Math.PI * (i + 1)) / P), [1, N, 1]);
-      const ang = tf.mul(tf.reshape(x, [b, 1, m]), freq);
-      return tf.reshape(tf.stack([tf.cos(ang), tf.sin(ang)], 2), [b, 2 * m * N]);
+      const theta = tf.mul(x, (2 * Math.PI) / P);
+      const c1 = tf.cos(theta);
+      const s1 = tf.sin(theta);
+      const parts: Tensor[] = [c1, s1];
+      let c = c1;
+      let s = s1;
+      for (let n = 2; n <= N; n++) {
+        if ((n - 1) % 16 === 0) {
+          const th = tf.mul(x, (2 * Math.PI * n) / P);
+          c = tf.cos(th);
+          s = tf.sin(th);
+        } else {
+          const cn = tf.sub(tf.mul(c1, c), tf.mul(s1, s));
+          s = tf.add(tf.mul(s1, c), tf.mul(c1, s));
+          c = cn;
+        }
+        parts.push(c, s);
+      }
+      return tf.reshape(tf.stack(parts, 1), [b, 2 * m * N]);
     },
   });
 }

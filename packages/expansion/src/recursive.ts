@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Params, Transformation } from '@rpn/core';
-import { checkKeys, defineExpansion, geq, intOption, lt, numOption, rangeOption } from './common.js';
+import { checkKeys, defineExpansion, interleave, basisMajorToFeatureMajor, intOption, lt, numOption, rangeOption } from './common.js';
 import type { BaseExpansionOptions } from './common.js';
 
 /** Options of the polynomial-basis expansions. */
@@ -35,7 +35,6 @@ function polynomialBasis(className: string, options: Params, own: Params, allowe
     own,
     calculateD: (m) => m * d,
     kappa: (x) => {
-      const [b, m] = x.shape as [number, number];
       const ps: Tensor[] = [rec.p1(x)];
       let prev2 = rec.p0(x);
       for (let n = 2; n <= d; n++) {
@@ -43,7 +42,7 @@ function polynomialBasis(className: string, options: Params, own: Params, allowe
         prev2 = ps[n - 2];
         ps.push(p);
       }
-      return d === 1 ? tf.clone(ps[0]) : tf.reshape(tf.stack(ps, 2), [b, m * d]);
+      return interleave(ps);
     },
   });
 }
@@ -206,18 +205,24 @@ export function bsplineExpansion(options: BsplineOptions = {}): Transformation {
     own: { gridRange, t, d },
     calculateD: (m) => m * (t + d),
     kappa: (x) => {
+      // Basis-major [K, b, m] (knot broadcasts and per-degree slices along axis 0). Knots are
+      // uniform, so with z = (x − g_0)/h and L = (z − i)/k the Cox–de Boor step is
+      // B_{i,k} = L·B_{i,k−1} + ((k+1)/k − L)·B_{i+1,k−1} = L·(B_i − B_{i+1}) + ((k+1)/k)·B_{i+1}.
       const [b, m] = x.shape as [number, number];
-      const x3 = tf.reshape(x, [b, m, 1]);
       const K0 = knots.length - 1;
-      const kv = (from: number, n: number): Tensor => tf.tensor(knots.slice(from, from + n), [1, 1, n]);
-      let bases = tf.mul(geq(x3, kv(0, K0)), lt(x3, kv(1, K0)));
+      const col = (vals: number[]): Tensor => tf.tensor(vals, [vals.length, 1, 1]);
+      // Degree 0: [g_i ≤ x < g_{i+1}] = S_{i+1} − S_i with S_i = [x < g_i] (knots increase).
+      const S = lt(tf.reshape(x, [1, b, m]), col(knots));
+      let bases = tf.sub(tf.slice(S, [1, 0, 0], [K0, b, m]), tf.slice(S, [0, 0, 0], [K0, b, m]));
+      const z = tf.reshape(tf.div(tf.sub(x, knots[0]), h), [1, b, m]);
       for (let k = 1; k <= d; k++) {
         const n = K0 - k; // bases of degree k
-        const left = tf.div(tf.sub(x3, kv(0, n)), tf.tensor(knots.slice(0, n).map((g, i) => knots[i + k] - g), [1, 1, n]));
-        const right = tf.div(tf.sub(kv(k + 1, n), x3), tf.tensor(knots.slice(1, n + 1).map((g, i) => knots[i + k + 1] - g), [1, 1, n]));
-        bases = tf.add(tf.mul(left, tf.slice(bases, [0, 0, 0], [b, m, n])), tf.mul(right, tf.slice(bases, [0, 0, 1], [b, m, n])));
+        const L = tf.sub(tf.div(z, k), col(Array.from({ length: n }, (_, i) => i / k)));
+        const lo = tf.slice(bases, [0, 0, 0], [n, b, m]);
+        const hi = tf.slice(bases, [1, 0, 0], [n, b, m]);
+        bases = tf.add(tf.mul(L, tf.sub(lo, hi)), tf.mul(hi, (k + 1) / k));
       }
-      return tf.reshape(bases, [b, m * (t + d)]);
+      return basisMajorToFeatureMajor(bases);
     },
   });
 }
