@@ -272,3 +272,26 @@ describe('typed errors', () => {
     x.dispose();
   });
 });
+
+describe('configs', () => {
+  it('writes tinyBIG parameter names', () => {
+    expect(fourierExpansion({ P: 3, N: 2 }).toConfig().function_parameters).toMatchObject({ P: 3, N: 2 });
+    expect(linearExpansion({ postC: [[1]] }).toConfig().function_parameters).toMatchObject({ post_C: [[1]] });
+    expect(registry.build<Transformation>({ function_class: 'dog_wavelet_expansion', function_parameters: { sigma_1: 0.5 } }).toConfig().function_parameters).toMatchObject({ sigma_1: 0.5, sigma_2: 2 });
+  });
+  it('round-trips pre/post-processing, including a LayerNorm list', () => {
+    const cfgs = [
+      { function_class: 'taylor_expansion', function_parameters: { d: 2, preprocess_functions: 'sigmoid', postprocess_functions: 'layer_norm' } },
+      { function_class: 'taylor_expansion', function_parameters: { d: 2, postprocess_function_configs: [{ function_class: 'torch.nn.LayerNorm', function_parameters: { normalized_shape: 12 } }] } },
+    ];
+    const x = tf.tensor2d(X);
+    for (const c of cfgs) {
+      const f = registry.build<Transformation>(c);
+      const g = registry.build<Transformation>(JSON.parse(JSON.stringify(f.toConfig())));
+      expect(g.structure).toEqual(f.structure);
+      expect(values(g.forward(x))).toEqual(values(f.forward(x)));
+    }
+    expect(registry.build<Transformation>(cfgs[1]).structure).toMatchObject({ post: 'layer_norm', pre: false });
+    x.dispose();
+  });
+});
