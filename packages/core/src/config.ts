@@ -9,9 +9,12 @@ export function snakeToCamel(key: string): string {
   return key.replace(/_+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** The inverse rule: `pHPrime` → `p_h_prime`, `sigma1` → `sigma_1`. */
+/**
+ * The inverse rule: `pHPrime` → `p_h_prime`, `sigma1` → `sigma_1`. A key that starts with a
+ * capital (tinyBIG's `P`, `N` of the Fourier expansion) is left as it is.
+ */
 export function camelToSnake(key: string): string {
-  return key.replace(/([A-Z])/g, (c) => `_${c.toLowerCase()}`).replace(/([a-zA-Z])([0-9]+)/g, '$1_$2');
+  return key.replace(/(?<=[a-zA-Z0-9])([A-Z])/g, (c) => `_${c.toLowerCase()}`).replace(/([a-zA-Z])([0-9]+)/g, '$1_$2');
 }
 
 /** Converts the top-level keys of tinyBIG `*_parameters` to camelCase options (values unchanged). */

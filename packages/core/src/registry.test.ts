@@ -5,7 +5,7 @@ import { ConfigError, UnknownNameError } from './errors.js';
 
 describe('config key rule', () => {
   it('maps snake_case to camelCase and back', () => {
-    for (const [s, c] of [['p_h_prime', 'pHPrime'], ['sigma_1', 'sigma1'], ['with_replacement', 'withReplacement'], ['d', 'd'], ['base_range', 'baseRange']]) {
+    for (const [s, c] of [['p_h_prime', 'pHPrime'], ['sigma_1', 'sigma1'], ['with_replacement', 'withReplacement'], ['d', 'd'], ['base_range', 'baseRange'], ['P', 'P'], ['N', 'N']]) {
       expect(snakeToCamel(s)).toBe(c);
       expect(camelToSnake(c)).toBe(s);
     }

@@ -86,7 +86,6 @@ export function fourierExpansion(options: FourierOptions = {}): Transformation {
   const N = intOption({ N: o.N ?? o.n }, 'N', 5);
   return defineExpansion('fourier_expansion', o, {
     own: { P, N },
-    renames: { _p: 'P', _n: 'N' },
     calculateD: (m) => 2 * m * N,
     kappa: (x) => {
       // Harmonics by rotation: (c_n, s_n) = (c·c_{n−1} − s·s_{n−1}, s·c_{n−1} + c·s_{n−1}) from one
