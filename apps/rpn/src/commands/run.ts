@@ -54,7 +54,10 @@ export async function loadExperiment(doc: unknown, file: string, o: RunOverrides
 
 /** Builds the model of an experiment and checks it against the data width. */
 export function buildModel(registry: Registry, loaded: Loaded): AppModel {
-  const model = registry.build<AppModel>(loaded.modelConfig, 'model');
+  // tinyBIG seeds torch with random_seed before building the model: seed our initialisation likewise.
+  const mc = loaded.modelConfig as { model_parameters?: Record<string, unknown> };
+  const seeded = { ...mc, model_parameters: { seed: loaded.seed, ...(mc.model_parameters ?? {}) } };
+  const model = registry.build<AppModel>(seeded, 'model');
   if (model.m !== undefined && model.m !== loaded.data.train.inputWidth) {
     model.dispose();
     throw new ConfigError('the model input width does not fit the data', { argument: 'model_configs (first layer m)', expected: `${loaded.data.train.inputWidth} (the ${loaded.data.name} features)`, received: String(model.m) });
