@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { datasetFromConfig, DATASET_NAMES } from './datasets/index.js';
 import { parseCifarBatch, parseIdx } from './datasets/vision.js';
@@ -82,6 +83,12 @@ describe('vision datasets', () => {
     for (const v of d.test.y) counts[v]++;
     expect(counts).toEqual([200, 225, 198, 206, 196, 173, 203, 214, 189, 196]);
     expect(Math.min(...d.train.x.subarray(0, 784))).toBeCloseTo(-0.1307 / 0.3081, 5);
+  });
+
+  it.skipIf(!fs.existsSync('/usr/share/datasets/fashion-mnist'))('Fashion-MNIST from Debian\'s dataset-fashion-mnist (IDX, gzipped): 60,000/10,000', async () => {
+    const d = await datasetFromConfig(cfg('fashion_mnist'));
+    expect([d.train.count, d.test.count, d.train.inputWidth, d.numClasses]).toEqual([60000, 10000, 784, 10]);
+    expect(Math.max(...d.train.y.subarray(0, 1000))).toBe(9);
   });
 
   it('IDX and CIFAR-10 binary readers', () => {

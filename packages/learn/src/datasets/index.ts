@@ -23,13 +23,16 @@ const needDir = (o: Record<string, any>, what: string): string => {
   return d;
 };
 
+/** Where Debian's `dataset-fashion-mnist` package installs the IDX files (the default of `fashion_mnist`). */
+export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
+
 const LOADERS: Record<string, Loader> = {
   ...Object.fromEntries(Object.keys(FUNCTION_LISTS).map((n) => [n, fn(n)])),
   ...Object.fromEntries(Object.keys(TABULAR_FILES).map((n) => [n, tab(n)])),
   /** Embedded digits, or full MNIST IDX files when `cache_dir` is given. */
   mnist: async (o) => (o.cacheDir ? idxDataset('mnist', o.cacheDir, { ...common(o), normalize: o.normalize }) : embeddedMnist({ ...common(o), normalize: o.normalize })),
   mnist_idx: async (o) => idxDataset('mnist', needDir(o, 'mnist_idx'), { ...common(o), normalize: o.normalize }),
-  fashion_mnist: async (o) => idxDataset('fashion_mnist', needDir(o, 'fashion_mnist'), { ...common(o), normalize: o.normalize, mean: num(o.mean) ?? 0.2860, std: num(o.std) ?? 0.3530 }),
+  fashion_mnist: async (o) => idxDataset('fashion_mnist', o.cacheDir || o.dir ? needDir(o, 'fashion_mnist') : DEBIAN_FASHION_MNIST, { ...common(o), normalize: o.normalize, mean: num(o.mean) ?? 0.2860, std: num(o.std) ?? 0.3530 }),
   cifar10: async (o) => cifar10Dataset(needDir(o, 'cifar10'), { ...common(o), normalize: o.normalize }),
 };
 
