@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { ValueError, type Params, type Reconciliation } from '@rpn/core';
-import { assertDivides, boolOption, checkOptions, defineReconciliation, intOption, mmT, mmTBig, numberOption, taylor2Contract } from './common.js';
+import { assertDivides, boolOption, checkOptions, defineReconciliation, intOption, mmT, mmTBig, numberOption, taylor2Grid } from './common.js';
 import { outerProduct, outerPsi, outerTaylor2 } from './outer.js';
 
 /** Options common to every reconciliation. */
@@ -100,8 +100,9 @@ export function identityReconciliation(options: ReconciliationOptions = {}): Rec
     // W is the big operand: (W·κᵀ)ᵀ, explicit transposes.
     product: (kappa, w, n, D) => mmTBig(kappa, tf.reshape(w!, [n, D])),
     taylor2: (x, w, n, info, rowSum) => {
-      const W = tf.reshape(w!, [n, info.D]);
-      return { out: taylor2Contract(x, info.xt!, W, n, info.m), rowSum: rowSum ? tf.sum(W, 1) : undefined };
+      // H = x·Wgridᵀ as one matMul on W viewed [n(m+1), m], contracted with [1, x]; W·1 rides on
+      // the same matMul (an extra column of ones): neither κ(x) (b × D) nor a reduction over W.
+      return taylor2Grid(x, w!, n, info.m, rowSum);
     },
   });
 }

@@ -103,12 +103,31 @@ export function mmTBig(a: Tensor, b: Tensor): Tensor {
  * `κ(x) · Fᵀ` for the order-2 Taylor expansion `κ(x) = [x, vec(x ⊗ x)] = vec(x̃ ⊗ x)`,
  * `x̃ = [1, x]`, without building κ: F (`[k, D]`, D = m(m+1)) is viewed as `[k(m+1), m]`, so
  * `Σ_a x̃_a Σ_j x_j F[c, a, j]` is one matMul with x followed by a contraction with x̃.
- * Cost b·k·D multiply-adds, memory b·k·(m+1).
+ * Cost b·k·D multiply-adds, memory b·k·(m+1). (`xt` is unused; kept for the signature.)
  */
-export function taylor2Contract(x: Tensor, xt: Tensor, F: Tensor, k: number, m: number): Tensor {
-  const b = x.shape[0];
-  const H = mmTBig(x, tf.reshape(F, [k * (m + 1), m])); // [b, k(m+1)]
-  return tf.sum(tf.mul(tf.reshape(H, [b, k, m + 1]), tf.reshape(xt, [b, 1, m + 1])), 2);
+export function taylor2Contract(x: Tensor, _xt: Tensor | undefined, F: Tensor, k: number, m: number): Tensor {
+  return taylor2Grid(x, F, k, m, false).out;
+}
+
+/**
+ * The grid contraction of {@link taylor2Contract}, also giving the row sums `F·1` (`[k]`) when
+ * `rowSum` is set, on the same matMul: x is given one extra column of ones
+ * (`Fr·[xᵀ, 1]`, Fr = F viewed `[k(m+1), m]`), whose contraction with a column of ones is
+ * `Σ_a Σ_j F[c, a, j]`. So a layer norm's mean correction costs one more column instead of a
+ * separate reduction over F (and its k × D gradient broadcast). The big operand F stays on the
+ * left (XNNPACK packs the small right operand); no transpose of anything of F's size.
+ */
+export function taylor2Grid(x: Tensor, F: Tensor, k: number, m: number, rowSum: boolean): FusedResult {
+  const b = x.shape[0] as number;
+  const rows = m + 1;
+  const xT = tf.transpose(x); // [m, b]
+  const cols = rowSum ? b + 1 : b;
+  const xaT = rowSum ? tf.concat([xT, tf.ones([m, 1])], 1) : xT; // [m, cols]
+  const H = mm(tf.reshape(F, [k * rows, m]), xaT); // [k(m+1), cols]
+  const xtaT = tf.concat([tf.ones([1, cols]), xaT], 0); // [m+1, cols]: x̃ᵀ (and a column of ones)
+  const Z = tf.sum(tf.mul(tf.reshape(H, [k, rows, cols]), tf.reshape(xtaT, [1, rows, cols])), 1); // [k, cols]
+  if (!rowSum) return { out: tf.transpose(Z) };
+  return { out: tf.transpose(tf.slice(Z, [0, 0], [k, b])), rowSum: tf.reshape(tf.slice(Z, [0, b], [k, 1]), [k]) };
 }
 
 /**
@@ -161,13 +180,8 @@ export function defineReconciliation(def: ReconciliationDefinition): Reconciliat
       return tf.tidy(() => {
         const wf = flatParameters(w, l, def.className);
         const ln = info.post === 'layer_norm';
-        const xt = tf.concat([tf.ones([x.shape[0], 1]), x], 1);
-        const ctx: Taylor2Info = { ...info, xt };
-        let res = def.taylor2 ? def.taylor2(x, wf, n, ctx, ln) : null;
-        if (!res) {
-          const W = def.psi(wf, n, info.D);
-          res = { out: taylor2Contract(x, xt, W, n, info.m), rowSum: ln ? tf.sum(W, 1) : undefined };
-        }
+        let res = def.taylor2 ? def.taylor2(x, wf, n, info, ln) : null;
+        if (!res) res = taylor2Grid(x, def.psi(wf, n, info.D), n, info.m, ln);
         if (!ln) return res.out;
         const { mean, std } = layerNormStats(x, info.D, info.eps);
         return tf.div(tf.sub(res.out, tf.mul(mean, tf.reshape(res.rowSum!, [1, n]))), std);

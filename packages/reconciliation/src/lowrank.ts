@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Params, Reconciliation } from '@rpn/core';
-import { assertDivides, boolOption, checkOptions, defineReconciliation, intOption, mmT, taylor2Contract, mm } from './common.js';
+import { assertDivides, boolOption, checkOptions, defineReconciliation, intOption, mmT, taylor2Grid, mm } from './common.js';
 import { outerProduct, outerPsi, outerTaylor2 } from './outer.js';
 import type { ReconciliationOptions } from './basic.js';
 
@@ -51,8 +51,8 @@ export function lorrReconciliation(options: LorrReconciliationOptions = {}): Rec
     },
     taylor2: (x, w, n, info, rowSum) => {
       const [A, B] = split(w!, n, info.D);
-      const Z = taylor2Contract(x, info.xt!, B, r, info.m); // κ·Bᵀ: [b, r]
-      return { out: mmT(Z, A), rowSum: rowSum ? tf.reshape(mm(A, tf.sum(B, 1, true)), [n]) : undefined };
+      const Z = taylor2Grid(x, B, r, info.m, rowSum); // κ·Bᵀ: [b, r], and B·1
+      return { out: mmT(Z.out, A), rowSum: rowSum ? tf.reshape(mm(A, tf.reshape(Z.rowSum!, [r, 1])), [n]) : undefined };
     },
   });
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { mmT, taylor2Contract, type FusedResult, mm } from './common.js';
+import { mmT, taylor2Grid, type FusedResult, mm } from './common.js';
 import { taylor2BlockSums, type Taylor2Info } from './taylor.js';
 
 /**
@@ -44,13 +44,12 @@ export function outerProduct(kappa: Tensor, A: Tensor, B: Tensor, n: number, D: 
  */
 export function outerTaylor2(x: Tensor, A: Tensor, B: Tensor, n: number, info: Taylor2Info, rowSum: boolean): FusedResult | null {
   const { m, D } = info;
-  const xt = info.xt!;
   const b = x.shape[0];
   const P = A.size;
   const L = B.size;
   if (D % L === 0) {
     const G = D / L;
-    const Y = taylor2BlockSums(x, xt, B, L, m);
+    const Y = taylor2BlockSums(x, undefined, B, L, m);
     if (!Y) return null;
     const Ahat = tf.reshape(A, [n, G]);
     return { out: mmT(Y, Ahat), rowSum: rowSum ? tf.mul(tf.sum(Ahat, 1), tf.sum(B)) : undefined };
@@ -58,9 +57,9 @@ export function outerTaylor2(x: Tensor, A: Tensor, B: Tensor, n: number, info: T
   if (L % D === 0) {
     const k = L / D;
     const F = tf.reshape(B, [k, D]);
-    const Z = taylor2Contract(x, xt, F, k, m);
-    const out = tf.reshape(tf.mul(tf.reshape(Z, [b, 1, k]), tf.reshape(A, [1, P, 1])), [b, n]);
-    return { out, rowSum: rowSum ? tf.reshape(tf.mul(tf.reshape(A, [P, 1]), tf.reshape(tf.sum(F, 1), [1, k])), [n]) : undefined };
+    const Z = taylor2Grid(x, F, k, m, rowSum);
+    const out = tf.reshape(tf.mul(tf.reshape(Z.out, [b, 1, k]), tf.reshape(A, [1, P, 1])), [b, n]);
+    return { out, rowSum: rowSum ? tf.reshape(tf.mul(tf.reshape(A, [P, 1]), tf.reshape(Z.rowSum!, [1, k])), [n]) : undefined };
   }
   return null;
 }

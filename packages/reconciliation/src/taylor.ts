@@ -111,20 +111,81 @@ function segmentPlan(m: number, L: number): SegmentPlan | null {
 }
 
 /**
- * `Y[b, u] = Σ_v κ(x)[b, uL + v] · B[v]` (u < G = D/L) for the order-2 Taylor κ without
- * building κ: B tiled G times is viewed as the (m+1) × m grid N; H = x·Nᵀ gives every grid
- * row's sum, rows cut by a block boundary are split with a few masked rows of N. Returns null
- * when L does not divide D or the routing matrices would be too large.
+ * `tile(v, [reps])` viewed `[reps, len]`, with a column-sum gradient (the default gradient of
+ * `tile` slices and adds once per copy). The gradient uses only `dy`, so v is the only input.
  */
-export function taylor2BlockSums(x: Tensor, xt: Tensor, B: Tensor, L: number, m: number): Tensor | null {
+export function tileRows(v: Tensor, reps: number): Tensor {
+  const len = v.size;
+  const f = tf.customGrad(((a: Tensor) => ({
+    // a broadcast product: the wasm Tile kernel is ~100× slower than this on 615k elements
+    value: tf.mul(tf.ones([reps, 1]), tf.reshape(a, [1, len])),
+    gradFunc: (dy: Tensor) => tf.reshape(tf.sum(dy, 0), a.shape),
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(v) as Tensor;
+}
+
+/**
+ * `Y[b, u] = Σ_v κ(x)[b, uL + v] · B[v]` (u < G = D/L) for the order-2 Taylor κ without
+ * building κ: B tiled G times is viewed as the (m+1) × m grid N; H = N·xᵀ gives every grid
+ * row's sum. When L = s(m+1) (tinyBIG's q = m, so t = m + 1, and s | m; {@link taylor2ToeplitzSums})
+ * the cut rows come from a small Toeplitz matrix of the last m entries of B; any other L | D uses
+ * constant routing matrices. Returns null when L does not divide D or the routing matrices would
+ * be too large.
+ */
+export function taylor2BlockSums(x: Tensor, _xt: Tensor | undefined, B: Tensor, L: number, m: number): Tensor | null {
   const D = m * (m + 1);
   if (D % L !== 0) return null;
+  if (L % (m + 1) === 0) return tf.transpose(taylor2ToeplitzSums(x, B, L, m));
+  return taylor2RoutedSums(x, B, L, m);
+}
+
+/**
+ * The block sums `Yᵀ` (`[G, b]`) when L = s(m+1) and s | m (G = m/s): block k covers grid rows
+ * ks … ks+s−1 whole except that row ks starts (columns < ks) in block k−1, and the last row m is
+ * in block G−1. With N = tile(B) as [(m+1), m]:
+ * - `Hᵀ = N·xᵀ` (`[m+1, b]`), `R = x̃ᵀ ⊙ Hᵀ`; block k gets rows ks … ks+s−1 (a reshape and sum),
+ *   block G−1 also row m;
+ * - the piece of cut row ks in block k−1 is `P_k = Σ_{j<ks} x_j·B[L − ks + j]`: row k of a
+ *   Toeplitz matrix Tc ([G, m], row 0 zero) from z = the last m entries of B. With
+ *   `e = [z, 0_{m+s}]` (length E = 2m + s) tiled and viewed with row stride 2m ≡ −s (mod E),
+ *   row k is e shifted by −ks: `Tc = slice(reshape(tile(e), [G, 2m]), columns m … 2m−1)`;
+ * - `x̃_{ks}·P_k` moves from block k to block k−1.
+ * Cost: two (m+1)·m·b matMuls per training step (forward and dN), no gather, no constants.
+ */
+export function taylor2ToeplitzSums(x: Tensor, B: Tensor, L: number, m: number): Tensor {
+  const b = x.shape[0] as number;
+  const rows = m + 1;
+  const s = L / rows;
+  const G = m / s;
+  const Bf = tf.reshape(B, [L]);
+  const xT = tf.transpose(x); // [m, b]
+  const N = tf.reshape(tileRows(Bf, G), [rows, m]);
+  const HT = mm(N, xT); // [m+1, b]
+  const xtT = tf.concat([tf.ones([1, b]), xT], 0); // [m+1, b]
+  const RT = tf.mul(xtT, HT);
+  let YT = tf.sum(tf.reshape(tf.slice(RT, [0, 0], [m, b]), [G, s, b]), 1); // [G, b]
+  const last = tf.slice(RT, [m, 0], [1, b]);
+  YT = tf.add(YT, G > 1 ? tf.pad(last, [[G - 1, 0], [0, 0]]) : last);
+  if (G === 1) return YT;
+  const E = 2 * m + s;
+  const reps = Math.ceil((G * 2 * m) / E);
+  const e = tf.concat([tf.slice(Bf, [L - m], [m]), tf.zeros([m + s])]);
+  const flat = tf.slice(tf.reshape(tileRows(e, reps), [reps * E]), [0], [G * 2 * m]);
+  const Tc = tf.slice(tf.reshape(flat, [G, 2 * m]), [0, m], [G, m]); // [G, m], row 0 = 0
+  const PT = mm(Tc, xT); // [G, b]
+  const xsT = tf.reshape(tf.slice(tf.reshape(tf.slice(xtT, [0, 0], [m, b]), [G, s, b]), [0, 0, 0], [G, 1, b]), [G, b]); // x̃_{ks}
+  const Pp = tf.mul(PT, xsT);
+  return tf.add(tf.sub(YT, Pp), tf.concat([tf.slice(Pp, [1, 0], [G - 1, b]), tf.zeros([1, b])], 0));
+}
+
+/** Any other L | D: grid-row sums routed to blocks, cut rows split with masked rows of N. */
+function taylor2RoutedSums(x: Tensor, B: Tensor, L: number, m: number): Tensor | null {
   const plan = segmentPlan(m, L);
   if (!plan) return null;
   const { G, K } = plan;
   const rows = m + 1;
-  // N = tile(B, G) as [(m+1), m], through a broadcast multiply (cheaper gradient than tile).
-  const N = tf.reshape(tf.mul(tf.ones([G, 1]), tf.reshape(B, [1, L])), [rows, m]);
+  const xt = tf.concat([tf.ones([x.shape[0] as number, 1]), x], 1);
+  const N = tf.reshape(tileRows(tf.reshape(B, [L]), G), [rows, m]);
   const H = tf.transpose(mm(N, tf.transpose(x))); // [b, m+1]
   let Y = mm(tf.mul(xt, H), tf.tensor2d(plan.rowToBlock, [rows, G]));
   if (K > 0) {
