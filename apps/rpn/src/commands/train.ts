@@ -103,7 +103,7 @@ export async function runExperiment(doc: unknown, file: string, name: string, o:
           print(`warning: plots not written: ${(e as Error).message}`);
         }
       }
-      print(`wrote ${out}/ (results.json${checkpoint ? ', checkpoint/' : ''}, loss.svg/png, metric.svg/png${data.trueFunction ? ', function.svg/png' : ''})`);
+      print(`wrote ${out}/ (results.json${checkpoint ? ', checkpoint/' : ''}${(o.plots ?? true) ? `, loss.svg/png, metric.svg/png${data.trueFunction ? ', function.svg/png' : ''}` : ''})`);
     }
     const losses = result.records.map((r) => r.testLoss ?? r.trainLoss);
     const chart = terminalChart(losses);
