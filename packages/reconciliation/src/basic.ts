@@ -104,6 +104,7 @@ export function identityReconciliation(options: ReconciliationOptions = {}): Rec
       // the same matMul (an extra column of ones): neither κ(x) (b × D) nor a reduction over W.
       return taylor2Grid(x, w!, n, info.m, rowSum);
     },
+    taylor2KeepsShape: true,
   });
 }
 

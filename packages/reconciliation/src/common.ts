@@ -12,7 +12,7 @@ import {
   type Structure,
   type Transformation,
 } from '@rpn/core';
-import { taylor2Info, layerNormStats, type Taylor2Info } from './taylor.js';
+import { taylor2Info, layerNormProduct, type Taylor2Info } from './taylor.js';
 
 /** tinyBIG's module for every reconciliation class. */
 export const RECONCILIATION_MODULE = 'tinybig.reconciliation';
@@ -50,10 +50,15 @@ export interface ReconciliationDefinition {
    * when the structure does not apply (the generic grid contraction of a built W is then used).
    */
   taylor2?(x: Tensor, w: Tensor | null, n: number, info: Taylor2Info, rowSum: boolean): FusedResult | null;
+  /**
+   * `taylor2` reshapes w itself, so it gets w as given (`[l]` or `[1, l]`, length checked): for
+   * a large w every taped reshape clones its input for the gradient (a copy of all l values).
+   */
+  readonly taylor2KeepsShape?: boolean;
 }
 
 /** Flattens a `[l]`/`[1, l]` parameter row after checking its length. */
-export function flatParameters(w: Tensor | null | undefined, l: number, className: string): Tensor | null {
+export function flatParameters(w: Tensor | null | undefined, l: number, className: string, keepShape = false): Tensor | null {
   if (l === 0) {
     if (w != null && w.size !== 0) {
       throw new ShapeError(`${className} takes no parameters`, { argument: 'w', expected: 'null (l = 0)', received: `shape ${formatShape(w.shape)}` });
@@ -64,7 +69,7 @@ export function flatParameters(w: Tensor | null | undefined, l: number, classNam
     throw new ShapeError(`${className} needs a parameter vector`, { argument: 'w', expected: `shape [${l}] or [1, ${l}]`, received: String(w) });
   }
   assertParameterLength(w, l, 'w');
-  return w.rank === 1 ? w : tf.reshape(w, [l]);
+  return w.rank === 1 || keepShape ? w : tf.reshape(w, [l]);
 }
 
 /** Checks that `n` and `D` are positive integers. */
@@ -178,13 +183,12 @@ export function defineReconciliation(def: ReconciliationDefinition): Reconciliat
       if (!info) return null;
       const l = L(n, info.D);
       return tf.tidy(() => {
-        const wf = flatParameters(w, l, def.className);
+        const wf = flatParameters(w, l, def.className, def.taylor2KeepsShape === true);
         const ln = info.post === 'layer_norm';
         let res = def.taylor2 ? def.taylor2(x, wf, n, info, ln) : null;
         if (!res) res = taylor2Grid(x, def.psi(wf, n, info.D), n, info.m, ln);
         if (!ln) return res.out;
-        const { mean, std } = layerNormStats(x, info.D, info.eps);
-        return tf.div(tf.sub(res.out, tf.mul(mean, tf.reshape(res.rowSum!, [1, n]))), std);
+        return layerNormProduct(x, res.out, res.rowSum!, info.D, info.eps);
       });
     },
     toConfig(): FunctionConfig {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { mmT, taylor2Grid, type FusedResult, mm } from './common.js';
-import { taylor2BlockSums, type Taylor2Info } from './taylor.js';
+import { taylor2BlockSums, taylor2ToeplitzSums, type Taylor2Info } from './taylor.js';
 
 /**
  * tinyBIG's "Kronecker" reconciliations as its code computes them:
@@ -49,10 +49,15 @@ export function outerTaylor2(x: Tensor, A: Tensor, B: Tensor, n: number, info: T
   const L = B.size;
   if (D % L === 0) {
     const G = D / L;
+    const Ahat = tf.reshape(A, [n, G]);
+    const rs = rowSum ? tf.mul(tf.sum(Ahat, 1), tf.sum(B)) : undefined;
+    if (L % (m + 1) === 0) {
+      // Toeplitz path: Yᵀ [G, b] straight into (Â·Yᵀ)ᵀ
+      return { out: tf.transpose(mm(Ahat, taylor2ToeplitzSums(x, B, L, m))), rowSum: rs };
+    }
     const Y = taylor2BlockSums(x, undefined, B, L, m);
     if (!Y) return null;
-    const Ahat = tf.reshape(A, [n, G]);
-    return { out: mmT(Y, Ahat), rowSum: rowSum ? tf.mul(tf.sum(Ahat, 1), tf.sum(B)) : undefined };
+    return { out: mmT(Y, Ahat), rowSum: rs };
   }
   if (L % D === 0) {
     const k = L / D;

@@ -48,6 +48,48 @@ export function layerNormStats(x: Tensor, D: number, eps: number): { mean: Tenso
   return { mean, std: tf.sqrt(tf.add(variance, eps)) };
 }
 
+/**
+ * `(out − μ·rowSumᵀ)/σ` with μ, σ the closed-form layer-norm statistics of κ(x) (see
+ * {@link layerNormStats}): `LN(κ(x))·Wᵀ` from `out = κ(x)·Wᵀ` and `rowSum = W·1`. A custom gradient
+ * (inputs x, out, rowSum, all saved; the statistics are recomputed) replaces ~45 taped steps:
+ * with g = dy/σ: d out = g, d rowSum = −Σ_b μ·g, dμ = −g·rowSum, dσ = −Σ_i dy⊙y / σ,
+ * d var = dσ/(2σ)·[var > 0], dS1 = (dμ − 2μ·d var)(1 + 2S1)/D, dS2 = d var·(1 + 2S2)/D,
+ * dx = dS1 + 2x·dS2.
+ */
+export function layerNormProduct(x: Tensor, out: Tensor, rowSum: Tensor, D: number, eps: number): Tensor {
+  const n = out.shape[1] as number;
+  const stats = (xv: Tensor) => {
+    const s1 = tf.sum(xv, 1, true);
+    const s2 = tf.sum(tf.square(xv), 1, true);
+    const mean = tf.div(tf.add(s1, tf.square(s1)), D);
+    const v = tf.sub(tf.div(tf.add(s2, tf.square(s2)), D), tf.square(mean));
+    return { s1, s2, mean, v, std: tf.sqrt(tf.add(tf.relu(v), eps)) };
+  };
+  const f = tf.customGrad(((X: Tensor, O: Tensor, R: Tensor, save: tf.GradSaveFunc) => {
+    const { mean, std } = stats(X);
+    save([X, O, R]);
+    return {
+      value: tf.div(tf.sub(O, tf.mul(mean, tf.reshape(R, [1, n]))), std),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [Xs, Os, Rs] = saved;
+        const { s1, s2, mean, v, std } = stats(Xs);
+        const Rrow = tf.reshape(Rs, [1, n]);
+        const y = tf.div(tf.sub(Os, tf.mul(mean, Rrow)), std);
+        const g = tf.div(dy, std);
+        const dR = tf.neg(tf.sum(tf.mul(g, mean), 0));
+        const dMean = tf.neg(tf.sum(tf.mul(g, Rrow), 1, true));
+        const dStd = tf.neg(tf.div(tf.sum(tf.mul(dy, y), 1, true), std));
+        const dVar = tf.mul(tf.div(dStd, tf.mul(std, 2)), tf.step(v));
+        const dS1 = tf.div(tf.mul(tf.sub(dMean, tf.mul(tf.mul(mean, 2), dVar)), tf.add(tf.mul(s1, 2), 1)), D);
+        const dS2 = tf.div(tf.mul(dVar, tf.add(tf.mul(s2, 2), 1)), D);
+        const dx = tf.add(dS1, tf.mul(tf.mul(Xs, 2), dS2));
+        return [dx, g, tf.reshape(dR, Rs.shape)];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(x, out, rowSum) as Tensor;
+}
+
 /** Constant matrices that route grid-row sums and cut-row pieces to blocks of length L. */
 interface SegmentPlan {
   readonly G: number;
@@ -111,15 +153,25 @@ function segmentPlan(m: number, L: number): SegmentPlan | null {
 }
 
 /**
+ * `Σ_rows dy` (`[rows, len] → [len]`) as `1ᵀ·dy`: on wasm a matMul reads a 615k-element dy about
+ * 10× faster than `sum(dy, 0)` (which transposes first). One row: dy itself.
+ */
+export function columnSum(dy: Tensor): Tensor {
+  const [rows, len] = dy.shape as [number, number];
+  if (rows === 1) return tf.reshape(dy, [len]);
+  return tf.reshape(tf.matMul(tf.ones([1, rows]), dy), [len]);
+}
+
+/**
  * `tile(v, [reps])` viewed `[reps, len]`, with a column-sum gradient (the default gradient of
  * `tile` slices and adds once per copy). The gradient uses only `dy`, so v is the only input.
  */
 export function tileRows(v: Tensor, reps: number): Tensor {
   const len = v.size;
   const f = tf.customGrad(((a: Tensor) => ({
-    // a broadcast product: the wasm Tile kernel is ~100× slower than this on 615k elements
+    // a broadcast product: the wasm Tile kernel is ~30× slower than this on 615k elements
     value: tf.mul(tf.ones([reps, 1]), tf.reshape(a, [1, len])),
-    gradFunc: (dy: Tensor) => tf.reshape(tf.sum(dy, 0), a.shape),
+    gradFunc: (dy: Tensor) => tf.reshape(columnSum(dy), a.shape),
   })) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(v) as Tensor;
 }
@@ -146,10 +198,9 @@ export function taylor2BlockSums(x: Tensor, _xt: Tensor | undefined, B: Tensor, 
  * - `Hᵀ = N·xᵀ` (`[m+1, b]`), `R = x̃ᵀ ⊙ Hᵀ`; block k gets rows ks … ks+s−1 (a reshape and sum),
  *   block G−1 also row m;
  * - the piece of cut row ks in block k−1 is `P_k = Σ_{j<ks} x_j·B[L − ks + j]`: row k of a
- *   Toeplitz matrix Tc ([G, m], row 0 zero) from z = the last m entries of B. With
- *   `e = [z, 0_{m+s}]` (length E = 2m + s) tiled and viewed with row stride 2m ≡ −s (mod E),
- *   row k is e shifted by −ks: `Tc = slice(reshape(tile(e), [G, 2m]), columns m … 2m−1)`;
- * - `x̃_{ks}·P_k` moves from block k to block k−1.
+ *   Toeplitz matrix Tc ([G, m], row 0 zero) built from the last m entries of B
+ *   ({@link cutToeplitz});
+ * - `x̃_{ks}·P_k` moves from block k to block k−1 ({@link blockReduce}).
  * Cost: two (m+1)·m·b matMuls per training step (forward and dN), no gather, no constants.
  */
 export function taylor2ToeplitzSums(x: Tensor, B: Tensor, L: number, m: number): Tensor {
@@ -161,21 +212,80 @@ export function taylor2ToeplitzSums(x: Tensor, B: Tensor, L: number, m: number):
   const xT = tf.transpose(x); // [m, b]
   const N = tf.reshape(tileRows(Bf, G), [rows, m]);
   const HT = mm(N, xT); // [m+1, b]
-  const xtT = tf.concat([tf.ones([1, b]), xT], 0); // [m+1, b]
-  const RT = tf.mul(xtT, HT);
-  let YT = tf.sum(tf.reshape(tf.slice(RT, [0, 0], [m, b]), [G, s, b]), 1); // [G, b]
-  const last = tf.slice(RT, [m, 0], [1, b]);
-  YT = tf.add(YT, G > 1 ? tf.pad(last, [[G - 1, 0], [0, 0]]) : last);
-  if (G === 1) return YT;
+  if (G === 1) {
+    // one block: Y = Σ_a x̃_a H_a
+    const xtT = tf.concat([tf.ones([1, b]), xT], 0);
+    return tf.sum(tf.mul(xtT, HT), 0, true);
+  }
+  const PT = mm(cutToeplitz(Bf, L, m, s), xT); // [G, b]
+  return blockReduce(HT, xT, PT, m, s);
+}
+
+/**
+ * Tc (`[G, m]`, G = m/s): row k is `B[L − ks + j]` for j < ks, else 0 (row 0 is zero). From
+ * z = the last m entries of B: `e = [z, 0_{m+s}]` (length E = 2m + s) tiled and viewed with a row
+ * stride of 2m ≡ −s (mod E), so row k is e shifted by −ks;
+ * `Tc = slice(reshape(tile(e), [G, 2m]), columns m … 2m−1)`. Tile, reshape and slice only; a
+ * custom gradient (pad, reshape, column sum) keeps these small steps off the tape.
+ */
+export function cutToeplitz(Bf: Tensor, L: number, m: number, s: number): Tensor {
+  const G = m / s;
   const E = 2 * m + s;
   const reps = Math.ceil((G * 2 * m) / E);
-  const e = tf.concat([tf.slice(Bf, [L - m], [m]), tf.zeros([m + s])]);
-  const flat = tf.slice(tf.reshape(tileRows(e, reps), [reps * E]), [0], [G * 2 * m]);
-  const Tc = tf.slice(tf.reshape(flat, [G, 2 * m]), [0, m], [G, m]); // [G, m], row 0 = 0
-  const PT = mm(Tc, xT); // [G, b]
-  const xsT = tf.reshape(tf.slice(tf.reshape(tf.slice(xtT, [0, 0], [m, b]), [G, s, b]), [0, 0, 0], [G, 1, b]), [G, b]); // x̃_{ks}
-  const Pp = tf.mul(PT, xsT);
-  return tf.add(tf.sub(YT, Pp), tf.concat([tf.slice(Pp, [1, 0], [G - 1, b]), tf.zeros([1, b])], 0));
+  const f = tf.customGrad(((B: Tensor) => {
+    const e = tf.concat([tf.slice(B, [L - m], [m]), tf.zeros([m + s])]);
+    const flat = tf.slice(tf.reshape(tf.mul(tf.ones([reps, 1]), tf.reshape(e, [1, E])), [reps * E]), [0], [G * 2 * m]);
+    return {
+      value: tf.slice(tf.reshape(flat, [G, 2 * m]), [0, m], [G, m]),
+      gradFunc: (dy: Tensor) => {
+        const d = tf.pad(tf.reshape(tf.pad(dy, [[0, 0], [m, 0]]), [G * 2 * m]), [[0, reps * E - G * 2 * m]]);
+        const de = columnSum(tf.reshape(d, [reps, E]));
+        return tf.pad(tf.slice(de, [0], [m]), [[L - m, 0]]);
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(tf.reshape(Bf, [L])) as Tensor;
+}
+
+/**
+ * `Yᵀ` from `Hᵀ` (`[m+1, b]`), `xᵀ` (`[m, b]`) and the cut pieces `Pᵀ` (`[G, b]`, G = m/s ≥ 2):
+ * `R = x̃ᵀ ⊙ Hᵀ`, `Y_k = Σ_{i<s} R_{ks+i} (+ R_m for k = G−1) − x̃_{ks}P_k + x̃_{(k+1)s}P_{k+1}`.
+ * A custom gradient (every tensor it uses is an input, saved) replaces the ~40 taped steps of
+ * this small bookkeeping with a dozen.
+ */
+export function blockReduce(HT: Tensor, xT: Tensor, PT: Tensor, m: number, s: number): Tensor {
+  const b = xT.shape[1] as number;
+  const G = m / s;
+  const parts = (xTv: Tensor) => {
+    const xtT = tf.concat([tf.ones([1, b]), xTv], 0); // [m+1, b]
+    const xsT = tf.reshape(tf.slice(tf.reshape(tf.slice(xtT, [0, 0], [m, b]), [G, s, b]), [0, 0, 0], [G, 1, b]), [G, b]); // x̃_{ks}
+    return { xtT, xsT };
+  };
+  const f = tf.customGrad(((H: Tensor, X: Tensor, P: Tensor, save: tf.GradSaveFunc) => {
+    const { xtT, xsT } = parts(X);
+    const RT = tf.mul(xtT, H);
+    let YT = tf.sum(tf.reshape(tf.slice(RT, [0, 0], [m, b]), [G, s, b]), 1);
+    YT = tf.add(YT, tf.pad(tf.slice(RT, [m, 0], [1, b]), [[G - 1, 0], [0, 0]]));
+    const Pp = tf.mul(P, xsT);
+    YT = tf.add(tf.sub(YT, Pp), tf.concat([tf.slice(Pp, [1, 0], [G - 1, b]), tf.zeros([1, b])], 0));
+    save([H, X, P]);
+    return {
+      value: YT,
+      gradFunc: (dY: Tensor, saved: Tensor[]) => {
+        const [Hs, Xs, Ps] = saved;
+        const q = parts(Xs);
+        const dPp = tf.sub(tf.concat([tf.zeros([1, b]), tf.slice(dY, [0, 0], [G - 1, b])], 0), dY);
+        const dP = tf.mul(dPp, q.xsT);
+        const dxs = tf.mul(dPp, Ps); // [G, b] → rows ks of x̃
+        const dR = tf.concat([tf.reshape(tf.mul(tf.reshape(dY, [G, 1, b]), tf.ones([1, s, 1])), [m, b]), tf.slice(dY, [G - 1, 0], [1, b])], 0);
+        const dH = tf.mul(dR, q.xtT);
+        const scatter = tf.reshape(tf.pad(tf.reshape(dxs, [G, 1, b]), [[0, 0], [0, s - 1], [0, 0]]), [m, b]);
+        const dxt = tf.add(tf.slice(tf.mul(dR, Hs), [0, 0], [m + 1, b]), tf.pad(scatter, [[0, 1], [0, 0]]));
+        return [dH, tf.slice(dxt, [1, 0], [m, b]), dP];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(HT, xT, PT) as Tensor;
 }
 
 /** Any other L | D: grid-row sums routed to blocks, cut rows split with masked rows of N. */
