@@ -127,7 +127,7 @@ describe.runIf(haveGolden)('golden geometric conventions', () => {
     const cases = load('interdependence.json').filter((c) => c.class.includes('geometric'));
     expect(cases.length).toBeGreaterThan(0);
     for (const c of cases) {
-      const p = { ...c.params, __cls: c.class };
+      const p: Record<string, any> = { ...c.params, __cls: c.class };
       const lay = patchLayout(grid({ h: p.h, w: p.w, d: p.d ?? 1 }), patchOf(p), { packingStrategy: p.packing_strategy });
       const got = c.class.includes('aggregation')
         ? aggregationMatrix(lay, { normalization: p.normalization, normalizationMode: p.normalization_mode })
@@ -139,7 +139,7 @@ describe.runIf(haveGolden)('golden geometric conventions', () => {
   it('expansion outputs (offset-major padding)', () => {
     const cases = load('expansion.json').filter((c) => c.class.includes('geometric'));
     for (const c of cases) {
-      const p = { ...c.params, __cls: c.class };
+      const p: Record<string, any> = { ...c.params, __cls: c.class };
       const lay = patchLayout(grid({ h: p.h, w: p.w, d: p.d ?? 1 }), patchOf(p), { packingStrategy: p.packing_strategy });
       const A = paddingMatrix(lay, 'offset-major');
       const [b, m] = c.input.shape, cols = lay.patchNum * lay.patchSize;
