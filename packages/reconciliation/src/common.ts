@@ -115,6 +115,19 @@ export function taylor2Contract(x: Tensor, _xt: Tensor | undefined, F: Tensor, k
 }
 
 /**
+ * `reshape(t, shape)` whose gradient keeps only the input's shape: a taped `tf.reshape` saves (and
+ * so, on wasm, copies) its whole input for the backward pass — 158 MB for identity's W.
+ */
+export function reshapeUnsaved(t: Tensor, shape: number[]): Tensor {
+  const inShape = t.shape.slice();
+  const f = tf.customGrad(((a: Tensor) => ({
+    value: tf.reshape(a, shape),
+    gradFunc: (dy: Tensor) => tf.reshape(dy, inShape),
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(t) as Tensor;
+}
+
+/**
  * The grid contraction of {@link taylor2Contract}, also giving the row sums `F·1` (`[k]`) when
  * `rowSum` is set, on the same matMul: x is given one extra column of ones
  * (`Fr·[xᵀ, 1]`, Fr = F viewed `[k(m+1), m]`), whose contraction with a column of ones is
@@ -128,7 +141,7 @@ export function taylor2Grid(x: Tensor, F: Tensor, k: number, m: number, rowSum: 
   const xT = tf.transpose(x); // [m, b]
   const cols = rowSum ? b + 1 : b;
   const xaT = rowSum ? tf.concat([xT, tf.ones([m, 1])], 1) : xT; // [m, cols]
-  const H = mm(tf.reshape(F, [k * rows, m]), xaT); // [k(m+1), cols]
+  const H = mm(reshapeUnsaved(F, [k * rows, m]), xaT); // [k(m+1), cols]
   const xtaT = tf.concat([tf.ones([1, cols]), xaT], 0); // [m+1, cols]: x̃ᵀ (and a column of ones)
   const Z = tf.sum(tf.mul(tf.reshape(H, [k, rows, cols]), tf.reshape(xtaT, [1, rows, cols])), 1); // [k, cols]
   if (!rowSum) return { out: tf.transpose(Z) };

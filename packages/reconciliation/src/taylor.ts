@@ -164,15 +164,16 @@ export function columnSum(dy: Tensor): Tensor {
 }
 
 /**
- * `tile(v, [reps])` viewed `[reps, len]`, with a column-sum gradient (the default gradient of
+ * `tile(v, [reps])` viewed `[reps, len]` (or `shape`), with a column-sum gradient (the default gradient of
  * `tile` slices and adds once per copy). The gradient uses only `dy`, so v is the only input.
  */
-export function tileRows(v: Tensor, reps: number): Tensor {
+export function tileRows(v: Tensor, reps: number, shape: number[] = [reps, v.size]): Tensor {
   const len = v.size;
   const f = tf.customGrad(((a: Tensor) => ({
-    // a broadcast product: the wasm Tile kernel is ~30× slower than this on 615k elements
-    value: tf.mul(tf.ones([reps, 1]), tf.reshape(a, [1, len])),
-    gradFunc: (dy: Tensor) => tf.reshape(columnSum(dy), a.shape),
+    // a broadcast product: the wasm Tile kernel is ~30× slower than this on 615k elements;
+    // viewed in `shape` inside (a taped reshape would save a copy of the whole tile)
+    value: tf.reshape(tf.mul(tf.ones([reps, 1]), tf.reshape(a, [1, len])), shape),
+    gradFunc: (dy: Tensor) => tf.reshape(columnSum(tf.reshape(dy, [reps, len])), a.shape),
   })) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(v) as Tensor;
 }
@@ -211,7 +212,7 @@ export function taylor2ToeplitzSums(x: Tensor, B: Tensor, L: number, m: number):
   const G = m / s;
   const Bf = tf.reshape(B, [L]);
   const xT = tf.transpose(x); // [m, b]
-  const N = tf.reshape(tileRows(Bf, G), [rows, m]);
+  const N = tileRows(Bf, G, [rows, m]);
   const HT = mm(N, xT); // [m+1, b]
   if (G === 1) {
     // one block: Y = Σ_a x̃_a H_a
@@ -296,7 +297,7 @@ function taylor2RoutedSums(x: Tensor, B: Tensor, L: number, m: number): Tensor |
   const { G, K } = plan;
   const rows = m + 1;
   const xt = tf.concat([tf.ones([x.shape[0] as number, 1]), x], 1);
-  const N = tf.reshape(tileRows(tf.reshape(B, [L]), G), [rows, m]);
+  const N = tileRows(tf.reshape(B, [L]), G, [rows, m]);
   const H = tf.transpose(mm(N, tf.transpose(x))); // [b, m+1]
   let Y = mm(tf.mul(xt, H), tf.tensor2d(plan.rowToBlock, [rows, G]));
   if (K > 0) {
