@@ -30,6 +30,12 @@ function peakRssMb(): number {
 /** κ(x) of the first layer is b × 615,440 floats: the materialised path cannot run b = 1000 in a wasm heap. */
 const MATERIALISED_B1000_NOTE = 'skipped: the materialised path builds κ(x) of 1000 × 615,440 floats (2.5 GB), beyond the wasm heap';
 
+/** Runs `f` at least once and at most `max` times, stopping once `budgetMs` has been spent. */
+function warmUp(f: () => void, max: number, budgetMs: number): void {
+  const t0 = performance.now();
+  for (let i = 0; i < max && (i === 0 || performance.now() - t0 < budgetMs); i++) f();
+}
+
 function mnistCase(name: string, file: string, fastPaths: boolean): BenchCase {
   return {
     name,
@@ -67,9 +73,11 @@ function mnistCase(name: string, file: string, fastPaths: boolean): BenchCase {
       };
       try {
         const n = Math.max(1, reps);
-        step(); // warm-up
+        // warm-up until steady state (V8 tiers up tfjs's engine code over the first steps): up to
+        // 5 steps or 2 s, at least one
+        warmUp(step, 5, 2000);
         const trainMs = timeIt(step, n);
-        infer(x1)();
+        warmUp(infer(x1), 20, 1000);
         // a structured b = 1 forward takes milliseconds: more repetitions steady its median on a shared machine
         const b1Ms = timeIt(infer(x1), fastPaths ? Math.max(25, 5 * n) : Math.max(3, n));
         let b1000: number | null = null;
@@ -77,6 +85,7 @@ function mnistCase(name: string, file: string, fastPaths: boolean): BenchCase {
         if (fastPaths) {
           const xb = tf.randomNormal([1000, 784], 0, 1, 'float32', 6);
           try {
+            infer(xb)(); // warm-up at this shape
             b1000 = 1000 / (timeIt(infer(xb), Math.max(1, Math.min(n, 3))) / 1000);
           } finally {
             xb.dispose();
