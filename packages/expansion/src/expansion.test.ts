@@ -187,6 +187,62 @@ describe('layouts', () => {
     for (let j = 0; j < 3; j++) expect(v.slice(j * 6, j * 6 + 6).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     x.dispose();
   });
+  it('bspline: the closed form equals tinyBIG\'s Cox–de Boor recursion (values and gradients)', () => {
+    // Reference in float64: tinyBIG's knots and recursion, half-open degree-0 bases (float32 knots), and the
+    // derivative of the piecewise polynomial (defined away from knots).
+    const reference = (xv: number, lo: number, hi: number, t: number, d: number): { v: number[]; g: number[] } => {
+      const h = (hi - lo) / t;
+      const g = Array.from({ length: t + 2 * d + 1 }, (_, i) => (i - d) * h + lo);
+      const g32 = g.map(Math.fround); // tinyBIG's grid is a float32 tensor
+      let B = g.slice(0, -1).map((_, i) => (xv >= g32[i] && xv < g32[i + 1] ? 1 : 0));
+      let dB = B.map(() => 0);
+      for (let k = 1; k <= d; k++) {
+        const nb: number[] = [];
+        const nd: number[] = [];
+        for (let i = 0; i < B.length - 1; i++) {
+          const l = (xv - g[i]) / (g[i + k] - g[i]);
+          const r = (g[i + k + 1] - xv) / (g[i + k + 1] - g[i + 1]);
+          nb.push(l * B[i] + r * B[i + 1]);
+          nd.push(l * dB[i] + B[i] / (g[i + k] - g[i]) + r * dB[i + 1] - B[i + 1] / (g[i + k + 1] - g[i + 1]));
+        }
+        B = nb;
+        dB = nd;
+      }
+      return { v: B, g: dB };
+    };
+    const settings: [number, number, number, number][] = [[-1, 1, 5, 3], [-3, 2, 3, 2], [0, 1, 4, 1], [-1, 1, 6, 0], [-2, 2, 3, 4], [-1, 1, 2, 5], [10, 20, 7, 3], [-0.01, 0.01, 5, 3], [-1e-4, 1e-4, 5, 3]];
+    for (const [lo, hi, t, d] of settings) {
+      const h = (hi - lo) / t;
+      const K = t + d;
+      // Random points over the whole support and beyond, plus every knot and the grid's ends.
+      const pts: number[] = [];
+      for (let i = 0; i < 60; i++) pts.push(lo - (d + 1.5) * h + ((hi - lo) + (2 * d + 3) * h) * ((i * 0.6180339887) % 1));
+      const knots = Array.from({ length: t + 2 * d + 1 }, (_, i) => Math.fround((i - d) * h + lo));
+      const x = tf.tensor2d([...pts, ...knots], [1, pts.length + knots.length]);
+      const f = bsplineExpansion({ gridRange: [lo, hi], t, d });
+      const y = f.forward(x);
+      expect(y.shape).toEqual([1, (pts.length + knots.length) * K]);
+      const got = y.dataSync();
+      const xs = x.dataSync();
+      xs.forEach((xv, j) => {
+        const ref = reference(xv, lo, hi, t, d);
+        for (let i = 0; i < K; i++) expect(Math.abs(got[j * K + i] - ref.v[i]), `${lo},${hi},${t},${d} x=${xv} i=${i}`).toBeLessThanOrEqual(2e-6);
+      });
+      // Gradients of a weighted sum, at the random points (away from knots).
+      const r = tf.randomUniform([1, pts.length * K], -1, 1, 'float32', 5);
+      const xp = tf.tensor2d(pts, [1, pts.length]);
+      const gx = tf.grad((u: tf.Tensor) => tf.sum(tf.mul(f.forward(u), r)))(xp);
+      const gv = gx.dataSync();
+      const rv = r.dataSync();
+      const xpv = xp.dataSync();
+      xpv.forEach((xv, j) => {
+        const ref = reference(xv, lo, hi, t, d);
+        const want = ref.g.reduce((acc, gi, i) => acc + gi * rv[j * K + i], 0);
+        expect(Math.abs(gv[j] - want)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(want)));
+      });
+      tf.dispose([x, y, r, xp, gx]);
+    }
+  });
   it('beta wavelet: sigmoid squashing is all-or-nothing per (s, t) slice', () => {
     const inside = tf.tensor2d([[0.2, 0.7]]);
     const outside = tf.tensor2d([[0.2, 1.7]]);

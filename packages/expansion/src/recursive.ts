@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Params, Transformation } from '@rpn/core';
-import { checkKeys, defineExpansion, interleave, basisMajorToFeatureMajor, intOption, lt, numOption, rangeOption } from './common.js';
+import { checkKeys, defineExpansion, interleave, intOption, lt, numOption, rangeOption } from './common.js';
 import type { BaseExpansionOptions } from './common.js';
 
 /** Options of the polynomial-basis expansions. */
@@ -189,9 +189,18 @@ export interface BsplineOptions extends BaseExpansionOptions {
 
 /**
  * tinyBIG `bspline_expansion`: B-splines of degree d on the uniform knots
- * `g_i = (i − d)·h + lo`, i = 0..t+2d, `h = (hi − lo)/t` (Cox–de Boor, half-open
+ * `g_i = (i − d)·h + lo`, i = 0..t+2d, `h = (hi − lo)/t` (Cox–de Boor with half-open
  * `[g_i, g_{i+1})` degree-0 bases), feature-major, `D = m·(t + d)`. Inputs outside
- * `[g_0, g_{t+2d})` give all-zero bases (as tinyBIG). Each degree is one broadcast update.
+ * `[g_0, g_{t+2d})` give all-zero bases (as tinyBIG).
+ *
+ * On uniform knots every basis is a shifted cardinal B-spline, `B_i(x) = β_d((x − c_i)/h)` with
+ * centre `c_i = g_i + (d+1)h/2`, and the centred B-spline has the closed form
+ * `β_d(a) = Σ_{k < (d+1)/2} (−1)^k C(d+1, k)/d! · ((d+1)/2 − k − |a|)₊^d` (zero for
+ * `|a| ≥ (d+1)/2`, so no mask is needed outside the grid). All `t + d` bases come from one
+ * broadcast `[b, m, 1] − [t + d]`, already in the feature-major layout: a dozen whole-tensor
+ * kernels instead of Cox–de Boor's slices, and no transpose. The positive parts are bounded by
+ * `(d+1)/2`, so there is no cancellation beyond a few ulp. d = 0 (discontinuous) keeps the exact
+ * half-open comparisons.
  */
 export function bsplineExpansion(options: BsplineOptions = {}): Transformation {
   const o = options as Params;
@@ -201,28 +210,60 @@ export function bsplineExpansion(options: BsplineOptions = {}): Transformation {
   const d = intOption(o, 'd', 3, 0);
   const h = (gridRange[1] - gridRange[0]) / t;
   const knots = Array.from({ length: t + 2 * d + 1 }, (_, i) => (i - d) * h + gridRange[0]);
+  const K = t + d; // bases per feature
+  const terms = bsplineTerms(d, h);
   return defineExpansion('bspline_expansion', o, {
     own: { gridRange, t, d },
-    calculateD: (m) => m * (t + d),
+    calculateD: (m) => m * K,
     kappa: (x) => {
-      // Basis-major [K, b, m] (knot broadcasts and per-degree slices along axis 0). Knots are
-      // uniform, so with z = (x − g_0)/h and L = (z − i)/k the Cox–de Boor step is
-      // B_{i,k} = L·B_{i,k−1} + ((k+1)/k − L)·B_{i+1,k−1} = L·(B_i − B_{i+1}) + ((k+1)/k)·B_{i+1}.
       const [b, m] = x.shape as [number, number];
-      const K0 = knots.length - 1;
-      const col = (vals: number[]): Tensor => tf.tensor(vals, [vals.length, 1, 1]);
-      // Degree 0: [g_i ≤ x < g_{i+1}] = S_{i+1} − S_i with S_i = [x < g_i] (knots increase).
-      const S = lt(tf.reshape(x, [1, b, m]), col(knots));
-      let bases = tf.sub(tf.slice(S, [1, 0, 0], [K0, b, m]), tf.slice(S, [0, 0, 0], [K0, b, m]));
-      const z = tf.reshape(tf.div(tf.sub(x, knots[0]), h), [1, b, m]);
-      for (let k = 1; k <= d; k++) {
-        const n = K0 - k; // bases of degree k
-        const L = tf.sub(tf.div(z, k), col(Array.from({ length: n }, (_, i) => i / k)));
-        const lo = tf.slice(bases, [0, 0, 0], [n, b, m]);
-        const hi = tf.slice(bases, [1, 0, 0], [n, b, m]);
-        bases = tf.add(tf.mul(L, tf.sub(lo, hi)), tf.mul(hi, (k + 1) / k));
+      const x3 = tf.reshape(x, [b, m, 1]);
+      if (d === 0) {
+        // [g_i ≤ x < g_{i+1}] = [x < g_{i+1}] − [x < g_i] (knots increase); no gradient, as tinyBIG.
+        const bases = tf.sub(lt(x3, tf.tensor1d(knots.slice(1))), lt(x3, tf.tensor1d(knots.slice(0, K))));
+        return tf.reshape(bases, [b, m * K]);
       }
-      return basisMajorToFeatureMajor(bases);
+      const centres = tf.tensor1d(Array.from({ length: K }, (_, i) => knots[i] + ((d + 1) * h) / 2));
+      const a = tf.abs(tf.sub(x3, centres)); // [b, m, K]: |x − c_i|
+      let out: Tensor | null = null;
+      for (const { edge, coef, scale } of terms) {
+        let p = tf.relu(tf.sub(edge, a)); // (e_k·h − |x − c_i|)₊
+        if (scale !== 1) p = tf.mul(p, scale);
+        const term = d === 1 ? tf.mul(p, coef) : tf.mul(powInt(p, d - 1), tf.mul(p, coef)); // coef·p^d
+        out = out ? tf.add(out, term) : term;
+      }
+      return tf.reshape(out!, [b, m * K]);
     },
   });
+}
+
+/** `p^e` (e ≥ 0) by squaring: differentiable everywhere (unlike `pow` at 0 for small exponents). */
+function powInt(p: Tensor, e: number): Tensor {
+  if (e === 0) return tf.onesLike(p);
+  let result: Tensor | null = null;
+  let base = p;
+  for (let k = e; k > 0; k >>= 1) {
+    if (k & 1) result = result ? tf.mul(result, base) : base;
+    if (k > 1) base = tf.square(base);
+  }
+  return result!;
+}
+
+/**
+ * The terms of the centred B-spline of degree d ≥ 1 in units of x: `β_d(|x − c|/h) =
+ * Σ coef·(scale·(edge − |x − c|))₊^d` with `edge = ((d+1)/2 − k)·h`. The 1/h^d factor is folded into
+ * `coef` (`scale = 1`) unless that would leave the normal float32 range.
+ */
+export function bsplineTerms(d: number, h: number): { edge: number; coef: number; scale: number }[] {
+  let fact = 1;
+  for (let i = 2; i <= d; i++) fact *= i;
+  const out: { edge: number; coef: number; scale: number }[] = [];
+  const fold = Math.abs(d * Math.log10(h)) < 12;
+  let binom = 1; // C(d+1, k)
+  for (let k = 0; k < (d + 1) / 2; k++) {
+    const c = ((k % 2 === 0 ? 1 : -1) * binom) / fact;
+    out.push({ edge: ((d + 1) / 2 - k) * h, coef: fold ? c / h ** d : c, scale: fold ? 1 : 1 / h });
+    binom = (binom * (d + 1 - k)) / (k + 1);
+  }
+  return out;
 }
