@@ -138,14 +138,15 @@ export function reshapeUnsaved(t: Tensor, shape: number[]): Tensor {
 export function taylor2Grid(x: Tensor, F: Tensor, k: number, m: number, rowSum: boolean): FusedResult {
   const b = x.shape[0] as number;
   const rows = m + 1;
-  const xT = tf.transpose(x); // [m, b]
   const cols = rowSum ? b + 1 : b;
-  const xaT = rowSum ? tf.concat([xT, tf.ones([m, 1])], 1) : xT; // [m, cols]
-  const H = mm(reshapeUnsaved(F, [k * rows, m]), xaT); // [k(m+1), cols]
-  const xtaT = tf.concat([tf.ones([1, cols]), xaT], 0); // [m+1, cols]: x̃ᵀ (and a column of ones)
-  const Z = tf.sum(tf.mul(tf.reshape(H, [k, rows, cols]), tf.reshape(xtaT, [1, rows, cols])), 1); // [k, cols]
-  if (!rowSum) return { out: tf.transpose(Z) };
-  return { out: tf.transpose(tf.slice(Z, [0, 0], [k, b])), rowSum: tf.reshape(tf.slice(Z, [0, b], [k, 1]), [k]) };
+  const xa = rowSum ? tf.concat([x, tf.ones([1, m])], 0) : x; // [cols, m]
+  const H = mm(reshapeUnsaved(F, [k * rows, m]), tf.transpose(xa)); // [k(m+1), cols]
+  // contract over the grid rows on the last axis: a 2-D transpose then an innermost sum measured
+  // 1.5–1.7× faster on wasm than a middle-axis sum of H (b = 64 and b = 1000, k = 64, m = 784)
+  const xta = tf.concat([tf.ones([cols, 1]), xa], 1); // [cols, m+1]: x̃ (and a row of ones)
+  const Z = tf.sum(tf.mul(tf.reshape(tf.transpose(H), [cols, k, rows]), tf.reshape(xta, [cols, 1, rows])), 2); // [cols, k]
+  if (!rowSum) return { out: Z };
+  return { out: tf.slice(Z, [0, 0], [b, k]), rowSum: tf.reshape(tf.slice(Z, [b, 0], [1, k]), [k]) };
 }
 
 /**

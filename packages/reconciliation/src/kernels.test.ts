@@ -165,3 +165,24 @@ describe('training steps do not leak', () => {
     tf.dispose([w, x]);
   });
 });
+
+describe('one sample (b = 1): outer products with L | D through κ viewed [G, L]', () => {
+  const one = [
+    { label: 'dual_lphm, Toeplitz shape', f: dualLphmReconciliation({ p: 2, q: 6, r: 2 }), n: 4, m: 6 },
+    { label: 'dual_lphm, routed shape', f: dualLphmReconciliation({ p: 4, q: 21, r: 2 }), n: 4, m: 6 },
+    { label: 'dual_lphm, G = 1', f: dualLphmReconciliation({ p: 1, q: 6, r: 2 }), n: 6, m: 6 },
+  ];
+  describe.each(one)('$label', ({ f, n, m }) => {
+    it.each(['none', 'layer_norm'] as const)('%s: values and gradients equal the materialised path', (post) => {
+      const D = m * (m + 1);
+      const exp = fakeTaylor2(post);
+      const w = rand([1, f.calculateL(n, D)], 101);
+      const x = rand([1, m], 103);
+      compare2((wv, xv) => f.productFromInput!(xv, exp, wv, n)!, (wv, xv) => tf.matMul(exp.forward(xv), tf.transpose(f.forward(wv, n, D))), w, x, 1e-4, `b=1 ${post}`);
+      const before = tf.memory().numTensors;
+      f.productFromInput!(x, exp, w, n)!.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([w, x]);
+    });
+  });
+});

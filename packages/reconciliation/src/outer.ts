@@ -51,6 +51,14 @@ export function outerTaylor2(x: Tensor, A: Tensor, B: Tensor, n: number, info: T
     const G = D / L;
     const Ahat = tf.reshape(A, [n, G]);
     const rs = rowSum ? tf.mul(tf.sum(Ahat, 1), tf.sum(B)) : undefined;
+    if (b === 1) {
+      // one sample: κ(x) is as large as the tile N of the Toeplitz path (D floats) and needs a
+      // handful of steps instead of ~30: Y = reshape(vec(x̃ ⊗ x), [G, L])·B (notes item 2)
+      const xt = tf.concat([tf.ones([1, 1]), x], 1);
+      const kap = tf.reshape(tf.mul(tf.reshape(xt, [m + 1, 1]), x), [G, L]);
+      const Y = tf.reshape(mm(kap, tf.reshape(B, [L, 1])), [1, G]);
+      return { out: mmT(Y, Ahat), rowSum: rs };
+    }
     if (L % (m + 1) === 0) {
       // Toeplitz path: Yᵀ [G, b] straight into (Â·Yᵀ)ᵀ
       return { out: tf.transpose(mm(Ahat, taylor2ToeplitzSums(x, B, L, m))), rowSum: rs };
