@@ -212,29 +212,68 @@ export function bsplineExpansion(options: BsplineOptions = {}): Transformation {
   const knots = Array.from({ length: t + 2 * d + 1 }, (_, i) => (i - d) * h + gridRange[0]);
   const K = t + d; // bases per feature
   const terms = bsplineTerms(d, h);
+  const centres = Array.from({ length: K }, (_, i) => knots[i] + ((d + 1) * h) / 2);
   return defineExpansion('bspline_expansion', o, {
     own: { gridRange, t, d },
     calculateD: (m) => m * K,
     kappa: (x) => {
       const [b, m] = x.shape as [number, number];
-      const x3 = tf.reshape(x, [b, m, 1]);
       if (d === 0) {
         // [g_i ≤ x < g_{i+1}] = [x < g_{i+1}] − [x < g_i] (knots increase); no gradient, as tinyBIG.
+        const x3 = tf.reshape(x, [b, m, 1]);
         const bases = tf.sub(lt(x3, tf.tensor1d(knots.slice(1))), lt(x3, tf.tensor1d(knots.slice(0, K))));
         return tf.reshape(bases, [b, m * K]);
       }
-      const centres = tf.tensor1d(Array.from({ length: K }, (_, i) => knots[i] + ((d + 1) * h) / 2));
-      const a = tf.abs(tf.sub(x3, centres)); // [b, m, K]: |x − c_i|
-      let out: Tensor | null = null;
-      for (const { edge, coef, scale } of terms) {
-        let p = tf.relu(tf.sub(edge, a)); // (e_k·h − |x − c_i|)₊
-        if (scale !== 1) p = tf.mul(p, scale);
-        const term = d === 1 ? tf.mul(p, coef) : tf.mul(powInt(p, d - 1), tf.mul(p, coef)); // coef·p^d
-        out = out ? tf.add(out, term) : term;
-      }
-      return tf.reshape(out!, [b, m * K]);
+      return closedForm(x);
     },
   });
+
+  /** `Σ_k weight_k·p_k^e` with `p_k = scale·(edge_k − a)₊`, for `e ≥ 1`. */
+  function sumOfPowers(a: Tensor, e: number, weight: (term: (typeof terms)[number]) => number): Tensor {
+    let out: Tensor | null = null;
+    for (const term of terms) {
+      let p = tf.relu(tf.sub(term.edge, a));
+      if (term.scale !== 1) p = tf.mul(p, term.scale);
+      const w = weight(term);
+      const v = e === 1 ? tf.mul(p, w) : tf.mul(powInt(p, e - 1), tf.mul(p, w));
+      out = out ? tf.add(out, v) : v;
+    }
+    return out!;
+  }
+
+  /**
+   * The closed form as one custom-gradient op: the forward kernels are not recorded on the tape
+   * (no saved copies of the `[b, m, t + d]` intermediates, nothing at all when x needs no
+   * gradient, as in a first layer), and the gradient is the derivative of the same closed form,
+   * `dB_i/dx = −sign(x − c_i)·Σ_k d·coef_k·scale·p_k^{d−1}` (continuous for d ≥ 2; for d = 1 the
+   * hat's slope is taken on tinyBIG's half-open intervals, so it matches at knots too).
+   */
+  function closedForm(x: Tensor): Tensor {
+    const [b, m] = x.shape as [number, number];
+    const f = tf.customGrad(((xx: Tensor, save: tf.GradSaveFunc) => {
+      save([xx]);
+      const x3 = tf.reshape(xx, [b, m, 1]);
+      const a = tf.abs(tf.sub(x3, tf.tensor1d(centres))); // [b, m, K]: |x − c_i|
+      return {
+        value: tf.reshape(sumOfPowers(a, d, (term) => term.coef), [b, m * K]),
+        gradFunc: (dy: Tensor, saved: Tensor[]) => {
+          const x3s = tf.reshape(saved[0], [b, m, 1]);
+          let slope: Tensor;
+          if (d === 1) {
+            // +1/h on [g_i, g_{i+1}), −1/h on [g_{i+1}, g_{i+2}), else 0.
+            const below = (off: number) => lt(x3s, tf.tensor1d(knots.slice(off, off + K)));
+            const b1 = below(1);
+            slope = tf.mul(tf.sub(tf.sub(tf.mul(b1, 2), below(0)), below(2)), 1 / h);
+          } else {
+            const diff = tf.sub(x3s, tf.tensor1d(centres));
+            slope = tf.mul(tf.sign(diff), sumOfPowers(tf.abs(diff), d - 1, (term) => -d * term.coef * term.scale));
+          }
+          return tf.sum(tf.mul(tf.reshape(dy, [b, m, K]), slope), 2);
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return f(x) as Tensor;
+  }
 }
 
 /** `p^e` (e ≥ 0) by squaring: differentiable everywhere (unlike `pow` at 0 for small exponents). */
