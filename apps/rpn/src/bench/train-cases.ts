@@ -15,6 +15,15 @@ interface BenchModel {
 
 const peakRssMb = () => +(process.resourceUsage().maxRSS / 1024).toFixed(1);
 
+/**
+ * Runs `f` at least `min` and at most `max` times, stopping once `budgetMs` has been spent: V8
+ * tiers up tfjs's engine code over the first calls, which dominates a millisecond-sized step.
+ */
+function warmUp(f: () => void, min: number, max: number, budgetMs: number): void {
+  const t0 = performance.now();
+  for (let i = 0; i < max && (i < min || performance.now() - t0 < budgetMs); i++) f();
+}
+
 function kanHead(): Record<string, unknown> {
   return {
     head_class: 'tinybig.module.rpn_head',
@@ -69,9 +78,10 @@ function trainCase(name: string, config: () => Record<string, unknown>, o: { m: 
       const timeIt = (f: () => void, n: number) => { const t: number[] = []; for (let i = 0; i < n; i++) { const t0 = performance.now(); f(); t.push(performance.now() - t0); } return median(t); };
       try {
         const n = Math.max(o.minReps, reps);
-        step(); step();
+        // warm-up to steady state: up to 1,000 steps or 2 s (at least 2), the same for b = 1
+        warmUp(step, 2, 1000, 2000);
         const trainMs = timeIt(step, n);
-        infer(x1)();
+        warmUp(infer(x1), 1, 1000, 1000);
         const b1 = timeIt(infer(x1), Math.max(5, n));
         infer(xb)();
         const b1000 = timeIt(infer(xb), Math.max(3, Math.min(n, 10)));
