@@ -39,6 +39,28 @@ describe('rpnHead', () => {
     x.dispose();
   });
 
+  it('gives each channel its row of w the exact gradient (flattened row views, C = 1 and 3)', () => {
+    // κ(x) = [x, x²], W_c = reshape(w[c], [n, D]), mean fusion: ∂Σ(r ⊙ out)/∂W_c = (1/C)·rᵀ·κ(x).
+    const x = input(5, 3);
+    const kx = tf.concat([x, tf.square(x)], 1);
+    const r = tf.randomUniform([5, 4], -1, 1, 'float32', 3);
+    for (const C of [1, 3]) {
+      for (const fastPaths of [true, false]) {
+        const head = rpnHead({ m: 3, n: 4, channelNum: C, expansion: squareExpansion(), reconciliation: identityTestReconciliation(), fastPaths, seed: 5 });
+        const [w] = head.trainableVariables();
+        const before = tf.memory().numTensors;
+        const { value, grads: g } = tf.variableGrads(() => tf.sum(tf.mul(head.forward(x), r)) as tf.Scalar, [w]);
+        const want = tf.tidy(() => tf.tile(tf.reshape(tf.div(tf.matMul(tf.transpose(r), kx), C), [1, 24]), [C, 1]));
+        expect(g[w.name].shape).toEqual([C, 24]);
+        expect(maxDiff(g[w.name], want)).toBeLessThan(1e-5);
+        tf.dispose([value, want, ...Object.values(g)]);
+        expect(tf.memory().numTensors).toBe(before);
+        head.dispose();
+      }
+    }
+    tf.dispose([x, kx, r]);
+  });
+
   it('RPN_FAST_PATHS=0 forces the plain path', () => {
     let called = 0;
     const base = lowRankTestReconciliation({ r: 1 });

@@ -171,6 +171,20 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
     if (C === 1) return v;
     return tf.slice(v, [c, 0], [1, (v.shape as number[])[1]]);
   };
+  /**
+   * Row c of `v` flattened to `[l]` (what `product`/`forward` flatten w to anyway), as one
+   * custom-gradient op: a plain reshape or slice on the tape would save a copy of the whole
+   * parameter tensor every step (l = n·D floats for an identity reconciliation).
+   */
+  const flatRowOf = (v: Variable | null, c: number): Tensor | null => {
+    if (!v) return null;
+    const [rows, len] = v.shape as [number, number];
+    const f = tf.customGrad(((a: Tensor) => ({
+      value: rows === 1 ? tf.reshape(a, [len]) : tf.reshape(tf.slice(a, [c, 0], [1, len]), [len]),
+      gradFunc: (dy: Tensor) => (rows === 1 ? tf.reshape(dy, [1, len]) : tf.pad(tf.reshape(dy, [1, len]), [[c, rows - 1 - c], [0, 0]])),
+    })) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return f(v) as Tensor;
+  };
   const checkAlive = () => {
     if (state.disposed) throw new RpnError('this head has been disposed', { argument: 'head', expected: 'a live head', received: 'disposed' });
   };
@@ -210,12 +224,11 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
         let cached: Tensor | null = null;
         const outs: Tensor[] = [];
         for (let c = 0; c < C; c++) {
-          const wc = rowOf(w, c);
           let out: Tensor | null = null;
           let xa: Tensor | null = null;
           if (fast && psi && kappa && !inst && !kappaHasParams && psi.productFromInput) {
             xa = attr ? attr.forward(xin, rowOf(wAttr, c)) : xin;
-            out = psi.productFromInput(xa, kappa, wc, n);
+            out = psi.productFromInput(xa, kappa, rowOf(w, c), n);
           }
           if (!out) {
             let kx: Tensor;
@@ -227,8 +240,9 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
               if (shareKappa) cached = kx;
             }
             if (psi) {
-              if (fast && psi.product) out = psi.product(kx, wc, n);
-              else out = tf.matMul(kx, tf.transpose(psi.forward(wc, n, (kx.shape as number[])[1])));
+              const wf = flatRowOf(w, c);
+              if (fast && psi.product) out = psi.product(kx, wf, n);
+              else out = tf.matMul(kx, tf.transpose(psi.forward(wf, n, (kx.shape as number[])[1])));
             } else out = kx;
           }
           if (b) out = tf.add(out, b);
