@@ -149,6 +149,9 @@ export function taylor2Grid(x: Tensor, F: Tensor, k: number, m: number, rowSum: 
   return { out: tf.slice(Z, [0, 0], [b, k]), rowSum: tf.reshape(tf.slice(Z, [b, 0], [1, k]), [k]) };
 }
 
+/** Rows per chunk of the fused order-2 Taylor paths (per-sample math: chunks change no value). */
+export const FUSED_CHUNK_ROWS = 512;
+
 /**
  * Builds a frozen {@link Reconciliation} from a definition: typed checks on w, n and D, every
  * forward in a tidy, `product` when the definition has a structured one, and `productFromInput`
@@ -199,10 +202,21 @@ export function defineReconciliation(def: ReconciliationDefinition): Reconciliat
       return tf.tidy(() => {
         const wf = flatParameters(w, l, def.className, def.taylor2KeepsShape === true);
         const ln = info.post === 'layer_norm';
-        let res = def.taylor2 ? def.taylor2(x, wf, n, info, ln) : null;
-        if (!res) res = taylor2Grid(x, def.psi(wf, n, info.D), n, info.m, ln);
-        if (!ln) return res.out;
-        return layerNormProduct(x, res.out, res.rowSum!, info.D, info.eps);
+        const rowsOf = (xc: Tensor): Tensor => {
+          let res = def.taylor2 ? def.taylor2(xc, wf, n, info, ln) : null;
+          if (!res) res = taylor2Grid(xc, def.psi(wf, n, info.D), n, info.m, ln);
+          if (!ln) return res.out;
+          return layerNormProduct(xc, res.out, res.rowSum!, info.D, info.eps);
+        };
+        const b = x.shape[0] as number;
+        if (b <= FUSED_CHUNK_ROWS) return rowsOf(x);
+        // large batches in chunks: every intermediate is b-proportional ([m+1, b], [k(m+1), b]),
+        // so chunks bound the peak memory (each chunk's intermediates are freed before the next)
+        const parts: Tensor[] = [];
+        for (let i = 0; i < b; i += FUSED_CHUNK_ROWS) {
+          parts.push(tf.tidy(() => rowsOf(tf.slice(x, [i, 0], [Math.min(FUSED_CHUNK_ROWS, b - i), x.shape[1] as number]))));
+        }
+        return tf.concat(parts, 0);
       });
     },
     toConfig(): FunctionConfig {

@@ -12,6 +12,7 @@ import {
   taylor2ToeplitzSums,
   tileRows,
 } from './index.js';
+import { FUSED_CHUNK_ROWS } from './common.js';
 import { expectClose, fakeTaylor2, rand, uniform } from './test-utils.js';
 
 /** κ(x) = [x, vec(x⊗x)] built explicitly (the materialised reference). */
@@ -184,5 +185,22 @@ describe('one sample (b = 1): outer products with L | D through κ viewed [G, L]
       expect(tf.memory().numTensors).toBe(before);
       tf.dispose([w, x]);
     });
+  });
+});
+
+describe('large batches are computed in chunks', () => {
+  it.each([
+    { label: 'dual_lphm, Toeplitz', f: dualLphmReconciliation({ p: 2, q: 6, r: 2 }), n: 4 },
+    { label: 'identity, grid', f: identityReconciliation(), n: 3 },
+  ])('$label: b = chunk + 3 equals the materialised path in values and gradients', ({ f, n }) => {
+    const m = 6, D = m * (m + 1);
+    const exp = fakeTaylor2('layer_norm');
+    const w = rand([1, f.calculateL(n, D)], 111);
+    const x = rand([FUSED_CHUNK_ROWS + 3, m], 113);
+    compare2((wv, xv) => f.productFromInput!(xv, exp, wv, n)!, (wv, xv) => tf.matMul(exp.forward(xv), tf.transpose(f.forward(wv, n, D))), w, x, 1e-4, 'chunked');
+    const before = tf.memory().numTensors;
+    f.productFromInput!(x, exp, w, n)!.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([w, x]);
   });
 });
