@@ -194,7 +194,7 @@ describe('layouts', () => {
       const h = (hi - lo) / t;
       const g = Array.from({ length: t + 2 * d + 1 }, (_, i) => (i - d) * h + lo);
       const g32 = g.map(Math.fround); // tinyBIG's grid is a float32 tensor
-      let B = g.slice(0, -1).map((_, i) => (xv >= g32[i] && xv < g32[i + 1] ? 1 : 0));
+      let B: number[] = g.slice(0, -1).map((_, i) => (xv >= g32[i] && xv < g32[i + 1] ? 1 : 0));
       let dB = B.map(() => 0);
       for (let k = 1; k <= d; k++) {
         const nb: number[] = [];
