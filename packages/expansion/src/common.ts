@@ -146,11 +146,12 @@ export function taylorBlocks(w: Tensor, d: number): Tensor {
   if (d === 1) return w;
   const [b, m] = w.shape as [number, number];
   const w3 = tf.reshape(w, [b, 1, m]);
-  const one = tf.ones([b, 1]);
   let t = w;
   for (let k = 2; k <= d; k++) {
     const a = (t.shape[1] as number) + 1;
-    t = tf.reshape(tf.mul(tf.reshape(tf.concat([one, t], 1), [b, a, 1]), w3), [b, a * m]);
+    // [1, T_{k−1}] as one pad with the constant 1 (cheaper than a ones tensor and a last-axis concat,
+    // and its gradient is one slice).
+    t = tf.reshape(tf.mul(tf.reshape(tf.pad(t, [[0, 0], [1, 0]], 1), [b, a, 1]), w3), [b, a * m]);
   }
   return t;
 }
