@@ -14,7 +14,7 @@ import { hypernetReconciliation, maskingReconciliation, randomMatrixAdaptionReco
 export * from './basic.js';
 export * from './lowrank.js';
 export * from './random.js';
-export { RECONCILIATION_MODULE, defineReconciliation, taylor2Contract, taylor2Grid, reshapeUnsaved, type FusedResult, type ReconciliationDefinition } from './common.js';
+export { FUSED_CHUNK_ROWS, RECONCILIATION_MODULE, defineReconciliation, taylor2Contract, taylor2Grid, reshapeUnsaved, type FusedResult, type ReconciliationDefinition } from './common.js';
 export { taylor2Info, layerNormStats, taylor2BlockSums, taylor2ToeplitzSums, tileRows, columnSum, cutToeplitz, blockReduce, layerNormProduct, type Taylor2Info } from './taylor.js';
 export { outerPsi, outerProduct, outerTaylor2 } from './outer.js';
 
