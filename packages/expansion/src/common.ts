@@ -145,15 +145,46 @@ export function featureMajor(parts: Tensor, b: number): Tensor {
 export function taylorBlocks(w: Tensor, d: number): Tensor {
   if (d === 1) return w;
   const [b, m] = w.shape as [number, number];
-  const w3 = tf.reshape(w, [b, 1, m]);
-  let t = w;
-  for (let k = 2; k <= d; k++) {
-    const a = (t.shape[1] as number) + 1;
-    // [1, T_{k−1}] as one pad with the constant 1 (cheaper than a ones tensor and a last-axis concat,
-    // and its gradient is one slice).
-    t = tf.reshape(tf.mul(tf.reshape(tf.pad(t, [[0, 0], [1, 0]], 1), [b, a, 1]), w3), [b, a * m]);
-  }
-  return t;
+  // The blocks of every order up to d: the orders' `[1, T_{k−1}]` operands come back in `pads`.
+  const blocks = (x: Tensor, pads?: Tensor[]): Tensor => {
+    const w3 = tf.reshape(x, [b, 1, m]);
+    let t = x;
+    for (let k = 2; k <= d; k++) {
+      const a = (t.shape[1] as number) + 1;
+      // [1, T_{k−1}] as one pad with the constant 1 (no ones tensor, no last-axis concat).
+      const p = tf.pad(t, [[0, 0], [1, 0]], 1);
+      pads?.push(p);
+      t = tf.reshape(tf.mul(tf.reshape(p, [b, a, 1]), w3), [b, a * m]);
+    }
+    return t;
+  };
+  // One custom-gradient op: the forward's pads, reshapes and products are not recorded on the
+  // tape (each would save copies of its inputs); the gradient runs the recursion backwards:
+  // with dT_k viewed [b, a, m], d[1, T_{k−1}] = Σ_j dT_k·w_j and dw += Σ_a dT_k·[1, T_{k−1}]_a.
+  const f = tf.customGrad(((x: Tensor, save: tf.GradSaveFunc) => {
+    save([x]);
+    return {
+      value: blocks(x),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const x0 = saved[0];
+        const pads: Tensor[] = [];
+        blocks(x0, pads);
+        const w3 = tf.reshape(x0, [b, 1, m]);
+        let dt = dy;
+        let dw: Tensor | null = null;
+        for (let k = d; k >= 2; k--) {
+          const p = pads[k - 2];
+          const a = p.shape[1] as number;
+          const dT = tf.reshape(dt, [b, a, m]);
+          const dwk = tf.sum(tf.mul(dT, tf.reshape(p, [b, a, 1])), 1);
+          dw = dw ? tf.add(dw, dwk) : dwk;
+          dt = tf.slice(tf.sum(tf.mul(dT, w3), 2), [0, 1], [b, a - 1]);
+        }
+        return tf.add(dw!, dt);
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(w) as Tensor;
 }
 
 /**

@@ -166,6 +166,28 @@ describe('layouts', () => {
     expect(values(taylorExpansion({ d: 3 }).forward(x))).toEqual([1, 2, 1, 2, 2, 4, 1, 2, 2, 4, 2, 4, 4, 8]);
     x.dispose();
   });
+  it('taylor: values and gradients equal plain autodiff of the order-by-order outer products', () => {
+    for (const [m, d] of [[1, 3], [3, 1], [3, 2], [2, 4], [4, 3]]) {
+      const x = tf.randomUniform([5, m], -1.5, 1.5, 'float32', 17 + m + d);
+      const reference = (u: tf.Tensor): tf.Tensor => {
+        const blocks = [u];
+        for (let k = 2; k <= d; k++) {
+          const prev = blocks[blocks.length - 1];
+          blocks.push(tf.reshape(tf.mul(tf.reshape(prev, [5, -1, 1]), tf.reshape(u, [5, 1, m])), [5, -1]));
+        }
+        return tf.concat(blocks, 1);
+      };
+      const f = taylorExpansion({ d });
+      const r = tf.randomUniform([5, f.calculateD(m)], -1, 1, 'float32', 23);
+      const loss = (g: (u: tf.Tensor) => tf.Tensor) => (u: tf.Tensor) => tf.sum(tf.mul(g(u), r));
+      const [y, yr] = [f.forward(x), reference(x)];
+      const [gx, gr] = [tf.grad(loss((u) => f.forward(u)))(x), tf.grad(loss(reference))(x)];
+      expect(Array.from(y.dataSync())).toEqual(Array.from(yr.dataSync()));
+      const [a, b] = [gx.dataSync(), gr.dataSync()];
+      a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(b[i]))));
+      tf.dispose([x, r, y, yr, gx, gr]);
+    }
+  });
   it('fourier: [cos, sin] per harmonic', () => {
     const x = tf.tensor2d([[0.25, 0.5]]);
     const v = values(fourierExpansion({ P: 1, N: 1 }).forward(x));
