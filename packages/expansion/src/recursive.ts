@@ -293,7 +293,7 @@ function powInt(p: Tensor, e: number): Tensor {
  * Σ coef·(scale·(edge − |x − c|))₊^d` with `edge = ((d+1)/2 − k)·h`. The 1/h^d factor is folded into
  * `coef` (`scale = 1`) unless that would leave the normal float32 range.
  */
-export function bsplineTerms(d: number, h: number): { edge: number; coef: number; scale: number }[] {
+function bsplineTerms(d: number, h: number): { edge: number; coef: number; scale: number }[] {
   let fact = 1;
   for (let i = 2; i <= d; i++) fact *= i;
   const out: { edge: number; coef: number; scale: number }[] = [];
