@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { XSadd } from 'ml-xsadd';
-import { ConfigError, ValueError, makeTransformation, processingOption } from '@rpn/core';
+import { ConfigError, ValueError } from '@rpn/core';
+import { defineTransformation } from '@rpn/expansion';
 import type { ForwardContext, Params, Structure, Transformation } from '@rpn/core';
 
 /** The tinyBIG module every compression class is exported from. */
@@ -87,20 +88,12 @@ export interface CompressionSpec {
   readonly structure?: Structure;
 }
 
-/** Builds a compression on core's {@link makeTransformation} (tinyBIG's pre/post-processing, checks, toConfig). */
+/**
+ * Builds a compression on core's `makeTransformation` (tinyBIG's pre/post-processing, checks,
+ * toConfig), through the expansion package's shared builder.
+ */
 export function defineCompression(className: string, options: Params, spec: CompressionSpec): Transformation {
-  return makeTransformation({
-    kind: 'compression',
-    className,
-    module: COMPRESSION_MODULE,
-    name: typeof options.name === 'string' ? options.name : undefined,
-    options: spec.own,
-    calculateD: spec.calculateD,
-    kappa: spec.kappa,
-    structure: spec.structure,
-    preprocess: processingOption(options, 'preprocess'),
-    postprocess: processingOption(options, 'postprocess'),
-  });
+  return defineTransformation('compression', className, COMPRESSION_MODULE, options, spec);
 }
 
 /** Adds extra methods to a frozen transformation (the result is frozen again). */

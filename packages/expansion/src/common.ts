@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { ConfigError, ValueError, makeTransformation, processingOption } from '@rpn/core';
-import type { FunctionConfig, Params, ProcessingSpec, Structure, Transformation } from '@rpn/core';
+import type { ForwardContext, FunctionConfig, Params, ProcessingSpec, Structure, Transformation } from '@rpn/core';
 
 /** tinyBIG's module for every expansion class. */
 export const EXPANSION_MODULE = 'tinybig.expansion';
@@ -68,7 +68,7 @@ export function checkKeys(o: Params, allowed: readonly string[], className: stri
 /** What an expansion author supplies to {@link defineTransformation}. */
 export interface KappaSpec {
   readonly calculateD: (m: number) => number;
-  readonly kappa: (x: Tensor) => Tensor;
+  readonly kappa: (x: Tensor, ctx?: ForwardContext) => Tensor;
   /** The function's own options, as written back by `toConfig` (camelCase). */
   readonly own: Params;
   readonly structure?: Structure;
