@@ -6,7 +6,7 @@ import {
   type ProcessingChain, type ProcessingSpec, type Reconciliation, type Remainder, type Transformation,
 } from '@rpn/core';
 import { initMethodOf, initialValue, subSeed, type InitMethod, type InitTarget } from './init.js';
-import { initVariable, specVariable, summarize, type ForwardOptions, type NamedParameter, type RpnModule, type Slot } from './module.js';
+import { initVariable, lifecycle, specVariable, summarize, type ForwardOptions, type NamedParameter, type RpnModule, type Slot } from './module.js';
 import { meanFusion } from './fusion.js';
 import { rejectUnknown, requireDim, resolveComponent } from './resolve.js';
 
@@ -165,7 +165,8 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
   addSpecs('output_process_functions', outputProcess.parameterSpecs());
 
   const kappaHasParams = (kappa?.parameterSpecs?.() ?? []).length > 0;
-  const state = { training: o.training ?? true, disposed: false };
+  const life = lifecycle('head', o.training ?? true);
+  const { state, checkAlive } = life;
   const rowOf = (v: Variable | null, c: number): Tensor | null => {
     if (!v) return null;
     if (C === 1) return v;
@@ -184,9 +185,6 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
       gradFunc: (dy: Tensor) => (rows === 1 ? tf.reshape(dy, [1, len]) : tf.pad(tf.reshape(dy, [1, len]), [[c, rows - 1 - c], [0, 0]])),
     })) as unknown as Parameters<typeof tf.customGrad>[0]);
     return f(v) as Tensor;
-  };
-  const checkAlive = () => {
-    if (state.disposed) throw new RpnError('this head has been disposed', { argument: 'head', expected: 'a live head', received: 'disposed' });
   };
 
   const head: RpnHead = {
@@ -263,15 +261,9 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
       checkAlive();
       return slots.filter((s) => s.trainable).map((s) => s.variable);
     },
-    summary() {
-      return summarize(head.namedParameters());
-    },
-    train() {
-      state.training = true;
-    },
-    eval() {
-      state.training = false;
-    },
+    summary: () => summarize(head.namedParameters()),
+    train: life.train,
+    eval: life.eval,
     toConfig() {
       const p: Record<string, unknown> = { name, m, n, channel_num: C };
       if (o.l != null) p.l = o.l;

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { ConfigError, RpnError, assertWidth, expandNumAlloc, type BuildContext, type Fusion, type FunctionConfig } from '@rpn/core';
+import { ConfigError, assertWidth, expandNumAlloc, type BuildContext, type Fusion, type FunctionConfig } from '@rpn/core';
 import { initMethodOf, initialValue, subSeed, type InitMethod, type InitTarget } from './init.js';
-import { initVariable, prefixed, summarize, type ForwardOptions, type NamedParameter, type RpnModule } from './module.js';
+import { initVariable, lifecycle, parameterViews, prefixed, type ForwardOptions, type NamedParameter, type RpnModule } from './module.js';
 import { meanFusion } from './fusion.js';
 import { rpnHead, type RpnHeadOptions } from './head.js';
 import { rejectUnknown, requireDim, resolveComponent } from './resolve.js';
@@ -98,11 +98,8 @@ export function rpnLayer(options: RpnLayerOptions): RpnLayer {
     wTarget = { shape: [1, fusion.calculateL()], n: outN };
     wFusion = initVariable(method, wTarget, subSeed(o.seed, 'w_head_fusion'));
   }
-  const state = { training: o.training ?? true, disposed: false };
-  for (const h of heads) (o.training ?? true) ? h.train() : h.eval();
-  const checkAlive = () => {
-    if (state.disposed) throw new RpnError('this layer has been disposed', { argument: 'layer', expected: 'a live layer', received: 'disposed' });
-  };
+  const life = lifecycle('layer', o.training ?? true, heads);
+  const { state, checkAlive } = life;
 
   const layer: RpnLayer = {
     kind: 'layer',
@@ -132,20 +129,9 @@ export function rpnLayer(options: RpnLayerOptions): RpnLayer {
       const own: NamedParameter[] = wFusion ? [Object.freeze({ name: 'w_head_fusion', variable: wFusion, trainable: true })] : [];
       return [...own, ...heads.flatMap((h, j) => prefixed(`heads.${j}.`, h.namedParameters()))];
     },
-    trainableVariables(): Variable[] {
-      return layer.namedParameters().filter((p) => p.trainable).map((p) => p.variable);
-    },
-    summary() {
-      return summarize(layer.namedParameters());
-    },
-    train() {
-      state.training = true;
-      heads.forEach((h) => h.train());
-    },
-    eval() {
-      state.training = false;
-      heads.forEach((h) => h.eval());
-    },
+    ...parameterViews(() => layer.namedParameters()),
+    train: life.train,
+    eval: life.eval,
     toConfig() {
       const p: Record<string, unknown> = { name, m, n, width, head_configs: heads.map((h) => h.toConfig()) };
       if (givenFusion) p.head_fusion_configs = givenFusion.toConfig();

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { ConfigError, RpnError, assertInt, assertWidth, expandNumAlloc, type BuildContext, type Fusion, type FunctionConfig } from '@rpn/core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { ConfigError, assertInt, assertWidth, expandNumAlloc, type BuildContext, type Fusion, type FunctionConfig } from '@rpn/core';
 import { subSeed, type InitMethod } from './init.js';
-import { prefixed, summarize, type ForwardOptions, type NamedParameter, type RpnModule } from './module.js';
+import { lifecycle, parameterViews, prefixed, type ForwardOptions, type NamedParameter, type RpnModule } from './module.js';
 import { rpnLayer, type HeadSpec } from './layer.js';
 import { rejectUnknown } from './resolve.js';
 
@@ -99,11 +99,9 @@ export function rpnModel(options: RpnModelOptions): RpnModel {
     if (owns) layers.forEach((l) => l.dispose());
     throw e;
   }
-  const state = { training: o.training ?? true, disposed: false };
-  for (const l of layers) (o.training ?? true) ? l.train() : l.eval();
-  const checkAlive = () => {
-    if (state.disposed) throw new RpnError('this model has been disposed', { argument: 'model', expected: 'a live model', received: 'disposed' });
-  };
+  const life = lifecycle('model', o.training ?? true, layers);
+  const { state, checkAlive } = life;
+
   const model: RpnModel = {
     kind: 'model',
     name,
@@ -127,20 +125,9 @@ export function rpnModel(options: RpnModelOptions): RpnModel {
       checkAlive();
       return layers.flatMap((l, i) => prefixed(`layers.${i}.`, l.namedParameters()));
     },
-    trainableVariables(): Variable[] {
-      return model.namedParameters().filter((p) => p.trainable).map((p) => p.variable);
-    },
-    summary() {
-      return summarize(model.namedParameters());
-    },
-    train() {
-      state.training = true;
-      layers.forEach((l) => l.train());
-    },
-    eval() {
-      state.training = false;
-      layers.forEach((l) => l.eval());
-    },
+    ...parameterViews(() => model.namedParameters()),
+    train: life.train,
+    eval: life.eval,
     toConfig() {
       return { model_class: 'tinybig.model.rpn', model_parameters: { name, depth: layers.length, layer_configs: layers.map((l) => l.toConfig()) } };
     },

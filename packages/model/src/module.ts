@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import type { ParameterSpec } from '@rpn/core';
+import { RpnError, type ParameterSpec } from '@rpn/core';
 import { initialValue, type InitMethod, type InitTarget } from './init.js';
 
 /** One parameter or buffer, by its full tinyBIG state_dict name. */
@@ -90,4 +90,43 @@ export function summarize(params: readonly NamedParameter[]): Summary {
 /** Prefixes names (`heads.0.` + `w`). */
 export function prefixed(prefix: string, params: readonly NamedParameter[]): NamedParameter[] {
   return params.map((p) => Object.freeze({ ...p, name: `${prefix}${p.name}` }));
+}
+
+/** Train/eval mode and disposal shared by heads, layers and models. */
+export interface Lifecycle {
+  readonly state: { training: boolean; disposed: boolean };
+  /** Throws a typed error once the object has been disposed. */
+  checkAlive(): void;
+  /** Switches this object and its children to training mode. */
+  train(): void;
+  /** Switches this object and its children to eval mode. */
+  eval(): void;
+}
+
+/** The lifecycle of a `what` (head, layer, model) that owns `children`. */
+export function lifecycle(what: string, training: boolean, children: readonly { train(): void; eval(): void }[] = []): Lifecycle {
+  const state = { training, disposed: false };
+  for (const c of children) (training ? c.train() : c.eval());
+  return Object.freeze({
+    state,
+    checkAlive() {
+      if (state.disposed) throw new RpnError(`this ${what} has been disposed`, { argument: what, expected: `a live ${what}`, received: 'disposed' });
+    },
+    train() {
+      state.training = true;
+      children.forEach((c) => c.train());
+    },
+    eval() {
+      state.training = false;
+      children.forEach((c) => c.eval());
+    },
+  });
+}
+
+/** `trainableVariables()` and `summary()` derived from an object's `namedParameters()`. */
+export function parameterViews(named: () => NamedParameter[]): { trainableVariables(): Variable[]; summary(): Summary } {
+  return {
+    trainableVariables: () => named().filter((p) => p.trainable).map((p) => p.variable),
+    summary: () => summarize(named()),
+  };
 }
