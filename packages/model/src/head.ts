@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import {
-  ConfigError, RpnError, assertInt, assertWidth, processingChain,
+  ConfigError, assertInt, assertWidth, processingChain,
   type BuildContext, type ForwardContext, type Fusion, type FunctionConfig, type Interdependence, type ParameterSpec,
   type ProcessingChain, type ProcessingSpec, type Reconciliation, type Remainder, type Transformation,
 } from '@rpn/core';
