@@ -204,6 +204,23 @@ describe('large layer against a float64 reference', () => {
   });
 });
 
+describe('identity product orientation', () => {
+  it('(W·κᵀ)ᵀ for b < n and κ·Wᵀ for b ≥ n agree with κ·Wᵀ in values and gradients, without leaks', () => {
+    const f = identityReconciliation();
+    const n = 6;
+    const D = 10;
+    for (const [b, shape] of [[1, [n * D]], [4, [1, n * D]], [6, [n * D]], [9, [1, n * D]]] as const) {
+      const w = rand([...shape], 5 + b);
+      const kappa = rand([b, D], 17 + b);
+      compareWithGrads((ww, k) => f.product!(k, ww, n), (ww, k) => tf.matMul(k, tf.transpose(tf.reshape(ww!, [n, D]))), w, kappa, 1e-5, `b=${b}`);
+      const before = tf.memory().numTensors;
+      f.product!(kappa, w, n).dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([w, kappa]);
+    }
+  });
+});
+
 describe('typed errors', () => {
   it('names the factor that does not divide', () => {
     expect(() => hmReconciliation({ p: 3 }).calculateL(4, 6)).toThrow(ValueError);
