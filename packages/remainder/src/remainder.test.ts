@@ -37,6 +37,34 @@ describe('remainders', () => {
     expect(Array.from(gw.dataSync())).toEqual([1.5, -1, 1.5, 1.5, -1, 1.5]);
     expect(Array.from(gb.dataSync())).toEqual([2, 2]);
   });
+  it('linear x·wᵀ is the same for b < n and b ≥ n, in values and gradients', () => {
+    const f = linearRemainder({ enableBias: true });
+    const m = 5;
+    const n = 4;
+    for (const b of [1, 3, 4, 7]) {
+      const xi = tf.randomUniform([b, m], -1, 1, 'float32', 11 + b);
+      const w = tf.randomUniform([n, m], -1, 1, 'float32', 29 + b);
+      const bias = tf.randomUniform([n], -1, 1, 'float32', 41 + b);
+      const dy = tf.randomUniform([b, n], -1, 1, 'float32', 53 + b);
+      const ref = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.add(tf.matMul(xx, tf.transpose(ww)), bb);
+      const loss = (g: typeof ref) => (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(g(xx, ww, bb), dy));
+      const y1 = f.forward(xi, w, bias, m, n);
+      const y2 = ref(xi, w, bias);
+      expect(y1.shape).toEqual([b, n]);
+      const g1 = tf.grads(loss((xx, ww, bb) => f.forward(xx, ww, bb, m, n)))([xi, w, bias]);
+      const g2 = tf.grads(loss(ref))([xi, w, bias]);
+      for (const [u, v] of [[y1, y2], ...g1.map((g, i) => [g, g2[i]])]) {
+        const a = u.dataSync();
+        const e = v.dataSync();
+        expect(u.shape).toEqual(v.shape);
+        a.forEach((z, i) => expect(Math.abs(z - e[i])).toBeLessThan(1e-5));
+      }
+      const before = tf.memory().numTensors;
+      f.forward(xi, w, bias, m, n).dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([xi, w, bias, dy, y1, y2, ...g1, ...g2]);
+    }
+  });
   it('round-trips through its config and does not leak', () => {
     for (const f of [zeroRemainder(), constantRemainder({ c: 0.25 }), oneRemainder(), identityRemainder({ activationFunctions: 'tanh' }), linearRemainder({ enableBias: true, activationFunctionConfigs: [{ function_class: 'torch.nn.SiLU' }] })]) {
       const g = registry.build<Remainder>(f.toConfig(), 'remainder');
