@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { adamW, optimizerFromConfig, sgd } from './optimizers.js';
+import { adam, adamW, optimizerFromConfig, sgd } from './optimizers.js';
 import { schedulerFromConfig } from './schedulers.js';
 import { bceWithLogitsLoss, crossEntropyLoss, lossFromConfig, mseLoss, nllLoss } from './losses.js';
 import { accuracy, f1, mse, metricFromConfig } from './metrics.js';
@@ -29,6 +29,30 @@ describe('AdamW', () => {
     });
     const got = Array.from(v.dataSync());
     got.forEach((x, i) => expect(x).toBeCloseTo(p[i], 6));
+    opt.dispose(); v.dispose();
+  });
+
+  it('Adam with L2 decay and amsgrad follows torch.optim.Adam (decay added to g, max of v)', () => {
+    const p0 = [0.5, -1.2, 2.0];
+    const gs = [[0.1, -0.3, 0.7], [0.2, 0.05, -0.4], [-0.6, 0.9, 0.3]];
+    const lr = 0.01, wd = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    const v = tf.variable(tf.tensor1d(p0), true, 'p_adam_ams');
+    const opt = adam([v], { lr, weightDecay: wd, amsgrad: true });
+    const p = [...p0], m = [0, 0, 0], s = [0, 0, 0], smax = [0, 0, 0];
+    gs.forEach((g, k) => {
+      const t = k + 1;
+      for (let i = 0; i < 3; i++) {
+        const gi = g[i] + wd * p[i];
+        m[i] = b1 * m[i] + (1 - b1) * gi;
+        s[i] = b2 * s[i] + (1 - b2) * gi * gi;
+        smax[i] = Math.max(smax[i], s[i]);
+        p[i] -= (lr / (1 - b1 ** t)) * m[i] / (Math.sqrt(smax[i]) / Math.sqrt(1 - b2 ** t) + eps);
+      }
+      const gt = tf.tensor1d(g);
+      opt.step([gt]);
+      gt.dispose();
+    });
+    Array.from(v.dataSync()).forEach((x, i) => expect(x).toBeCloseTo(p[i], 6));
     opt.dispose(); v.dispose();
   });
 
