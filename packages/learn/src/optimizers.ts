@@ -81,15 +81,14 @@ function adamScalars(decoupled: boolean, b1: number, b2: number, eps: number, wd
  * torch's rule p ← p − lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε), written with the bias corrections
  * moved into the two scalars (the same quantity: √v/s + ε = (√v + ε·s)/s, s = √(1−β₂ᵗ)):
  * p ← p − (lr·s/(1−β₁ᵗ)) · m / (√v + ε·s). 13 elementwise kernels per variable instead of 14
- * (the division of √v by s is gone) and the decoupled decay is not assigned separately; the
- * scalars are shared tensors of the step.
+ * (the division of √v by s is gone); the scalars are shared tensors of the step.
  */
 function adamUpdate(decoupled: boolean, wd: number, amsgrad: boolean): Update {
   return (p, g0, [m, v, vmax], _t, _lr, [kb1, k1b1, kb2, k1b2, kwd, keps, kstep]) => {
     let g = g0;
-    let pd: tf.Tensor = p;
+    // the decayed p replaces p at once (its old values are freed before the moments are built)
     if (decoupled) {
-      if (wd !== 0) pd = tf.mul(p, kwd);
+      if (wd !== 0) p.assign(tf.mul(p, kwd));
     } else if (wd !== 0) {
       g = tf.add(g, tf.mul(p, kwd));
     }
@@ -99,7 +98,7 @@ function adamUpdate(decoupled: boolean, wd: number, amsgrad: boolean): Update {
     v.assign(v1);
     let vUse: tf.Tensor = v1;
     if (amsgrad) { const vm = tf.maximum(vmax, v1); vmax.assign(vm); vUse = vm; }
-    p.assign(tf.sub(pd, tf.mul(tf.div(m1, tf.add(tf.sqrt(vUse), keps)), kstep)));
+    p.assign(tf.sub(p, tf.mul(tf.div(m1, tf.add(tf.sqrt(vUse), keps)), kstep)));
   };
 }
 
