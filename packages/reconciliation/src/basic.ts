@@ -122,12 +122,8 @@ export interface PaddingReconciliationOptions extends ReconciliationOptions {
   readonly q?: number;
 }
 
-/**
- * `duplicated_padding_reconciliation` (tinyBIG's code): `W = reshape(outer(1_{pq}, w), [n, D])`,
- * i.e. w (length s·t, s = n/p, t = D/q) tiled p·q times; l = s·t.
- */
-export function duplicatedPaddingReconciliation(options: PaddingReconciliationOptions = {}): Reconciliation {
-  const className = 'duplicated_padding_reconciliation';
+/** Options shared by the two duplicated padding reconciliations: p, q (default p) and l = (n/p)·(D/q). */
+function paddingSetup(className: string, options: PaddingReconciliationOptions) {
   const { name, enableBias } = base(className, options as Params, ['p', 'q']);
   const p = intOption(options.p, 'p', 2)!;
   const q = intOption(options.q, 'q', p)!;
@@ -136,6 +132,16 @@ export function duplicatedPaddingReconciliation(options: PaddingReconciliationOp
     assertDivides(q, 'q', D, 'D', className);
     return (n / p) * (D / q);
   };
+  return { name, enableBias, p, q, calculateL };
+}
+
+/**
+ * `duplicated_padding_reconciliation` (tinyBIG's code): `W = reshape(outer(1_{pq}, w), [n, D])`,
+ * i.e. w (length s·t, s = n/p, t = D/q) tiled p·q times; l = s·t.
+ */
+export function duplicatedPaddingReconciliation(options: PaddingReconciliationOptions = {}): Reconciliation {
+  const className = 'duplicated_padding_reconciliation';
+  const { name, enableBias, p, q, calculateL } = paddingSetup(className, options);
   return defineReconciliation({
     className,
     name,
@@ -157,15 +163,8 @@ export function duplicatedPaddingReconciliation(options: PaddingReconciliationOp
  */
 export function duplicatedDiagonalPaddingReconciliation(options: PaddingReconciliationOptions = {}): Reconciliation {
   const className = 'duplicated_diagonal_padding_reconciliation';
-  const { name, enableBias } = base(className, options as Params, ['p', 'q']);
-  const p = intOption(options.p, 'p', 2)!;
-  const q = intOption(options.q, 'q', p)!;
+  const { name, enableBias, p, q, calculateL } = paddingSetup(className, options);
   if (p !== q) throw new ValueError(`${className} needs p = q`, { argument: 'q', expected: `q = p = ${p}`, received: String(q) });
-  const calculateL = (n: number, D: number): number => {
-    assertDivides(p, 'p', n, 'n', className);
-    assertDivides(q, 'q', D, 'D', className);
-    return (n / p) * (D / q);
-  };
   return defineReconciliation({
     className,
     name,
