@@ -123,3 +123,16 @@ export function decodeParams(value: unknown, c: GoldenCase): any {
   }
   return value;
 }
+
+/**
+ * Computes a tensor, compares it with its golden value ({@link expectClose}) and disposes it,
+ * whether or not it matched. `inputs` are never disposed (a function may return its input).
+ */
+export function expectComputed(what: string, compute: () => tf.Tensor, expected: JsonTensor, c: GoldenCase, inputs: readonly tf.Tensor[] = []): void {
+  const y = compute();
+  try {
+    expectClose(what, y, null, expected, c);
+  } finally {
+    if (!inputs.includes(y)) y.dispose();
+  }
+}
