@@ -56,7 +56,7 @@ describe.runIf(hasTorch)('PyTorch interoperability (torch.load on files we write
     }
   });
 
-  it('a model built here saves as .pt that torch loads, load_state_dict(strict=True) accepts, and torch's re-save loads back strictly', async () => {
+  it("a model built here saves as .pt that torch loads, load_state_dict(strict=True) accepts, and torch's re-save loads back strictly", async () => {
     const registry = createRegistry(expansionEntries, reconciliationEntries, remainderEntries, modelEntries);
     const side = readGoldenJson('rpn_model_float64.json');
     const before = tf.memory().numTensors;
