@@ -22,17 +22,8 @@ export function readGoldenJson<T = any>(name: string): T {
   return JSON.parse(fs.readFileSync(path.join(goldenDir(), 'checkpoints', name), 'utf8')) as T;
 }
 
-/** Deterministic PRNG (mulberry32) for fuzz loops. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG for fuzz loops (the seeded stream reconciliation draws its frozen state from). */
+export { seededUniform as rng } from '@rpn/reconciliation';
 
 import * as tf from '@tensorflow/tfjs-core';
 import { createRegistry, defineEntry, type Registry } from '@rpn/core';
