@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import {
-  ConfigError, assertInt, assertWidth, processingChain,
+  ConfigError, assertInt, processingChain,
   type BuildContext, type ForwardContext, type Fusion, type FunctionConfig, type Interdependence, type ParameterSpec,
   type ProcessingChain, type ProcessingSpec, type Reconciliation, type Remainder, type Transformation,
 } from '@rpn/core';
@@ -212,9 +212,7 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
       return state.disposed;
     },
     forward(x: Tensor, fo?: ForwardOptions): Tensor {
-      checkAlive();
-      assertWidth(x, m, 'x');
-      const training = fo?.training ?? state.training;
+      const training = life.begin(x, m, fo);
       const fctx = (prefix: string): ForwardContext => ({ training, seed: fo?.seed, params: scope(functionParams, prefix) });
       return tf.tidy(() => {
         const xin = inputProcess.forward(x, fctx('input_process_functions.'));

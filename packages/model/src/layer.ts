@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { ConfigError, assertWidth, expandNumAlloc, type BuildContext, type Fusion, type FunctionConfig } from '@rpn/core';
+import { ConfigError, expandNumAlloc, type BuildContext, type Fusion, type FunctionConfig } from '@rpn/core';
 import { initMethodOf, initialValue, subSeed, type InitMethod, type InitTarget } from './init.js';
 import { initVariable, lifecycle, parameterViews, prefixed, type ForwardOptions, type NamedParameter, type RpnModule } from './module.js';
 import { meanFusion } from './fusion.js';
@@ -116,9 +116,7 @@ export function rpnLayer(options: RpnLayerOptions): RpnLayer {
       return state.disposed;
     },
     forward(x: Tensor, fo?: ForwardOptions): Tensor {
-      checkAlive();
-      assertWidth(x, m, 'x');
-      const training = fo?.training ?? state.training;
+      const training = life.begin(x, m, fo);
       return tf.tidy(() => {
         const outs = heads.map((h, j) => h.forward(x, { training, seed: fo?.seed == null ? undefined : fo.seed + j }));
         return fusion ? fusion.forward(outs, wFusion) : outs[0];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ConfigError, assertInt, assertWidth, expandNumAlloc, type BuildContext, type Fusion, type FunctionConfig } from '@rpn/core';
+import { ConfigError, assertInt, expandNumAlloc, type BuildContext, type Fusion, type FunctionConfig } from '@rpn/core';
 import { subSeed, type InitMethod } from './init.js';
 import { lifecycle, parameterViews, prefixed, type ForwardOptions, type NamedParameter, type RpnModule } from './module.js';
 import { rpnLayer, type HeadSpec } from './layer.js';
@@ -116,9 +116,7 @@ export function rpnModel(options: RpnModelOptions): RpnModel {
       return state.disposed;
     },
     forward(x: Tensor, fo?: ForwardOptions): Tensor {
-      checkAlive();
-      assertWidth(x, layers[0].m, 'x');
-      const training = fo?.training ?? state.training;
+      const training = life.begin(x, layers[0].m, fo);
       return tf.tidy(() => layers.reduce((h, l, i) => l.forward(h, { training, seed: fo?.seed == null ? undefined : fo.seed + 1000 * i }), x));
     },
     namedParameters(): NamedParameter[] {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { RpnError, type ParameterSpec } from '@rpn/core';
+import { RpnError, assertWidth, type ParameterSpec } from '@rpn/core';
 import { initialValue, type InitMethod, type InitTarget } from './init.js';
 
 /** One parameter or buffer, by its full tinyBIG state_dict name. */
@@ -97,6 +97,11 @@ export interface Lifecycle {
   readonly state: { training: boolean; disposed: boolean };
   /** Throws a typed error once the object has been disposed. */
   checkAlive(): void;
+  /**
+   * The preamble of every forward: checks the object is alive and `x` is `[b, m]`, and returns
+   * the mode to run in (`options.training`, else the object's own mode).
+   */
+  begin(x: Tensor, m: number, options?: ForwardOptions): boolean;
   /** Switches this object and its children to training mode. */
   train(): void;
   /** Switches this object and its children to eval mode. */
@@ -107,10 +112,16 @@ export interface Lifecycle {
 export function lifecycle(what: string, training: boolean, children: readonly { train(): void; eval(): void }[] = []): Lifecycle {
   const state = { training, disposed: false };
   for (const c of children) (training ? c.train() : c.eval());
+  const checkAlive = (): void => {
+    if (state.disposed) throw new RpnError(`this ${what} has been disposed`, { argument: what, expected: `a live ${what}`, received: 'disposed' });
+  };
   return Object.freeze({
     state,
-    checkAlive() {
-      if (state.disposed) throw new RpnError(`this ${what} has been disposed`, { argument: what, expected: `a live ${what}`, received: 'disposed' });
+    checkAlive,
+    begin(x: Tensor, m: number, options?: ForwardOptions): boolean {
+      checkAlive();
+      assertWidth(x, m, 'x');
+      return options?.training ?? state.training;
     },
     train() {
       state.training = true;
