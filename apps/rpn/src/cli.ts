@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { setupBackend, RpnError } from '@rpn/core';
 import { appRegistry } from './registry.js';
-import { defaultGoldenDir, FAMILIES, runGolden, summarize } from './golden/runner.js';
+import { defaultGoldenDir, FAMILIES, loadCases, runGolden, summarize, unknownFamilies } from './golden/runner.js';
 import { infoCommand } from './commands/info.js';
 import { checkpointInfoCommand, convertCommand, isCheckpointPath } from './commands/convert.js';
 import { trainCommand } from './commands/train.js';
@@ -40,7 +40,7 @@ const intArg = (name: string) => (v: string) => {
 program
   .command('golden')
   .description('run the golden parity suite against tinyBIG vectors')
-  .option('--dir <dir>', 'golden directory (default: ../shared/golden or RPN_GOLDEN_DIR)')
+  .option('--dir <dir>', 'golden directory (default: RPN_GOLDEN_DIR, else the repository\'s vendored golden/)')
   .option('--family <list>', `comma-separated families (${FAMILIES.join(', ')})`)
   .option('--verbose', 'print every failing case with its reason')
   .addOption(backendOption())
@@ -61,6 +61,9 @@ program
         if (r.status === 'documented' && opts.verbose) console.log(`DOC  ${r.id}: ${r.message}`);
       },
     });
+    for (const f of families) if (loadCases(dir, f).length === 0) console.log(`note: ${f}: no cases in ${dir}`);
+    const unknown = unknownFamilies(dir);
+    if (unknown.length) console.log(`note: family files this suite does not know (not run): ${unknown.join(', ')}`);
     for (const line of summarize(results, families)) console.log(line);
     if (results.some((r) => r.status === 'failed')) process.exitCode = 1;
   });

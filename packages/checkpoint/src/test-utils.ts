@@ -2,16 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** `$RPN_GOLDEN_DIR`, else the first `shared/golden` found walking up from this file. */
+/** `$RPN_GOLDEN_DIR`, else the repository's vendored `golden/` (found walking up from this file). */
 export function goldenDir(): string {
   if (process.env.RPN_GOLDEN_DIR) return process.env.RPN_GOLDEN_DIR;
   let d = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 8; i++) {
-    const cand = path.resolve(d, '..', 'shared', 'golden');
-    if (fs.existsSync(cand)) return cand;
+    if (fs.existsSync(path.join(d, 'golden-families.json'))) return path.join(d, 'golden');
     d = path.dirname(d);
   }
-  throw new Error('shared/golden not found; set RPN_GOLDEN_DIR');
+  throw new Error('the repository\'s golden/ folder was not found above this file; set RPN_GOLDEN_DIR');
 }
 
 export function readGolden(name: string): Uint8Array {

@@ -114,8 +114,10 @@ describe('layout and matrices', () => {
   });
 });
 
-const goldenDir = process.env.RPN_GOLDEN_DIR ?? new URL('../../../../shared/golden/', import.meta.url).pathname;
+const goldenDir = process.env.RPN_GOLDEN_DIR ?? new URL('../../../golden/', import.meta.url).pathname;
 const haveGolden = existsSync(`${goldenDir}/interdependence.json`);
+
+it('finds the golden vectors (the vendored golden/ or RPN_GOLDEN_DIR)', () => expect(haveGolden).toBe(true));
 
 describe.runIf(haveGolden)('golden geometric conventions', () => {
   type Case = { id: string; class: string; params: Record<string, any>; A?: { shape: number[]; data: number[] }; input: { shape: number[]; data: number[] }; output: { shape: number[]; data: number[] } };

@@ -28,16 +28,40 @@ export function loadCases(dir: string, family: string): GoldenCase[] {
   return (doc.cases ?? []) as GoldenCase[];
 }
 
-/** The default golden directory: `$RPN_GOLDEN_DIR`, else `shared/golden` beside the repository. */
-export function defaultGoldenDir(): string {
-  if (process.env.RPN_GOLDEN_DIR) return process.env.RPN_GOLDEN_DIR;
-  let d = process.cwd();
-  for (let i = 0; i < 6; i++) {
-    const cand = path.resolve(d, '..', 'shared', 'golden');
-    if (fs.existsSync(cand)) return cand;
-    d = path.dirname(d);
+/** Files of a golden directory that are not families (summary and tinyBIG failure lists). */
+const NOT_FAMILIES = new Set(['index', 'failures']);
+
+/** The repository root: the first folder above this module that holds `golden-families.json`. */
+export function repositoryRoot(from: string = import.meta.dirname): string | undefined {
+  let d = from;
+  for (let i = 0; i < 8; i++) {
+    if (fs.existsSync(path.join(d, 'golden-families.json'))) return d;
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
   }
-  return path.resolve(process.cwd(), '..', 'shared', 'golden');
+  return undefined;
+}
+
+/** The repository's own vendored copy of the golden vectors (`<root>/golden`). */
+export function vendoredGoldenDir(): string {
+  const root = repositoryRoot();
+  return root ? path.join(root, 'golden') : path.resolve('golden');
+}
+
+/** The default golden directory: `$RPN_GOLDEN_DIR`, else the vendored `golden/` of the repository. */
+export function defaultGoldenDir(): string {
+  return process.env.RPN_GOLDEN_DIR ? path.resolve(process.env.RPN_GOLDEN_DIR) : vendoredGoldenDir();
+}
+
+/** Family files in `dir` (`<family>.json`) that the suite has no adapter for. */
+export function unknownFamilies(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .filter((f) => !NOT_FAMILIES.has(f) && !FAMILIES.includes(f))
+    .sort();
 }
 
 /** Runs one case: passes, fails (with a message) or is a documented difference. Never skipped. */

@@ -9,7 +9,7 @@ export interface JsonTensor {
   readonly range?: unknown;
 }
 
-/** One golden case (fields vary by family; see shared/golden/README.md). */
+/** One golden case (fields vary by family; format: golden/README.md). */
 export type GoldenCase = Record<string, any> & { id: string; family: string; class: string };
 
 /** What adapters get besides the case. */

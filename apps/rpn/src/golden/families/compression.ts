@@ -79,7 +79,7 @@ function checkCombinatorial(f: WithWeights, x: tf.Tensor, out: tf.Tensor, c: Gol
   }
 }
 
-/** Golden adapter for compression.json (see shared/golden/README.md). */
+/** Golden adapter for compression.json (format: golden/README.md). */
 export const compressionAdapter: FamilyAdapter = {
   family: 'compression',
   run(c: GoldenCase, env) {

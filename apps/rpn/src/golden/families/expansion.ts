@@ -20,7 +20,7 @@ function flattenListPerDegree(c: GoldenCase): JsonTensor {
   return { shape: [b, D], dtype: items[0].dtype, data: rows.flat() };
 }
 
-/** Golden adapter for expansion.json (see shared/golden/README.md). */
+/** Golden adapter for expansion.json (format: golden/README.md). */
 export const expansionAdapter: FamilyAdapter = {
   family: 'expansion',
   run(c, env) {

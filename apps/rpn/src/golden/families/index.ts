@@ -10,6 +10,7 @@ import { headAdapter } from './head.js';
 import { layerAdapter } from './layer.js';
 import { modelAdapter } from './model.js';
 import { checkpointAdapter } from './checkpoint.js';
+import { architectureAdapters } from './architecture.js';
 
 /** Every golden family, in the order the suite reports them. */
 export const ADAPTERS: readonly FamilyAdapter[] = [
@@ -24,4 +25,5 @@ export const ADAPTERS: readonly FamilyAdapter[] = [
   layerAdapter,
   modelAdapter,
   checkpointAdapter,
+  ...architectureAdapters,
 ];
