@@ -7,3 +7,4 @@ export * from './processing.js';
 export * from './transformation.js';
 export * from './backend.js';
 export * from './geometry.js';
+export * from './layout.js';

@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import {
-  ConfigError, assertInt, processingChain,
-  type BuildContext, type ForwardContext, type Fusion, type FunctionConfig, type Interdependence, type ParameterSpec,
-  type ProcessingChain, type ProcessingSpec, type Reconciliation, type Remainder, type Transformation,
+  ConfigError, assertInt, describeLayout, flatLayout, layoutWidth, processingChain,
+  type BuildContext, type ForwardContext, type Fusion, type FunctionConfig, type HeadKernel, type Interdependence, type KernelContext,
+  type ParameterSpec, type ProcessingChain, type ProcessingSpec, type Reconciliation, type Remainder, type Transformation,
 } from '@rpn/core';
 import { initMethodOf, initialValue, subSeed, type InitMethod, type InitTarget } from './init.js';
 import { initVariable, lifecycle, specVariable, summarize, type ForwardOptions, type NamedParameter, type RpnModule, type Slot } from './module.js';
 import { meanFusion } from './fusion.js';
 import { rejectUnknown, requireDim, resolveComponent } from './resolve.js';
+import { rpnKernel, type KernelFactory } from './kernels/rpn.js';
 
 type Component<T> = T | FunctionConfig | null | undefined;
 
@@ -46,8 +47,12 @@ export interface RpnHeadOptions {
   readonly training?: boolean;
   /** Registry context used to build components given as configs. */
   readonly context?: BuildContext;
-  /** tinyBIG class recorded by `toConfig` (library heads serialise as the generic rpn_head). */
+  /** tinyBIG's `batch_num` (accepted for config compatibility; the kernels read the batch from x). */
   readonly batchNum?: number | null;
+  /** The product of this head (default: the RPN kernel); specialised heads pass theirs. */
+  readonly kernel?: KernelFactory;
+  /** The tinyBIG config `toConfig` records (specialised heads serialise as their own class). */
+  readonly describe?: { readonly headClass: string; readonly headParameters: Record<string, unknown> };
 }
 
 /** An RPN head (tinyBIG `rpn_head`). */
@@ -69,6 +74,8 @@ export interface RpnHead extends RpnModule {
   readonly inputProcess: ProcessingChain;
   readonly outputProcess: ProcessingChain;
   readonly parametersInitMethod: InitMethod;
+  /** The kernel computing this head's product. */
+  readonly kernel: HeadKernel;
 }
 
 /** True unless fast paths were switched off by option or `RPN_FAST_PATHS=0`. */
@@ -89,11 +96,14 @@ function scope(params: Record<string, Variable>, prefix: string): Record<string,
 }
 
 /**
- * Builds an RPN head: `out( fuse_c( A_iᵀ κ(X A_a) ψ(w_c)ᵀ + b ) + π(X) )`, in tinyBIG's exact
- * forward order (input processing, attribute interdependence, expansion, instance
- * interdependence, per-channel reconciliation and inner product with the shared bias, channel
- * fusion, remainder once, output processing). Parameters are tf.Variables named as tinyBIG's
- * state_dict (`w [C, l]`, `b [n]`, `w_remainder [n, m]`, …).
+ * Builds an RPN head, the assembler of tinyBIG's `head`: it owns what every head shares (parameter
+ * slots with tinyBIG's names, input/output processing, channel fusion, the remainder, train/eval,
+ * disposal, toConfig) and hands the product to a {@link HeadKernel}: by default the RPN kernel,
+ * `out( fuse_c( A_iᵀ κ(X A_a) ψ(w_c)ᵀ + b ) + π(X) )`, in tinyBIG's exact forward order (input
+ * processing, attribute interdependence, expansion, instance interdependence, per-channel
+ * reconciliation and inner product with the shared bias, channel fusion, remainder once, output
+ * processing). Specialised heads (convolution, pooling, chain, graph, attention) pass their own
+ * `kernel`. Parameters are tf.Variables named as tinyBIG's state_dict (`w [C, l]`, `b`, `w_remainder [n, m]`, …).
  */
 export function rpnHead(options: RpnHeadOptions): RpnHead {
   const o = options as RpnHeadOptions & Record<string, unknown>;
@@ -109,7 +119,6 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
   const attr = resolveComponent<Interdependence>(pick('attributeInterdependence'), 'interdependence', 'attribute_interdependence', ctx);
   const inst = resolveComponent<Interdependence>(pick('instanceInterdependence'), 'interdependence', 'instance_interdependence', ctx);
   const givenFusion = resolveComponent<Fusion>(pick('channelFusion'), 'fusion', 'channel_fusion', ctx);
-  const fusion = givenFusion ?? (C > 1 ? meanFusion({ dims: Array(C).fill(n) }) : undefined);
   const inputProcess = processingChain((o.inputProcessFunctions ?? o.inputProcessFunctionConfigs) as ProcessingSpec);
   const outputProcess = processingChain((o.outputProcessFunctions ?? o.outputProcessFunctionConfigs) as ProcessingSpec);
   const method = initMethodOf(o.parametersInitMethod, 'xavier_uniform');
@@ -117,18 +126,21 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
 
   if (attr && attr.type !== 'attribute') throw new ConfigError('attribute_interdependence must be of attribute type', { argument: 'attribute_interdependence', expected: "type 'attribute'", received: `'${attr.type}'` });
   if (inst && inst.type !== 'instance') throw new ConfigError('instance_interdependence must be of instance type', { argument: 'instance_interdependence', expected: "type 'instance'", received: `'${inst.type}'` });
-  if (psi && psi.requireParameters && !kappa && !attr) {
-    // tinyBIG dereferences data_transformation here; we fall back to the identity (D = m').
-  }
-  if (remainder && !isZeroRemainder(remainder) && !remainder.requireParameters && m !== n && !/constant|one_remainder/.test(remainder.className)) {
-    throw new ConfigError(`${remainder.className} cannot map m = ${m} to n = ${n} without parameters`, { argument: 'remainder', expected: 'a remainder with parameters (linear_remainder), zero or constant when m ≠ n', received: remainder.className });
-  }
 
-  const mPrime = attr ? attr.calculateMPrime(m) : m;
-  const D = kappa ? kappa.calculateD(mPrime) : mPrime;
-  const l = psi && psi.requireParameters ? (o.l ?? psi.calculateL(n, D)) : 0;
-  const lA = attr && attr.requireParameters ? (o.lAttributeInterdependence ?? attr.calculateL()) : 0;
-  const lI = inst && inst.requireParameters ? (o.lInstanceInterdependence ?? inst.calculateL()) : 0;
+  const kernel = (o.kernel ?? rpnKernel)({
+    m, n, channelNum: C, dataTransformation: kappa, reconciliation: psi, attributeInterdependence: attr, instanceInterdependence: inst,
+    l: o.l, lAttribute: o.lAttributeInterdependence, lInstance: o.lInstanceInterdependence,
+  });
+  if (layoutWidth(kernel.inLayout) !== m) {
+    throw new ConfigError('the head kernel reads another width than the head', { argument: 'm', expected: `${layoutWidth(kernel.inLayout)} (${describeLayout(kernel.inLayout)})`, received: String(m) });
+  }
+  const nk = layoutWidth(kernel.outLayout);
+  const fusion = givenFusion ?? (C > 1 ? meanFusion({ dims: Array(C).fill(nk) }) : undefined);
+  const rem = kernel.remainder;
+  if (remainder && !isZeroRemainder(remainder) && !remainder.requireParameters && rem.m !== rem.n && !/constant|one_remainder/.test(remainder.className)) {
+    throw new ConfigError(`${remainder.className} cannot map m = ${rem.m} to n = ${rem.n} without parameters`, { argument: 'remainder', expected: 'a remainder with parameters (linear_remainder), zero or constant when m ≠ n', received: remainder.className });
+  }
+  const { mPrime, D, l, lAttribute: lA, lInstance: lI } = kernel;
   const lF = fusion && fusion.requireParameters ? (o.lChannelFusion ?? fusion.calculateL()) : 0;
 
   // ---- parameters, in tinyBIG's registration order -------------------------------------------
@@ -141,9 +153,9 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
   const wAttr = attr && attr.requireParameters ? addInit('w_attribute_interdependence', { shape: [C, lA], n }) : null;
   const wInst = inst && inst.requireParameters ? addInit('w_instance_interdependence', { shape: [C, lI], n }) : null;
   const w = psi && psi.requireParameters ? addInit('w', { shape: [C, l], n }) : null;
-  const b = psi && psi.enableBias ? addInit('b', { shape: [n], bias: true, weightFanIn: l, n }) : null;
-  const wRem = remainder && remainder.requireParameters ? addInit('w_remainder', { shape: [n, m], n }) : null;
-  const bRem = remainder && remainder.requireParameters && remainder.enableBias ? addInit('b_remainder', { shape: [n], bias: true, weightFanIn: m, n }) : null;
+  const b = psi && psi.enableBias ? addInit('b', { shape: [...kernel.biasShape], bias: true, weightFanIn: l, n }) : null;
+  const wRem = remainder && remainder.requireParameters ? addInit('w_remainder', { shape: [rem.n, rem.m], n: rem.n }) : null;
+  const bRem = remainder && remainder.requireParameters && remainder.enableBias ? addInit('b_remainder', { shape: [rem.n], bias: true, weightFanIn: rem.m, n: rem.n }) : null;
   const wFusion = fusion && fusion.requireParameters ? addInit('w_channel_fusion', { shape: [1, lF], n }) : null;
 
   const functionParams: Record<string, Variable> = {};
@@ -164,7 +176,6 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
   addSpecs('remainder', remainder?.parameterSpecs?.());
   addSpecs('output_process_functions', outputProcess.parameterSpecs());
 
-  const kappaHasParams = (kappa?.parameterSpecs?.() ?? []).length > 0;
   const life = lifecycle('head', o.training ?? true);
   const { state, checkAlive } = life;
   const rowOf = (v: Variable | null, c: number): Tensor | null => {
@@ -186,12 +197,21 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
     })) as unknown as Parameters<typeof tf.customGrad>[0]);
     return f(v) as Tensor;
   };
+  const applyRemainder = (xin: Tensor, fctx: (prefix: string) => ForwardContext): Tensor => {
+    const rows = xin.shape[0] as number;
+    const xr = rem.steps === 1 ? xin : tf.reshape(xin, [rows * rem.steps, rem.m]);
+    const pi = remainder!.forward(xr, wRem, bRem, rem.m, rem.n, fctx('remainder.'));
+    return rem.steps === 1 || pi.rank < 2 ? pi : tf.reshape(pi, [rows, rem.steps * rem.n]);
+  };
 
   const head: RpnHead = {
     kind: 'head',
     name,
     m,
-    n: fusion ? fusion.calculateN(Array(C).fill(n)) : n,
+    n: fusion ? fusion.calculateN(Array(C).fill(nk)) : nk,
+    inLayout: kernel.inLayout,
+    outLayout: fusion && fusion.calculateN(Array(C).fill(nk)) !== nk ? flatLayout(fusion.calculateN(Array(C).fill(nk))) : kernel.outLayout,
+    kernel,
     channelNum: C,
     mPrime,
     D,
@@ -212,42 +232,18 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
       return state.disposed;
     },
     forward(x: Tensor, fo?: ForwardOptions): Tensor {
-      const training = life.begin(x, m, fo);
+      const training = life.begin(x, kernel.inLayout, fo);
       const fctx = (prefix: string): ForwardContext => ({ training, seed: fo?.seed, params: scope(functionParams, prefix) });
       return tf.tidy(() => {
         const xin = inputProcess.forward(x, fctx('input_process_functions.'));
-        const shareKappa = (!attr || !attr.requireParameters) && (!inst || !inst.requireParameters) && C > 1;
-        let cached: Tensor | null = null;
+        const cache = new Map<string, Tensor>();
         const outs: Tensor[] = [];
         for (let c = 0; c < C; c++) {
-          let out: Tensor | null = null;
-          let xa: Tensor | null = null;
-          if (fast && psi && kappa && !inst && !kappaHasParams && psi.productFromInput) {
-            xa = attr ? attr.forward(xin, rowOf(wAttr, c)) : xin;
-            out = psi.productFromInput(xa, kappa, rowOf(w, c), n);
-          }
-          if (!out) {
-            let kx: Tensor;
-            if (shareKappa && cached) kx = cached;
-            else {
-              xa ??= attr ? attr.forward(xin, rowOf(wAttr, c)) : xin;
-              const kappaX = kappa ? kappa.forward(xa, fctx('data_transformation.')) : xa;
-              kx = inst ? inst.forward(xin, rowOf(wInst, c), kappaX) : kappaX;
-              if (shareKappa) cached = kx;
-            }
-            if (psi) {
-              const wf = flatRowOf(w, c);
-              if (fast && psi.product) out = psi.product(kx, wf, n);
-              else out = tf.matMul(kx, tf.transpose(psi.forward(wf, n, (kx.shape as number[])[1])));
-            } else out = kx;
-          }
-          if (b) out = tf.add(out, b);
-          outs.push(out);
+          const kctx: KernelContext = { channel: c, channelNum: C, training, fastPaths: fast, context: fctx, cache };
+          outs.push(kernel.forward(xin, { w: rowOf(w, c), wFlat: () => flatRowOf(w, c), b, wAttribute: rowOf(wAttr, c), wInstance: rowOf(wInst, c) }, kctx));
         }
         let result = fusion ? fusion.forward(outs, wFusion) : outs[0];
-        if (remainder && !isZeroRemainder(remainder)) {
-          result = tf.add(result, remainder.forward(xin, wRem, bRem, m, n, fctx('remainder.')));
-        }
+        if (remainder && !isZeroRemainder(remainder)) result = tf.add(result, applyRemainder(xin, fctx));
         return outputProcess.forward(result, fctx('output_process_functions.'));
       });
     },
@@ -263,6 +259,7 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
     train: life.train,
     eval: life.eval,
     toConfig() {
+      if (o.describe) return { head_class: o.describe.headClass, head_parameters: { ...o.describe.headParameters } };
       const p: Record<string, unknown> = { name, m, n, channel_num: C };
       if (o.l != null) p.l = o.l;
       if (kappa) p.data_transformation_configs = kappa.toConfig();

@@ -8,14 +8,22 @@ import {
   kanHead, kanLayer, kanModel, mlpModel, naiveBayesHead, naiveBayesLayer, naiveBayesModel, perceptronHead, perceptronLayer,
   pgmHead, pgmLayer, pgmModel, svmHead, svmLayer, svmModel,
 } from './library.js';
+import { gridEntries } from './architectures/grid.js';
+import { chainEntries } from './architectures/chain.js';
+import { instanceEntries } from './architectures/instance.js';
 
 export * from './init.js';
 export * from './module.js';
 export * from './fusion.js';
 export * from './head.js';
+export * from './kernels/rpn.js';
+export * from './kernels/fused.js';
 export * from './layer.js';
 export * from './model.js';
 export * from './library.js';
+export * from './architectures/grid.js';
+export * from './architectures/chain.js';
+export * from './architectures/instance.js';
 export * from './output.js';
 export * from './config.js';
 
@@ -47,4 +55,7 @@ export const modelEntries: readonly RegistryEntry[] = Object.freeze([
   model('pgm', pgmModel, ['tinybig.model.rpn_pgm.pgm']),
   defineEntry('output', 'rpn_output', (o) => rpnOutput(o), { module: 'tinybig.output', aliases: ['tinybig.output.rpn_output.rpn_output'] }),
   ...fusionEntries,
+  ...gridEntries,
+  ...chainEntries,
+  ...instanceEntries,
 ]);

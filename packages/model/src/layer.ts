@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { ConfigError, expandNumAlloc, type BuildContext, type Fusion, type FunctionConfig } from '@rpn/core';
+import { ConfigError, describeLayout, expandNumAlloc, flatLayout, layoutsCompatible, type BuildContext, type Fusion, type FunctionConfig } from '@rpn/core';
 import { initMethodOf, initialValue, subSeed, type InitMethod, type InitTarget } from './init.js';
 import { initVariable, lifecycle, parameterViews, prefixed, type ForwardOptions, type NamedParameter, type RpnModule } from './module.js';
 import { meanFusion } from './fusion.js';
@@ -83,6 +83,9 @@ export function rpnLayer(options: RpnLayerOptions): RpnLayer {
     }
     heads.forEach((h, j) => {
       if (h.m !== m || h.n !== n) throw new ConfigError('head dimensions do not match the layer', { argument: `heads[${j}]`, expected: `m = ${m}, n = ${n}`, received: `m = ${h.m}, n = ${h.n}` });
+      if (j > 0 && !layoutsCompatible(heads[0].inLayout, h.inLayout)) {
+        throw new ConfigError('the heads of a layer must read one layout', { argument: `heads[${j}]`, expected: describeLayout(heads[0].inLayout), received: describeLayout(h.inLayout) });
+      }
     });
   } catch (e) {
     if (ownsHeads) heads.forEach((h) => h.dispose());
@@ -106,6 +109,8 @@ export function rpnLayer(options: RpnLayerOptions): RpnLayer {
     name,
     m,
     n: outN,
+    inLayout: heads[0].inLayout,
+    outLayout: outN === heads[0].n ? heads[0].outLayout : flatLayout(outN),
     width,
     heads: Object.freeze([...heads]),
     headFusion: fusion,
@@ -116,7 +121,7 @@ export function rpnLayer(options: RpnLayerOptions): RpnLayer {
       return state.disposed;
     },
     forward(x: Tensor, fo?: ForwardOptions): Tensor {
-      const training = life.begin(x, m, fo);
+      const training = life.begin(x, heads[0].inLayout, fo);
       return tf.tidy(() => {
         const outs = heads.map((h, j) => h.forward(x, { training, seed: fo?.seed == null ? undefined : fo.seed + j }));
         return fusion ? fusion.forward(outs, wFusion) : outs[0];

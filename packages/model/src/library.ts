@@ -4,6 +4,7 @@ import { rpnLayer, type RpnLayer } from './layer.js';
 import { rpnModel, checkDims, type RpnModel } from './model.js';
 import { subSeed } from './init.js';
 import { requireDim } from './resolve.js';
+import { bool, common, fc, needCtx, num, outputs, reconciliationConfig, residual, type O } from './library-common.js';
 
 /**
  * tinyBIG's library heads, layers and models (perceptron, KAN, SVM, naive Bayes, PGM): fixed
@@ -11,49 +12,6 @@ import { requireDim } from './resolve.js';
  * live in the expansion/reconciliation/remainder packages. Library layers build `width`
  * INDEPENDENT heads (tinyBIG repeats one shared head object; see docs/tinybig-differences.md).
  */
-type O = Record<string, unknown>;
-
-const fc = (cls: string, params: O = {}): FunctionConfig => ({ function_class: cls, function_parameters: params });
-const bool = (v: unknown, d: boolean): boolean => (v == null ? d : Boolean(v));
-const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
-
-function needCtx(ctx: BuildContext | undefined, what: string): BuildContext {
-  if (!ctx) throw new ConfigError(`${what} needs a registry to build its functions`, { argument: 'context', expected: 'a BuildContext (e.g. from createRegistry(...))', received: 'nothing' });
-  return ctx;
-}
-
-function reconciliationConfig(o: O, enableBiasDefault: boolean): FunctionConfig {
-  const enableBias = bool(o.enableBias, enableBiasDefault);
-  const r = num(o.r, 3);
-  if (bool(o.withDualLphm, false)) return fc('tinybig.reconciliation.dual_lphm_reconciliation', { r, enable_bias: enableBias });
-  if (bool(o.withLorr, false)) return fc('tinybig.reconciliation.lorr_reconciliation', { r, enable_bias: enableBias });
-  return fc('tinybig.reconciliation.identity_reconciliation', { enable_bias: enableBias });
-}
-
-function outputs(n: number, o: O, d: { batchNorm?: boolean; relu?: boolean; dropout?: boolean; p?: number; softmax?: boolean }): FunctionConfig[] {
-  const out: FunctionConfig[] = [];
-  if (bool(o.withBatchNorm, d.batchNorm ?? false)) out.push(fc('torch.nn.BatchNorm1d', { num_features: n }));
-  if (bool(o.withRelu, d.relu ?? false)) out.push(fc('torch.nn.ReLU'));
-  if (bool(o.withDropout, d.dropout ?? false)) out.push(fc('torch.nn.Dropout', { p: num(o.p, d.p ?? 0.5) }));
-  if (bool(o.withSoftmax, d.softmax ?? false)) out.push(fc('torch.nn.Softmax', { dim: -1 }));
-  return out;
-}
-
-function common(o: O, ctx: BuildContext, name: string) {
-  return {
-    m: requireDim(o.m, 'm'),
-    n: requireDim(o.n, 'n'),
-    name: (o.name as string | undefined) ?? name,
-    channelNum: (o.channelNum as number | undefined) ?? 1,
-    parametersInitMethod: ((o.parametersInitMethod as string | undefined) ?? 'xavier_normal') as 'xavier_normal',
-    seed: o.seed as number | undefined,
-    fastPaths: o.fastPaths as boolean | undefined,
-    training: o.training as boolean | undefined,
-    context: ctx,
-  };
-}
-
-const residual = (o: O): FunctionConfig => (bool(o.withResidual, false) ? fc('tinybig.remainder.linear_remainder') : fc('tinybig.remainder.zero_remainder'));
 
 /** `perceptron_head`: κ = taylor / bspline / identity, ψ = dual_lphm / lorr / identity, optional residual, [BN, ReLU, Dropout, Softmax]. */
 export function perceptronHead(o: O, context?: BuildContext, defaults: { relu?: boolean; dropout?: boolean; softmax?: boolean; enableBias?: boolean } = {}): RpnHead {

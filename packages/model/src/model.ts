@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ConfigError, assertInt, expandNumAlloc, type BuildContext, type Fusion, type FunctionConfig } from '@rpn/core';
+import { ConfigError, assertInt, describeLayout, expandNumAlloc, layoutsCompatible, type BuildContext, type Fusion, type FunctionConfig, type Layout } from '@rpn/core';
 import { subSeed, type InitMethod } from './init.js';
 import { lifecycle, parameterViews, prefixed, type ForwardOptions, type NamedParameter, type RpnModule } from './module.js';
 import { rpnLayer, type HeadSpec } from './layer.js';
@@ -44,11 +44,20 @@ export interface RpnModel extends RpnModule {
   readonly dims: readonly number[];
 }
 
-/** Throws a ConfigError naming the first pair of layers whose widths do not chain. */
-export function checkChain(layers: readonly { m: number; n: number }[]): void {
+/**
+ * Throws a ConfigError naming the first pair of layers that do not chain: widths must agree and,
+ * where both sides are structured (chain, grid), so must their layouts (a flat reader takes any
+ * layout of its width, as tinyBIG's `x.view(b, -1)`).
+ */
+export function checkChain(layers: readonly { m: number; n: number; inLayout?: Layout; outLayout?: Layout }[]): void {
   for (let i = 1; i < layers.length; i++) {
     if (layers[i].m !== layers[i - 1].n) {
       throw new ConfigError('layer dimensions do not chain', { argument: `layers[${i}].m`, expected: `${layers[i - 1].n} (the output width of layers[${i - 1}])`, received: `${layers[i].m}` });
+    }
+    const from = layers[i - 1].outLayout;
+    const to = layers[i].inLayout;
+    if (from && to && !layoutsCompatible(from, to)) {
+      throw new ConfigError('layer layouts do not chain', { argument: `layers[${i}]`, expected: `${describeLayout(to)} (its input layout)`, received: `${describeLayout(from)} (the output layout of layers[${i - 1}])` });
     }
   }
 }
@@ -107,6 +116,8 @@ export function rpnModel(options: RpnModelOptions): RpnModel {
     name,
     m: layers[0].m,
     n: layers[layers.length - 1].n,
+    inLayout: layers[0].inLayout,
+    outLayout: layers[layers.length - 1].outLayout,
     layers: Object.freeze([...layers]),
     dims: Object.freeze([layers[0].m, ...layers.map((l) => l.n)]),
     get training() {
@@ -116,7 +127,7 @@ export function rpnModel(options: RpnModelOptions): RpnModel {
       return state.disposed;
     },
     forward(x: Tensor, fo?: ForwardOptions): Tensor {
-      const training = life.begin(x, layers[0].m, fo);
+      const training = life.begin(x, layers[0].inLayout, fo);
       return tf.tidy(() => layers.reduce((h, l, i) => l.forward(h, { training, seed: fo?.seed == null ? undefined : fo.seed + 1000 * i }), x));
     },
     namedParameters(): NamedParameter[] {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { RpnError, assertWidth, type ParameterSpec } from '@rpn/core';
+import { RpnError, assertLayout, flatLayout, type Layout, type ParameterSpec } from '@rpn/core';
 import { initialValue, type InitMethod, type InitTarget } from './init.js';
 
 /** One parameter or buffer, by its full tinyBIG state_dict name. */
@@ -42,6 +42,10 @@ export interface RpnModule {
   readonly m: number;
   /** Output width. */
   readonly n: number;
+  /** The per-sample layout of the input rows (width m). */
+  readonly inLayout: Layout;
+  /** The per-sample layout of the output rows (width n). */
+  readonly outLayout: Layout;
   readonly training: boolean;
   forward(x: Tensor, options?: ForwardOptions): Tensor;
   namedParameters(): NamedParameter[];
@@ -98,10 +102,11 @@ export interface Lifecycle {
   /** Throws a typed error once the object has been disposed. */
   checkAlive(): void;
   /**
-   * The preamble of every forward: checks the object is alive and `x` is `[b, m]`, and returns
-   * the mode to run in (`options.training`, else the object's own mode).
+   * The preamble of every forward: checks the object is alive and `x` holds rows of the input
+   * layout (`[b, m]` for a width m), and returns the mode to run in (`options.training`, else
+   * the object's own mode).
    */
-  begin(x: Tensor, m: number, options?: ForwardOptions): boolean;
+  begin(x: Tensor, layout: Layout | number, options?: ForwardOptions): boolean;
   /** Switches this object and its children to training mode. */
   train(): void;
   /** Switches this object and its children to eval mode. */
@@ -118,9 +123,9 @@ export function lifecycle(what: string, training: boolean, children: readonly { 
   return Object.freeze({
     state,
     checkAlive,
-    begin(x: Tensor, m: number, options?: ForwardOptions): boolean {
+    begin(x: Tensor, layout: Layout | number, options?: ForwardOptions): boolean {
       checkAlive();
-      assertWidth(x, m, 'x');
+      assertLayout(x, typeof layout === 'number' ? flatLayout(layout) : layout, 'x');
       return options?.training ?? state.training;
     },
     train() {

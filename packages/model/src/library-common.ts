@@ -1,0 +1,51 @@
+import { ConfigError, type BuildContext, type FunctionConfig } from '@rpn/core';
+import { requireDim } from './resolve.js';
+
+/**
+ * Helpers shared by tinyBIG's library and architecture heads: configs of registry functions, the
+ * `with_*` flags, and tinyBIG's output-processing lists. Internal to @rpn/model (not re-exported).
+ */
+export type O = Record<string, unknown>;
+
+export const fc = (cls: string, params: O = {}): FunctionConfig => ({ function_class: cls, function_parameters: params });
+export const bool = (v: unknown, d: boolean): boolean => (v == null ? d : Boolean(v));
+export const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
+
+export function needCtx(ctx: BuildContext | undefined, what: string): BuildContext {
+  if (!ctx) throw new ConfigError(`${what} needs a registry to build its functions`, { argument: 'context', expected: 'a BuildContext (e.g. from createRegistry(...))', received: 'nothing' });
+  return ctx;
+}
+
+export function reconciliationConfig(o: O, enableBiasDefault: boolean): FunctionConfig {
+  const enableBias = bool(o.enableBias, enableBiasDefault);
+  const r = num(o.r, 3);
+  if (bool(o.withDualLphm, false)) return fc('tinybig.reconciliation.dual_lphm_reconciliation', { r, enable_bias: enableBias });
+  if (bool(o.withLorr, false)) return fc('tinybig.reconciliation.lorr_reconciliation', { r, enable_bias: enableBias });
+  return fc('tinybig.reconciliation.identity_reconciliation', { enable_bias: enableBias });
+}
+
+export function outputs(n: number, o: O, d: { batchNorm?: boolean; relu?: boolean; dropout?: boolean; p?: number; softmax?: boolean }): FunctionConfig[] {
+  const out: FunctionConfig[] = [];
+  if (bool(o.withBatchNorm, d.batchNorm ?? false)) out.push(fc('torch.nn.BatchNorm1d', { num_features: n }));
+  if (bool(o.withRelu, d.relu ?? false)) out.push(fc('torch.nn.ReLU'));
+  if (bool(o.withDropout, d.dropout ?? false)) out.push(fc('torch.nn.Dropout', { p: num(o.p, d.p ?? 0.5) }));
+  if (bool(o.withSoftmax, d.softmax ?? false)) out.push(fc('torch.nn.Softmax', { dim: -1 }));
+  return out;
+}
+
+export function common(o: O, ctx: BuildContext, name: string) {
+  return {
+    m: requireDim(o.m, 'm'),
+    n: requireDim(o.n, 'n'),
+    name: (o.name as string | undefined) ?? name,
+    channelNum: (o.channelNum as number | undefined) ?? 1,
+    parametersInitMethod: ((o.parametersInitMethod as string | undefined) ?? 'xavier_normal') as 'xavier_normal',
+    seed: o.seed as number | undefined,
+    fastPaths: o.fastPaths as boolean | undefined,
+    training: o.training as boolean | undefined,
+    context: ctx,
+  };
+}
+
+export const residual = (o: O): FunctionConfig => (bool(o.withResidual, false) ? fc('tinybig.remainder.linear_remainder') : fc('tinybig.remainder.zero_remainder'));
+
