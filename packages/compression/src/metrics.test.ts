@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { UnknownNameError, createRegistry } from '@rpn/core';
 import { compressionEntries, tensorCallable } from './index.js';
+import type { Transformation } from '@rpn/core';
 import type { ProbabilisticCompression } from './index.js';
 
 const registry = createRegistry(compressionEntries);
@@ -31,11 +32,11 @@ describe('metric callables given by dotted torch name', () => {
       expect(y.shape).toEqual([2, 2]);
       y.dispose();
       x.dispose();
-      expect(c.toConfig().function_parameters.metric).toBe(name);
+      expect(c.toConfig().function_parameters?.metric).toBe(name);
     });
   }
   it('combinatorial_probabilistic_compression takes torch.tanh too', () => {
-    const c = registry.build({ function_class: 'combinatorial_probabilistic_compression', function_parameters: { d: 1, k: 2, metric: 'torch.tanh' } });
+    const c = registry.build({ function_class: 'combinatorial_probabilistic_compression', function_parameters: { d: 1, k: 2, metric: 'torch.tanh' } }) as Transformation;
     const y = c.forward(tf.tensor2d(X));
     expect(y.shape[0]).toBe(2);
     expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
