@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { ValueError, createRegistry } from '@rpn/core';
+import type { Transformation } from '@rpn/core';
 import { expansionEntries } from './index.js';
 
 const registry = createRegistry(expansionEntries);
@@ -51,7 +52,7 @@ describe('wavelet parameter validation (as tinyBIG discrete_wavelet / beta_wavel
     expectRejected('discrete_wavelet_expansion', { a: 0.5, wavelet: 'harr' }, 'a');
   });
   it('a = 1 (tinyBIG\'s default) gives a^(−s/2) = 1 and ψ(x − t·b) for every scale', () => {
-    const f = build('harr_wavelet_expansion', { a: 1, b: 0.5, s: 2, t: 2 });
+    const f = build('harr_wavelet_expansion', { a: 1, b: 0.5, s: 2, t: 2 }) as Transformation;
     const x = tf.tensor2d([[0.3]]);
     // (s', t') = (0,0),(0,1),(1,0),(1,1): τ = 0.3, −0.2, 0.3, −0.2 → Haar 1, 0, 1, 0
     expect(Array.from(f.forward(x).dataSync())).toEqual([1, 0, 1, 0]);
