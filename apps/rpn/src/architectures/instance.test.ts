@@ -138,7 +138,7 @@ describe('typed errors for bad graphs and batches', () => {
     const { nodes, links, ...rest } = params();
     const a = build(gcn);
     const b = build(gcn, { ...rest, graph: { nodes, links } });
-    const A = (a as { layers: RpnModule[] }).layers[0];
+    const A = (a as unknown as { layers: RpnModule[] }).layers[0];
     expect(b.namedParameters().map((p) => p.name)).toEqual(a.namedParameters().map((p) => p.name));
     expect(A.inLayout).toEqual(b.inLayout);
     a.dispose();
