@@ -36,6 +36,8 @@ export interface Dataset {
    * index sets (tinyBIG's `train_idx`, `test_idx`). Models with an instance axis train on it full-batch.
    */
   readonly nodes?: InstanceSplits;
+  /** For graph datasets: the graph (node ids, links), which graph models are built on. */
+  readonly graph?: { readonly nodes: readonly number[]; readonly links: readonly (readonly [number, number])[]; readonly directed: boolean };
 }
 
 /** Makes a split, checking sizes. */

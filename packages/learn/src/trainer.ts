@@ -135,6 +135,18 @@ export function evaluate(model: TrainableModel, split: Split, o: { loss?: Loss; 
 }
 
 /**
+ * Evaluates on a dataset's test part: for a model with an instance axis on graph data, one full
+ * batch of every node scored on `test_idx` (the model cannot see the test rows alone); otherwise
+ * {@link evaluate} on the test split. Leaks no tensors.
+ */
+export function evaluateTest(model: TrainableModel, data: Dataset, o: { loss?: Loss; metric?: Metric; batchSize?: number } = {}): EvalResult {
+  if (!(hasInstanceAxis(model) && data.nodes)) return evaluate(model, data.test, o);
+  const t0 = now();
+  const r = evaluateRows(model, data.nodes.all, data.nodes.testIdx, o);
+  return { ...r, timeS: now() - t0 };
+}
+
+/**
  * tinyBIG's backward learner: for each epoch, model.train(); for each (shuffled) batch,
  * forward → loss → gradients → optimizer step; then the scheduler steps once; then the model
  * is tested (model.eval(), no gradients). Every tensor a step creates is disposed.

@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { adamW, fullBatch, disposeFullBatch, lossOnRows, makeSplit, nllLoss } from '@rpn/learn';
 import { appRegistry } from '../registry.js';
 import { median } from './types.js';
 import type { BenchCase } from './types.js';
 
-/** Zachary's karate club (34 nodes, 78 undirected edges, 2 clubs), the fixture in `apps/rpn/fixtures`. */
+/** Zachary's karate club (34 nodes, 78 undirected edges, 2 clubs), the data file `karate_club.json` of @rpn/learn. */
 export interface KarateClub {
   readonly nodes: number[];
   readonly links: [number, number][];
@@ -15,7 +17,8 @@ export interface KarateClub {
 
 /** Reads the karate club fixture. */
 export function karateClub(): KarateClub {
-  return JSON.parse(fs.readFileSync(new URL('../../fixtures/karate_club.json', import.meta.url), 'utf8')) as KarateClub;
+  const learnRoot = path.dirname(createRequire(import.meta.url).resolve('@rpn/learn/package.json'));
+  return JSON.parse(fs.readFileSync(path.join(learnRoot, 'data', 'karate_club.json'), 'utf8')) as KarateClub;
 }
 
 interface BenchModel {
