@@ -35,10 +35,33 @@ function words(bytes: Uint8Array, bpe: number): Uint8Array | Uint16Array | Uint3
   return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
 
+const TILE = 32;
+
+/**
+ * `out[o + i·b + j] = src[s + i·sa + j·sb]` for i < a, j < b, in TILE×TILE blocks so that a
+ * transpose reads each cache line once per block, not once per element; `w` words per element.
+ */
+function copyTiled(src: Uint8Array | Uint16Array | Uint32Array, out: Uint8Array | Uint16Array | Uint32Array, w: number, s: number, a: number, sa: number, b: number, sb: number, o: number): void {
+  for (let i0 = 0; i0 < a; i0 += TILE) {
+    const i1 = Math.min(a, i0 + TILE);
+    for (let j0 = 0; j0 < b; j0 += TILE) {
+      const j1 = Math.min(b, j0 + TILE);
+      for (let i = i0; i < i1; i++) {
+        let p = (s + i * sa + j0 * sb) * w;
+        let q = (o + i * b + j0) * w;
+        const step = sb * w;
+        if (w === 1) for (let j = j0; j < j1; j++, p += step) out[q++] = src[p]!;
+        else for (let j = j0; j < j1; j++, p += step) { out[q++] = src[p]!; out[q++] = src[p + 1]!; }
+      }
+    }
+  }
+}
+
 /**
  * Copies the view `(offset, size, stride)` of `src` (element size `bpe`) into `out`, row-major,
- * run by run: size-1 dims are dropped and adjacent dims that step evenly merged, so each
- * innermost contiguous run is one `set`; a strided innermost dim is one tight typed-array loop.
+ * by runs: size-1 dims are dropped and adjacent dims that step evenly merged; then each innermost
+ * contiguous run is one `set`, or, when the innermost dim is strided, the two innermost dims are
+ * copied as one tiled 2-D block.
  */
 function copyView(src: Uint8Array, out: Uint8Array, bpe: number, offset: number, size: readonly number[], stride: readonly number[]): void {
   const dims: [number, number][] = [];
@@ -47,24 +70,22 @@ function copyView(src: Uint8Array, out: Uint8Array, bpe: number, offset: number,
     const last = dims[dims.length - 1];
     if (last && last[1] === stride[d]! * size[d]!) { last[0] *= size[d]!; last[1] = stride[d]!; } else dims.push([size[d]!, stride[d]!]);
   }
-  const [runLen, runStride] = dims.pop() ?? [1, 1];
+  const [b, sb] = dims.pop() ?? [1, 1];
+  const contiguous = sb === 1;
+  const [a, sa] = contiguous ? [1, 0] : dims.pop() ?? [1, 0];
   const outer = dims;
+  const block = a * b;
+  const blocks = outer.reduce((p, [n]) => p * n, 1);
+  const w = bpe === 8 ? 2 : 1;
+  const srcW = contiguous ? src : words(src, bpe);
+  const outW = contiguous ? out : words(out, bpe);
   const idx = new Array<number>(outer.length).fill(0);
-  const runs = outer.reduce((p, [s]) => p * s, 1);
-  const wordsPer = bpe === 8 ? 2 : 1;
-  const srcW = runStride === 1 ? null : words(src, bpe);
-  const outW = runStride === 1 ? null : words(out, bpe);
   let s = offset;
   let o = 0;
-  for (let r = 0; r < runs; r++) {
-    if (runStride === 1) {
-      out.set(src.subarray(s * bpe, (s + runLen) * bpe), o * bpe);
-    } else if (wordsPer === 1) {
-      for (let i = 0, p = s; i < runLen; i++, p += runStride) outW![o + i] = srcW![p]!;
-    } else {
-      for (let i = 0, p = s; i < runLen; i++, p += runStride) { outW![2 * (o + i)] = srcW![2 * p]!; outW![2 * (o + i) + 1] = srcW![2 * p + 1]!; }
-    }
-    o += runLen;
+  for (let r = 0; r < blocks; r++) {
+    if (contiguous) out.set(src.subarray(s * bpe, (s + b) * bpe), o * bpe);
+    else copyTiled(srcW, outW, w, s, a, sa, b, sb, o);
+    o += block;
     for (let d = outer.length - 1; d >= 0; d--) {
       idx[d]!++;
       s += outer[d]![1];
@@ -198,8 +219,10 @@ export function readTorchStateDict(bytes: Uint8Array, limits: Partial<ReadLimits
     if (!entry) bad('storage entry missing from the archive', `storage ${key as string}`, `an entry ${prefix}data/${key as string}`, 'none');
     const need = (n as number) * st.dtype.bytes;
     if (!Number.isSafeInteger(need) || entry!.size < need) bad('storage entry shorter than its declared size', `storage ${key as string}`, `${need} bytes (${n as number} × ${st.dtype.dtype})`, `${entry!.size} bytes`);
-    // read (and inflate) only the entries used; copy into an aligned buffer of its own
-    const ref: StorageRef = Object.freeze({ kind: 'storage', key: key as string, dtype: st.dtype, numel: n as number, bytes: zip.read(entry!).slice(0, need) });
+    // read (and inflate) only the entries used; views are copied out of it, so it is kept as a view
+    // into the file unless it is misaligned for its element size
+    const data = zip.read(entry!).subarray(0, need);
+    const ref: StorageRef = Object.freeze({ kind: 'storage', key: key as string, dtype: st.dtype, numel: n as number, bytes: data.byteOffset % st.dtype.bytes === 0 ? data : data.slice() });
     storages.set(key as string, ref);
     return ref;
   };

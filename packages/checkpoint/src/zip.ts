@@ -11,20 +11,29 @@
 import { inflateSync } from 'fflate';
 import { CheckpointError } from '@rpn/core';
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
+/** CRC-32 tables for slicing-by-8: T[0] is the bytewise table, T[k][n] = (T[k−1][n] >>> 8) ^ T[0][T[k−1][n] & 0xff]. */
+const CRC_TABLES = (() => {
+  const t = Array.from({ length: 8 }, () => new Uint32Array(256));
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
+    t[0]![n] = c >>> 0;
   }
+  for (let k = 1; k < 8; k++) for (let n = 0; n < 256; n++) t[k]![n] = (t[k - 1]![n]! >>> 8) ^ t[0]![t[k - 1]![n]! & 0xff]!;
   return t;
 })();
 
-/** CRC-32 (IEEE, as ZIP uses it). */
+/** CRC-32 (IEEE, as ZIP uses it), eight bytes per step. */
 export function crc32(data: Uint8Array): number {
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = CRC_TABLES as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
   let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  let i = 0;
+  const n8 = data.length - (data.length % 8);
+  for (; i < n8; i += 8) {
+    c ^= data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
+    c = t7[c & 0xff]! ^ t6[(c >>> 8) & 0xff]! ^ t5[(c >>> 16) & 0xff]! ^ t4[c >>> 24]! ^ t3[data[i + 4]!]! ^ t2[data[i + 5]!]! ^ t1[data[i + 6]!]! ^ t0[data[i + 7]!]!;
+  }
+  for (; i < data.length; i++) c = t0[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
