@@ -83,3 +83,20 @@ export function deepListPickle(depth: number): Uint8Array {
 export function thrown(f: () => unknown): unknown {
   try { f(); return undefined; } catch (e) { return e; }
 }
+
+/** Pickle opcodes for a short string. */
+const sstr = (s: string) => { const b = new TextEncoder().encode(s); return [0x8c, b.length, ...b]; };
+const glob = (m: string, n: string) => [0x63, ...new TextEncoder().encode(`${m}\n${n}\n`)];
+
+/**
+ * A `.pt` whose one tensor `w` (a FloatStorage of 1 element) is rebuilt with the given raw pickle
+ * opcodes as its size argument (stride `()`), e.g. {@link deepListPickle}'s body for a deep size.
+ */
+export function ptWithSizeOps(sizeOps: ArrayLike<number>): Uint8Array {
+  const head = [0x80, 2, ...glob('collections', 'OrderedDict'), 0x29, 0x52, 0x28, ...sstr('w'), ...glob('torch._utils', '_rebuild_tensor_v2'), 0x28,
+    0x28, ...sstr('storage'), ...glob('torch', 'FloatStorage'), ...sstr('0'), ...sstr('cpu'), 0x4b, 1, 0x74, 0x51, 0x4b, 0];
+  const tail = [0x29, 0x74, 0x52, 0x75, 0x2e];
+  const pkl = new Uint8Array(head.length + sizeOps.length + tail.length);
+  pkl.set(head); pkl.set(sizeOps, head.length); pkl.set(tail, head.length + sizeOps.length);
+  return buildZip([{ name: 'a/data.pkl', data: pkl }, { name: 'a/data/0', data: new Uint8Array(4) }]);
+}
