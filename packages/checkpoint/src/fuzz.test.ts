@@ -150,7 +150,9 @@ describe('fuzz: .pt (zip + pickle + views)', () => {
       const rank = pick([0, 1, 2, 3]);
       const odd = () => pick([0, 1, 2, 3, 5, 64, -1, 2 ** 31, 2 ** 52, Number.MAX_SAFE_INTEGER]);
       const size = Array.from({ length: rank }, () => (r() < 0.8 ? Math.floor(r() * 8) : odd()));
-      const stride = Array.from({ length: rank + (r() < 0.05 ? 1 : 0) }, () => (r() < 0.7 ? Math.floor(r() * 9) : odd()));
+      // a quarter of the cases are expansions: stride 0 over dims longer than 1
+      const expand = r() < 0.25;
+      const stride = Array.from({ length: rank + (r() < 0.05 ? 1 : 0) }, () => (expand ? 0 : r() < 0.7 ? Math.floor(r() * 9) : odd()));
       const offset = r() < 0.8 ? Math.floor(r() * 8) : odd();
       const bytes = Uint8Array.from({ length: numelStorage * bpe }, () => Math.floor(r() * 256));
       const what = JSON.stringify({ dtype, numelStorage, declared, size, stride, offset });
