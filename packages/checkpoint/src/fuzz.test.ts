@@ -250,7 +250,7 @@ describe('fuzz: native model.json + weights', () => {
       const mjText = fs.readFileSync(path.join(where, 'model.json'), 'utf8');
       const mj = JSON.parse(mjText);
       const wname = mj.weightsManifest[0].paths[0] as string;
-      const weights = new Uint8Array(fs.readFileSync(path.join(where, wname)));
+      const weights: Uint8Array = new Uint8Array(fs.readFileSync(path.join(where, wname)));
       // every path to a value in model.json
       const paths: (string | number)[][] = [];
       const walk = (v: unknown, p: (string | number)[]) => { paths.push(p); if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...p, Array.isArray(v) ? Number(k) : k]); };
@@ -260,7 +260,7 @@ describe('fuzz: native model.json + weights', () => {
       await runCases('native', 300, (k) => {
         const kind = k % 3;
         let text = mjText;
-        let w = weights;
+        let w: Uint8Array = weights;
         let what: string;
         if (kind === 0) {
           const m = JSON.parse(mjText);
