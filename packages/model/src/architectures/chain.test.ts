@@ -187,6 +187,43 @@ describe('chain architectures build from tinyBIG configs, round-trip, train and 
     reg.dispose();
   });
 
+  it('with_batch_norm normalises each of the n features over the b·L step rows, honouring train/eval', () => {
+    const head = build('head', 'chain_interdependence_head', { m: 3, n: 2, chain_length: 4, with_batch_norm: true, with_relu: false, with_softmax: false, seed: 2 });
+    expect(head.namedParameters().filter((p) => p.name.startsWith('output_process_functions.0.')).map((p) => `${p.name} [${p.variable.shape}] ${p.trainable}`)).toEqual([
+      'output_process_functions.0.weight [2] false', 'output_process_functions.0.bias [2] false', 'output_process_functions.0.running_mean [2] false',
+      'output_process_functions.0.running_var [2] false', 'output_process_functions.0.num_batches_tracked [] false',
+    ]);
+    const x = input(5, 12);
+    head.train();
+    const rows = tf.tidy(() => tf.reshape(head.forward(x), [20, 2]));
+    const { mean, variance } = tf.moments(rows, 0);
+    Array.from(mean.dataSync()).forEach((v) => expect(Math.abs(v)).toBeLessThan(1e-5));
+    Array.from(variance.dataSync()).forEach((v) => expect(Math.abs(v - 1)).toBeLessThan(1e-3));
+    const running = head.namedParameters().find((p) => p.name === 'output_process_functions.0.running_mean')!.variable;
+    expect(Array.from(running.dataSync()).some((v) => v !== 0)).toBe(true);
+    head.eval();
+    const evalOut = head.forward(x);
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(tf.reshape(evalOut, [20, 2]), rows))).dataSync()[0])).toBeGreaterThan(1e-2);
+    tf.dispose([rows, mean, variance, evalOut, x]);
+    head.dispose();
+  });
+
+  it('with_dropout drops in training and is the identity in eval', () => {
+    const params = { m: 3, n: 4, chain_length: 4, with_relu: false, with_softmax: false, seed: 4 };
+    const plain = build('head', 'chain_interdependence_head', params);
+    const dropped = build('head', 'chain_interdependence_head', { ...params, with_dropout: true, p: 0.5 });
+    const x = input(4, 12);
+    dropped.train();
+    const yt = dropped.forward(x, { seed: 3 });
+    expect(Array.from(yt.dataSync()).filter((v) => v === 0).length).toBeGreaterThan(8);
+    dropped.eval();
+    const [ye, yp] = [dropped.forward(x), plain.forward(x, { training: false })];
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(ye, yp))).dataSync()[0])).toBe(0);
+    tf.dispose([yt, ye, yp, x]);
+    plain.dispose();
+    dropped.dispose();
+  });
+
   it('a layer builds INDEPENDENT heads (each its own parameters)', () => {
     const layer = build('layer', 'chain_interdependence_layer', { m: 2, n: 2, chain_length: 3, width: 2, seed: 1 });
     const [a, b] = layer.namedParameters().map((p) => p.variable);
