@@ -136,7 +136,7 @@ const CONFIGS: [string, 'head' | 'layer' | 'model', Record<string, unknown>, num
   ['chain_interdependence_head', 'head', { m: 3, n: 2, chain_length: 5, with_lorr: true, r: 1, enable_bias: true, with_residual: true, with_batch_norm: true, with_dropout: true, p: 0.3 }, 15],
   ['tinybig.head.chain_interdependence_head', 'head', { m: 3, n: 4, chain_length: 4, channel_num: 2, with_dual_lphm: true, r: 2, bi_directional: true }, 12],
   ['tinybig.layer.chain_interdependence_layer', 'layer', { m: 2, n: 3, chain_length: 3, width: 2, with_multihop: true, h: 2, with_softmax: false }, 6],
-  ['tinybig.model.rnn', 'model', { chain_length: 4, dims: [3, 5, 4, 2], with_residual: true, enable_bias: true, with_dropout: true }, 12],
+  ['tinybig.model.rnn', 'model', { chain_length: 4, dims: [3, 5, 4, 2], with_residual: true, enable_bias: true, with_dropout: true, channel_num: 2, width: 2 }, 12],
   ['tinybig.model.regression_rnn', 'model', { chain_length: 3, dims: [2, 3, 1], with_exponential_approx: true, with_softmax: false, with_batch_norm: true }, 6],
 ];
 
