@@ -233,7 +233,7 @@ describe('chain architectures build from tinyBIG configs, round-trip, train and 
     const opt = tf.train.adam(0.05);
     const loss = () => tf.tidy(() => tf.mean(tf.squaredDifference(net.forward(x), y)).dataSync()[0]);
     const start = loss();
-    for (let i = 0; i < 150; i++) tf.dispose(opt.minimize(() => tf.mean(tf.squaredDifference(net.forward(x), y)) as tf.Scalar, true, net.trainableVariables()));
+    for (let i = 0; i < 150; i++) opt.minimize(() => tf.mean(tf.squaredDifference(net.forward(x), y)) as tf.Scalar, true, net.trainableVariables())?.dispose();
     expect(loss()).toBeLessThan(0.2 * start);
     opt.dispose();
     tf.dispose([x, y]);
