@@ -8,23 +8,6 @@ import { lifecycle, parameterViews, type ForwardOptions, type RpnModule } from '
  * BatchNorm1d(n) over the per-step features). Internal to @rpn/model.
  */
 
-/**
- * A module that delegates everything to `base` but serialises with `toConfig` (a specialised
- * layer or model records its own tinyBIG class and constructor parameters). Every other field
- * (`kind`, `width`, `heads`, `layers`, …) is `base`'s own; `training` and `disposed` stay live.
- */
-export function describedModule<T extends RpnModule>(base: T, toConfig: () => Record<string, unknown>): T {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(base)) {
-    if (key === 'training' || key === 'disposed' || key === 'toConfig') continue;
-    out[key] = (base as unknown as Record<string, unknown>)[key];
-  }
-  Object.defineProperty(out, 'training', { get: () => base.training, enumerable: true });
-  Object.defineProperty(out, 'disposed', { get: () => base.disposed, enumerable: true });
-  out.toConfig = toConfig;
-  return Object.freeze(out) as unknown as T;
-}
-
 /** How a {@link stepWrapper} reads its chain rows. */
 type StepMode = 'per_step' | 'step_mean';
 

@@ -11,7 +11,7 @@ import type { RpnModule } from '../module.js';
 import { bool, common, fc, needCtx, num, reconciliationConfig, residual, type O } from '../library-common.js';
 import { perceptronLayer } from '../library.js';
 import { chainKernel } from '../kernels/chain.js';
-import { describedModule, perStepProcessing, stepWrapper } from './chain-modules.js';
+import { perStepProcessing, stepWrapper } from './chain-modules.js';
 
 /**
  * tinyBIG's RPN 2 recurrent architectures (chain_based_heads, chain_based_layers, rpn_rnn,
@@ -121,11 +121,11 @@ export function chainInterdependenceLayer(o: O, context?: BuildContext): RpnLaye
   const heads: RpnHead[] = [];
   try {
     for (let j = 0; j < width; j++) heads.push(chainInterdependenceHead({ ...rest, seed: subSeed(seed as number | undefined, `heads.${j}`) }, ctx));
-    const layer = rpnLayer({
+    return rpnLayer({
       m: L * m, n: heads[0].n, name: (name as string | undefined) ?? 'chain_interdependence_layer', heads,
       parametersInitMethod: (o.parametersInitMethod as 'xavier_normal' | undefined) ?? 'xavier_normal', context: ctx, training: o.training as boolean | undefined,
+      describe: { layerClass: 'tinybig.layer.chain_based_layers.chain_interdependence_layer', layerParameters: recorded(o) },
     });
-    return describedModule(layer, () => ({ layer_class: 'tinybig.layer.chain_based_layers.chain_interdependence_layer', layer_parameters: recorded(o) }));
   } catch (e) {
     heads.forEach((h) => h.dispose());
     throw e;
@@ -174,9 +174,8 @@ function chainModel(o: O, context: BuildContext | undefined, kind: 'rnn' | 'regr
       withRelu: false, withSoftmax: bool(o.withSoftmax, true), seed: subSeed(seed, index()),
     }, ctx);
     layers.push(kind === 'rnn' ? stepWrapper(output, L, 'step_mean') : output);
-    const model = rpnModel({ name: (o.name as string | undefined) ?? 'rpn_rnn', layers, training: o.training as boolean | undefined });
     const modelClass = kind === 'rnn' ? 'tinybig.model.rpn_rnn.rnn' : 'tinybig.model.rpn_regression_rnn.regression_rnn';
-    return describedModule(model, () => ({ model_class: modelClass, model_parameters: recorded(o) }));
+    return rpnModel({ name: (o.name as string | undefined) ?? 'rpn_rnn', layers, training: o.training as boolean | undefined, describe: { modelClass, modelParameters: recorded(o) } });
   } catch (e) {
     layers.forEach((l) => l.dispose());
     throw e;
