@@ -31,10 +31,25 @@ describe('processing functions', () => {
     expect(() => processingFunction('not_a_function')).toThrow(UnknownNameError);
     expect(() => processingFunction('not_a_function')).toThrow(/sigmoid/);
   });
-  it('a single LayerNorm config declares affine parameters; in a list it does not', () => {
+  it('a single LayerNorm config declares trainable affine parameters; in a list they are optional buffers', () => {
     const cfg = { function_class: 'torch.nn.LayerNorm', function_parameters: { normalized_shape: 4 } };
-    expect(processingChain(cfg).parameterSpecs().map((s) => s.name)).toEqual(['weight', 'bias']);
-    expect(processingChain([cfg]).parameterSpecs()).toEqual([]);
+    expect(processingChain(cfg).parameterSpecs().map((s) => [s.name, s.trainable])).toEqual([['weight', true], ['bias', true]]);
+    const listed = processingChain([cfg]).parameterSpecs();
+    expect(listed.map((s) => [s.name, s.init, s.trainable, s.optional])).toEqual([['0.weight', 'ones', false, true], ['0.bias', 'zeros', false, true]]);
+  });
+  it('a BatchNorm1d in a list keeps weight/bias as optional non-trainable buffers and applies them in eval', () => {
+    const chain = processingChain(['relu', { function_class: 'torch.nn.BatchNorm1d', function_parameters: { num_features: 4 } }]);
+    const specs = chain.parameterSpecs();
+    expect(specs.map((s) => s.name)).toEqual(['1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']);
+    expect(specs.every((s) => s.optional && !s.trainable)).toBe(true);
+    const params = Object.fromEntries(specs.map((s) => [s.name, tf.variable(s.init === 'ones' ? tf.ones(s.shape as number[], s.dtype) : tf.zeros(s.shape as number[], s.dtype), s.trainable)]));
+    params['1.weight'].assign(tf.tensor1d([2, 2, 2, 2]));
+    params['1.bias'].assign(tf.tensor1d([1, 1, 1, 1]));
+    const y = chain.forward(tf.tensor2d([[1, -1, 0.5, 4]]), { training: false, params });
+    // eval: (relu(x) − 0)/√(1 + 1e-5)·2 + 1
+    const expected = [1, 0, 0.5, 4].map((v) => (v / Math.sqrt(1 + 1e-5)) * 2 + 1);
+    Array.from(y.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+    Object.values(params).forEach((v) => v.dispose());
   });
   it('BatchNorm1d uses batch statistics in training and running statistics in eval', () => {
     const chain = processingChain({ function_class: 'torch.nn.BatchNorm1d', function_parameters: { num_features: 4 } });

@@ -212,9 +212,10 @@ export function processingFunction(spec: string | FunctionConfig | ProcessingFun
 /**
  * A resolved chain of processing functions, applied left to right (tinyBIG `func_x`), with the
  * naming of their parameters: a single function's parameters are `<name>`; list members'
- * are `<index>.<name>`. tinyBIG never registers modules held in a list, so their trainable
- * parameters are not created (LayerNorm/BatchNorm affine stay 1 and 0, as in tinyBIG);
- * their running-statistics buffers are kept (marked optional) so eval mode works.
+ * are `<index>.<name>`. tinyBIG never registers modules held in a list, so their parameters
+ * are never trained: a list member's affine `weight`/`bias` (LayerNorm, BatchNorm) become
+ * optional non-trainable buffers (1 and 0 unless a checkpoint sets them, as in tinyBIG), and
+ * its running-statistics buffers are kept (optional) so eval mode works.
  */
 export interface ProcessingChain {
   readonly functions: readonly ProcessingFunction[];
@@ -236,7 +237,10 @@ export function processingChain(spec: ProcessingSpec): ProcessingChain {
     const f = functions[i];
     const own = f.parameterSpecs ? f.parameterSpecs() : [];
     if (single) return own.map((s) => ({ ...s }));
-    return own.filter((s) => !s.trainable).map((s) => ({ ...s, name: `${i}.${s.name}`, optional: true }));
+    // A list member is never registered by tinyBIG: its affine weight/bias are kept as optional
+    // NON-trainable buffers (init ones/zeros, so values and parameter counts are tinyBIG's) that a
+    // checkpoint or the golden harness can set; running statistics are optional buffers as well.
+    return own.map((s) => ({ ...s, name: `${i}.${s.name}`, trainable: false, optional: true }));
   };
   const chain: ProcessingChain = {
     functions,

@@ -15,6 +15,13 @@ function grads(head: ReturnType<typeof rpnHead>, x: tf.Tensor) {
 }
 
 describe('rpnHead', () => {
+  it('building and disposing a head whose output list holds a BatchNorm1d (spec buffers) leaks no tensor', () => {
+    const before = tf.memory().numTensors;
+    const head = rpnHead({ m: 3, n: 4, expansion: squareExpansion(), reconciliation: identityTestReconciliation(), outputProcessFunctions: [{ function_class: 'torch.nn.BatchNorm1d', function_parameters: { num_features: 4 } }, 'relu'] });
+    expect(head.namedParameters().map((p) => p.name)).toContain('output_process_functions.0.running_mean');
+    head.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
   it('fast paths (productFromInput, product) equal the plain path in values and gradients', () => {
     const x = input(5, 3);
     for (const C of [1, 3]) {

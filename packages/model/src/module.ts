@@ -74,7 +74,9 @@ export interface Slot {
 export function specVariable(spec: ParameterSpec): Variable {
   const dtype = spec.dtype ?? 'float32';
   const v = spec.init === 'ones' ? tf.ones([...spec.shape], dtype) : tf.zeros([...spec.shape], dtype);
-  return tf.variable(v, spec.trainable, undefined, dtype);
+  const variable = tf.variable(v, spec.trainable, undefined, dtype);
+  v.dispose(); // the variable holds its own reference to the data
+  return variable;
 }
 
 /** Creates an initialised `w*`/`b*` variable. */

@@ -28,9 +28,16 @@ export interface FamilyAdapter {
 /** A value that does not match its golden vector. */
 export class GoldenMismatch extends Error {}
 
-/** Tolerances of DESIGN.md for a float32 backend. */
-export function tolerances(c: GoldenCase, expected: readonly number[]): { rtol: number; atol: number } {
-  const t = c.tolerance ?? {};
+/** Which tolerance of a case applies: the forward `tolerance` or the gradients' `grad_tolerance`. */
+export type ToleranceField = 'tolerance' | 'grad_tolerance';
+
+/**
+ * Tolerances of DESIGN.md for a float32 backend: `rtol = max(case rtol, 1e-4)`,
+ * `atol = max(case atol, 1e-5·max(1, max|expected|))`, from the case's `field` (forward by default;
+ * gradients are widened the same way from `grad_tolerance`).
+ */
+export function tolerances(c: GoldenCase, expected: readonly number[], field: ToleranceField = 'tolerance'): { rtol: number; atol: number } {
+  const t = c[field] ?? {};
   let maxAbs = 0;
   for (const v of expected) if (Number.isFinite(v)) maxAbs = Math.max(maxAbs, Math.abs(v));
   return { rtol: Math.max(t.rtol ?? 0, 1e-4), atol: Math.max(t.atol ?? 0, 1e-5 * Math.max(1, maxAbs)) };
@@ -65,7 +72,7 @@ export function toNested(t: JsonTensor): unknown {
  * Compares a computed tensor with its golden value element by element:
  * `|got − expected| ≤ atol + rtol·|expected|` (DESIGN.md tolerances). Throws {@link GoldenMismatch}.
  */
-export function expectClose(what: string, got: tf.Tensor | ArrayLike<number>, gotShape: readonly number[] | null, expected: JsonTensor, c: GoldenCase): void {
+export function expectClose(what: string, got: tf.Tensor | ArrayLike<number>, gotShape: readonly number[] | null, expected: JsonTensor, c: GoldenCase, field: ToleranceField = 'tolerance'): void {
   const exp = jsonNumbers(expected);
   const shape = got instanceof tf.Tensor ? got.shape : gotShape;
   if (shape && (shape.length !== expected.shape.length || shape.some((s, i) => s !== expected.shape[i]))) {
@@ -73,7 +80,7 @@ export function expectClose(what: string, got: tf.Tensor | ArrayLike<number>, go
   }
   const data = got instanceof tf.Tensor ? got.dataSync() : got;
   if (data.length !== exp.length) throw new GoldenMismatch(`${what}: ${data.length} values, expected ${exp.length}`);
-  const { rtol, atol } = tolerances(c, exp);
+  const { rtol, atol } = tolerances(c, exp, field);
   let worst = -1;
   let worstExcess = 0;
   for (let i = 0; i < exp.length; i++) {
