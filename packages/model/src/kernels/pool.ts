@@ -56,6 +56,16 @@ const l2: PoolingMetric = custom((v) => {
 });
 
 /**
+ * Π v with the gradient Π_{k≠o} v_k as exclusive forward × backward cumulative products (exact with
+ * zeros, e.g. the padding). tfjs's own Prod gradient fails here (axis −1, and a chained-op call that
+ * tfjs-core's Node entry does not register).
+ */
+const prod: PoolingMetric = custom((v) => {
+  const ax = v.rank - 1;
+  return { value: tf.prod(v, ax), keep: [v], grad: (dy, [sv]) => tf.mul(expand(dy), tf.mul(tf.cumprod(sv, ax, true, false), tf.cumprod(sv, ax, true, true))) };
+});
+
+/**
  * tinyBIG's pooling metrics (`koala.linear_algebra.metric` as `grid_compression_head` calls it):
  * batch_max, batch_min, batch_sum, batch_prod, batch_l1_norm Σ|v|, batch_l2_norm √Σv². Any other
  * name (notably `batch_mean`) fails in tinyBIG with "Unknown metric name".
@@ -64,7 +74,7 @@ export const POOLING_METRICS: Readonly<Record<string, PoolingMetric>> = Object.f
   batch_max: extreme('max'),
   batch_min: extreme('min'),
   batch_sum: (v: Tensor) => tf.sum(v, -1),
-  batch_prod: (v: Tensor) => tf.prod(v, -1),
+  batch_prod: prod,
   batch_l1_norm: l1,
   batch_l2_norm: l2,
 });
