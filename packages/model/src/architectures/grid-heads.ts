@@ -1,7 +1,8 @@
-import { assertInt, type BuildContext, type Coordinate3 } from '@rpn/core';
+import type { BuildContext, Coordinate3 } from '@rpn/core';
 import { rpnHead, type RpnHead } from '../head.js';
 import { rpnLayer, type RpnLayer } from '../layer.js';
 import { subSeed, type InitMethod } from '../init.js';
+import { requireDim } from '../resolve.js';
 import { needCtx, outputs, reconciliationConfig, residual, type O } from '../library-common.js';
 import { gridGeometry, type GridGeometry } from '../kernels/patches.js';
 import { gridKernel } from '../kernels/grid.js';
@@ -72,7 +73,7 @@ const poolGeometry = (p: Record<string, unknown>): GridGeometry => gridGeometry(
 export function gridInterdependenceHead(o: O, context?: BuildContext): GridHead {
   const ctx = needCtx(context, 'grid_interdependence_head');
   const p = resolveParams(o, GRID_INTERDEPENDENCE_HEAD_PARAMS, 'grid_interdependence_head');
-  const outChannel = assertInt(p.outChannel, 'out_channel');
+  const outChannel = requireDim(p.outChannel, 'out_channel');
   const g = convGeometry(p);
   const n = outChannel * g.patchNum;
   checkGiven(o.m, g.m, 'm', 'h·w·d·in_channel');
@@ -152,7 +153,7 @@ function gridLayer(
  * object), fused by mean when width > 1; `outputGridShape` as tinyBIG's `get_output_grid_shape`.
  */
 export function gridInterdependenceLayer(o: O, context?: BuildContext): GridLayer {
-  return gridLayer(o, context, GRID_INTERDEPENDENCE_LAYER_PARAMS, 'grid_interdependence_layer', 'tinybig.layer.grid_based_layers.grid_interdependence_layer', gridInterdependenceHead, (p) => assertInt(p.width, 'width'));
+  return gridLayer(o, context, GRID_INTERDEPENDENCE_LAYER_PARAMS, 'grid_interdependence_layer', 'tinybig.layer.grid_based_layers.grid_interdependence_layer', gridInterdependenceHead, (p) => requireDim(p.width, 'width'));
 }
 
 /** `grid_compression_layer`: one pooling head (defaults with_dropout=False, p=0.5); `outputGridShape`. */

@@ -1,4 +1,5 @@
-import { ConfigError, assertInt, type BuildContext } from '@rpn/core';
+import { ConfigError, type BuildContext } from '@rpn/core';
+import { requireDim } from '../resolve.js';
 import { rpnModel, type RpnModel } from '../model.js';
 import type { RpnModule } from '../module.js';
 import { subSeed } from '../init.js';
@@ -34,7 +35,7 @@ const half = (v: unknown): unknown => (v == null ? v : Math.max(Math.trunc((v as
 
 function intList(v: unknown, argument: string, minLength: number): number[] {
   if (!Array.isArray(v) || v.length < minLength) throw new ConfigError(`${argument} needs at least ${minLength} entries`, { argument, expected: `a list of ≥ ${minLength} positive integers`, received: JSON.stringify(v) });
-  return v.map((x, i) => assertInt(x, `${argument}[${i}]`));
+  return v.map((x, i) => requireDim(x, `${argument}[${i}]`));
 }
 
 /**
@@ -52,7 +53,8 @@ export function cnnModel(o: O, context?: BuildContext, forced: O = {}, modelClas
   const p = { ...resolveParams(o, CNN_PARAMS, modelClass.slice(modelClass.lastIndexOf('.') + 1)), ...forced };
   const channels = intList(p.channelNums, 'channel_nums', 2);
   const fcDims = intList(p.fcDims, 'fc_dims', 0);
-  const gaps = assertInt(p.poolingLayerGaps, 'pooling_layer_gaps', 0);
+  const gaps = p.poolingLayerGaps as number;
+  if (!Number.isInteger(gaps) || gaps < 0) throw new ConfigError('invalid pooling_layer_gaps', { argument: 'pooling_layer_gaps', expected: 'an integer ≥ 0', received: JSON.stringify(p.poolingLayerGaps) });
   const conv: Record<string, unknown> = Object.fromEntries(Object.keys(POOLING_OF).map((k) => [k, p[k]]));
   const pool: Record<string, unknown> = Object.fromEntries(Object.entries(POOLING_OF).map(([k, pk]) => [k, p[pk] ?? p[k]]));
   const pick = (a: string, b: string): unknown => p[a] ?? p[b];

@@ -135,7 +135,7 @@ describe('fast paths: ψ.product agrees with the plain W = ψ(w) path (RPN_FAST_
  * Peak bytes of live buffers during a profiled call. tfjs's own `peakBytes` counts every tensor's
  * bytes, so a Reshape (a view sharing its input's buffer) counts as a copy; this discounts them.
  */
-function bufferPeak(info: tf.ProfileInfo, start: number): number {
+function bufferPeak(info: Awaited<ReturnType<typeof tf.profile>>, start: number): number {
   let views = 0;
   let peak = 0;
   for (const k of info.kernels) {
