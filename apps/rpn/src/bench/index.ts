@@ -1,11 +1,12 @@
 import type { BenchCase } from './types.js';
 import { expansionBenchCases } from './expansion-cases.js';
 import { mnistBenchCases } from './mnist-cases.js';
+import { cnnBenchCases } from './cnn-cases.js';
 import { matMulBenchCase, trainBenchCases } from './train-cases.js';
 
 export type { BenchCase } from './types.js';
 
 /** Every case of `pnpm bench`, in the order they run. */
 export function allBenchCases(): BenchCase[] {
-  return [matMulBenchCase(), ...trainBenchCases(), ...mnistBenchCases(), ...expansionBenchCases()];
+  return [matMulBenchCase(), ...trainBenchCases(), ...mnistBenchCases(), ...cnnBenchCases(), ...expansionBenchCases()];
 }
