@@ -56,12 +56,12 @@ const GEOMETRIES: Array<[string, GridGeometryOptions, number]> = [
 ];
 
 describe('the grid kernel equals the convolution written with loops (values and gradients)', () => {
-  for (const [name, opts, Co] of GEOMETRIES) {
-    it(name, () => {
+  for (const [name, opts, Co] of GEOMETRIES) for (const fastPaths of [true, false]) {
+    it(`${name} (${fastPaths ? 'per-offset slices' : 'gather, RPN_FAST_PATHS=0'})`, () => {
       const g = gridGeometry(opts);
       const D = g.channels * g.patchSize;
       const b = 3;
-      const head = rpnHead({ m: g.m, n: Co * g.patchNum, reconciliation: identityReconciliation({ enableBias: true }), kernel: gridKernel(g, Co) });
+      const head = rpnHead({ m: g.m, n: Co * g.patchNum, reconciliation: identityReconciliation({ enableBias: true }), kernel: gridKernel(g, Co), fastPaths });
       expect(head.inLayout).toEqual(gridLayout(g.h, g.w, g.d, g.channels));
       expect(head.outLayout).toEqual(gridLayout(...g.outputGridShape, Co));
       const [wv, bv] = head.namedParameters().map((p) => p.variable);
@@ -104,7 +104,7 @@ describe('the grid kernel equals the convolution written with loops (values and 
   });
 });
 
-describe('fast paths: ψ.product agrees with the plain W = ψ(w) path (RPN_FAST_PATHS=0)', () => {
+describe('fast paths (per-offset slices) agree with the plain gather path (RPN_FAST_PATHS=0)', () => {
   const cases: Array<[string, () => Reconciliation]> = [
     ['lorr', () => lorrReconciliation({ r: 2, enableBias: true })],
     ['dual_lphm', () => dualLphmReconciliation({ r: 1 })],
@@ -146,16 +146,17 @@ function bufferPeak(info: Awaited<ReturnType<typeof tf.profile>>, start: number)
 }
 
 describe('memory: a forward stays within a small multiple of the gathered patches b·P·C·S', () => {
-  it('28×28, 8 → 16 channels, 3×3: about 1.7× the gathered patches, no n × D matrix (it would be ≈ 2.8 GB)', async () => {
+  for (const fastPaths of [true, false]) it(`28×28, 8 → 16 channels, 3×3 (${fastPaths ? 'fast' : 'plain'}): under 2× the gathered patches, no n × D matrix (≈ 2.8 GB)`, async () => {
     const g = gridGeometry({ h: 28, w: 28, channels: 8, pH: 1 });
     const Co = 16;
     const b = 4;
-    const head = rpnHead({ m: g.m, n: Co * g.patchNum, reconciliation: identityReconciliation({ enableBias: true }), kernel: gridKernel(g, Co) });
+    const head = rpnHead({ m: g.m, n: Co * g.patchNum, reconciliation: identityReconciliation({ enableBias: true }), kernel: gridKernel(g, Co), fastPaths });
     const x = tf.randomUniform([b, g.m], -1, 1, 'float32', 1);
     const gathered = b * g.patchNum * g.channels * g.patchSize * 4;
     const start = tf.memory().numBytes;
     const info = await tf.profile(() => { tf.dispose(head.forward(x)); });
-    // live: x with its zero column, the gathered patches, then [b·P, C_out] products and the output
+    // plain: x with its zero column, the gathered patches, the [b·P, C_out] product and the output;
+    // fast: the padded channel-last input, per-offset views and products, the output
     expect(bufferPeak(info, start)).toBeLessThan(2 * gathered);
     expect(info.kernels.some((k) => k.outputShapes.some((s) => s.reduce((a, v) => a * v, 1) > 4 * gathered / 4))).toBe(false);
     x.dispose();

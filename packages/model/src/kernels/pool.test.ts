@@ -51,9 +51,9 @@ describe('pooling kernel: every metric equals its definition, with torch gradien
   // values away from 0 and 1 with a few exact ties and a block of zeros (an all-zero patch for l2)
   const xs = uniform(b * g.m, 21, 0.2, 1.2).map((v, i) => (i % 7 === 3 ? 0.7 : v));
   for (let k = 0; k < 2 * 4 + 2; k++) xs[g.m + (k < 8 ? k : 8 + k)] = 0;
-  for (const metric of Object.keys(POOLING_METRICS)) {
-    it(metric, () => {
-      const head = rpnHead({ m: g.m, n: g.channels * g.patchNum, kernel: poolKernel(g, poolingMetric(metric)) });
+  for (const metric of Object.keys(POOLING_METRICS)) for (const fastPaths of [true, false]) {
+    it(`${metric} (${fastPaths ? 'per-offset slices' : 'gather, RPN_FAST_PATHS=0'})`, () => {
+      const head = rpnHead({ m: g.m, n: g.channels * g.patchNum, kernel: poolKernel(g, poolingMetric(metric)), fastPaths });
       expect(head.namedParameters()).toEqual([]);
       const signed = metric === 'batch_l1_norm' ? xs.map((v, i) => (i % 3 === 0 ? -v : v)) : xs;
       const G = uniform(b * g.channels * g.patchNum, 22);
@@ -76,8 +76,8 @@ describe('pooling kernel: every metric equals its definition, with torch gradien
 
   it('max/min send the gradient to ONE element of a tie (the first), not to every tied one', () => {
     const one = gridGeometry({ h: 1, w: 3, channels: 1, pH: 0, pW: 1, cdH: 1, cdW: 3, cdD: 1 });
-    for (const [metric, xsT, want] of [['batch_max', [0.5, 0.5, 0.1], [1, 0, 0]], ['batch_min', [0.9, -0.2, -0.2], [0, 1, 0]]] as const) {
-      const head = rpnHead({ m: 3, n: 1, kernel: poolKernel(one, poolingMetric(metric)) });
+    for (const [metric, xsT, want] of [['batch_max', [0.5, 0.5, 0.1], [1, 0, 0]], ['batch_min', [0.9, -0.2, -0.2], [0, 1, 0]]] as const) for (const fastPaths of [true, false]) {
+      const head = rpnHead({ m: 3, n: 1, kernel: poolKernel(one, poolingMetric(metric)), fastPaths });
       const x = tf.tensor2d([...xsT], [1, 3]);
       const dx = tf.grad((v: tf.Tensor) => tf.sum(head.forward(v)))(x);
       expect(Array.from(dx.dataSync())).toEqual(want);
@@ -88,12 +88,14 @@ describe('pooling kernel: every metric equals its definition, with torch gradien
 
   it('l2 of an all-zero patch has gradient 0, not NaN', () => {
     const one = gridGeometry({ h: 1, w: 2, channels: 1, pH: 0, pW: 0 });
-    const head = rpnHead({ m: 2, n: 2, kernel: poolKernel(one, poolingMetric('batch_l2_norm')) });
-    const x = tf.tensor2d([0, -0.6], [1, 2]);
-    const dx = tf.grad((v: tf.Tensor) => tf.sum(head.forward(v)))(x);
-    expect(Array.from(dx.dataSync())).toEqual([0, -1]);
-    tf.dispose([x, dx]);
-    head.dispose();
+    for (const fastPaths of [true, false]) {
+      const head = rpnHead({ m: 2, n: 2, kernel: poolKernel(one, poolingMetric('batch_l2_norm')), fastPaths });
+      const x = tf.tensor2d([0, -0.6], [1, 2]);
+      const dx = tf.grad((v: tf.Tensor) => tf.sum(head.forward(v)))(x);
+      expect(Array.from(dx.dataSync())).toEqual([0, -1]);
+      tf.dispose([x, dx]);
+      head.dispose();
+    }
   });
 
   it('rejects unknown metrics, batch_mean included, naming pooling_metric', () => {

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ConfigError, gridLayout, type HeadKernel } from '@rpn/core';
+import { ConfigError, gridLayout, type HeadKernel, type KernelContext, type KernelParameters } from '@rpn/core';
 import type { KernelFactory, KernelRequest } from './rpn.js';
 import { gatherColumns, gatherPlan, poolGatherIndex, type GridGeometry } from './patches.js';
+import { channelMajor, foldTerms, offsetViews } from './shifts.js';
 
-/** A pooling metric over the last axis of `[b, k, S]` → `[b, k]`, with torch's gradient. */
-export type PoolingMetric = (v: Tensor) => Tensor;
+/** A reduction over the last axis of `[b, k, S]` → `[b, k]`, with torch's gradient. */
+type Reduce = (v: Tensor) => Tensor;
 
 type Op = Parameters<typeof tf.customGrad>[0];
 type Save = (tensors: Tensor[]) => void;
@@ -13,7 +14,7 @@ type Save = (tensors: Tensor[]) => void;
  * A metric with its own gradient. The forward saves what the gradient reads (tfjs keeps saved
  * tensors for the backward pass; a closure over them would see tensors the forward's tidy freed).
  */
-const custom = (f: (v: Tensor) => { value: Tensor; keep: Tensor[]; grad: (dy: Tensor, saved: Tensor[]) => Tensor }): PoolingMetric => {
+const custom = (f: (v: Tensor) => { value: Tensor; keep: Tensor[]; grad: (dy: Tensor, saved: Tensor[]) => Tensor }): Reduce => {
   const op = tf.customGrad(((v: Tensor, save: Save) => {
     const r = f(v);
     save(r.keep);
@@ -28,7 +29,7 @@ const expand = (dy: Tensor): Tensor => tf.expandDims(dy, -1);
  * (tfjs's own gradient would give it to every tied element, e.g. the equal background values of an
  * image or the zero padding).
  */
-const extreme = (which: 'max' | 'min'): PoolingMetric => custom((v) => ({
+const extreme = (which: 'max' | 'min'): Reduce => custom((v) => ({
   value: which === 'max' ? tf.max(v, -1) : tf.min(v, -1),
   keep: [v],
   grad: (dy, [sv]) => {
@@ -39,10 +40,10 @@ const extreme = (which: 'max' | 'min'): PoolingMetric => custom((v) => ({
 }));
 
 /** Σ|v| with torch's gradient sign(v) (0 at 0). */
-const l1: PoolingMetric = custom((v) => ({ value: tf.sum(tf.abs(v), -1), keep: [v], grad: (dy, [sv]) => tf.mul(expand(dy), tf.sign(sv)) }));
+const l1: Reduce = custom((v) => ({ value: tf.sum(tf.abs(v), -1), keep: [v], grad: (dy, [sv]) => tf.mul(expand(dy), tf.sign(sv)) }));
 
 /** √Σv² with torch's gradient v/‖v‖, and 0 (not NaN) for an all-zero patch. */
-const l2: PoolingMetric = custom((v) => {
+const l2: Reduce = custom((v) => {
   const norm = tf.sqrt(tf.sum(tf.square(v), -1));
   return {
     value: norm,
@@ -60,23 +61,52 @@ const l2: PoolingMetric = custom((v) => {
  * zeros, e.g. the padding). tfjs's own Prod gradient fails here (axis −1, and a chained-op call that
  * tfjs-core's Node entry does not register).
  */
-const prod: PoolingMetric = custom((v) => {
+const prod: Reduce = custom((v) => {
   const ax = v.rank - 1;
   return { value: tf.prod(v, ax), keep: [v], grad: (dy, [sv]) => tf.mul(expand(dy), tf.mul(tf.cumprod(sv, ax, true, false), tf.cumprod(sv, ax, true, true))) };
 });
 
+/** `√s` with the gradient `1/(2√s)`, and 0 (not ∞) at s = 0: l2 pooling of an all-zero patch. */
+const safeSqrt = custom((s) => {
+  const r = tf.sqrt(s);
+  return {
+    value: r,
+    keep: [r],
+    grad: (dy, [sr]) => {
+      const nz = tf.greater(sr, 0);
+      return tf.where(nz, tf.div(dy, tf.mul(2, tf.where(nz, sr, tf.onesLike(sr)))), tf.zerosLike(sr));
+    },
+  };
+});
+
+/**
+ * A pooling metric in the two forms the pooling kernel uses: `reduce` over the last axis of the
+ * gathered patches `[b, k, S]` (plain path), and `combine` of the S per-offset views (fast path,
+ * element-wise; max/min chained left to right so a tie sends the gradient to the first offset).
+ */
+export interface PoolingMetric {
+  readonly name: string;
+  reduce(v: Tensor): Tensor;
+  /** `view(o)` gives the S per-offset views one at a time (see `foldTerms`). */
+  combine(count: number, view: (o: number) => Tensor): Tensor;
+}
+
+const add = (a: Tensor, b: Tensor): Tensor => tf.add(a, b);
+const mapped = (view: (o: number) => Tensor, f: (v: Tensor) => Tensor) => (o: number): Tensor => tf.tidy(() => f(view(o)));
+
 /**
  * tinyBIG's pooling metrics (`koala.linear_algebra.metric` as `grid_compression_head` calls it):
- * batch_max, batch_min, batch_sum, batch_prod, batch_l1_norm Σ|v|, batch_l2_norm √Σv². Any other
- * name (notably `batch_mean`) fails in tinyBIG with "Unknown metric name".
+ * batch_max, batch_min, batch_sum, batch_prod, batch_l1_norm Σ|v|, batch_l2_norm √Σv², with
+ * torch's gradients (first extreme element, sign(0) = 0, 0 at an all-zero l2 patch). Any other name
+ * (notably `batch_mean`) fails in tinyBIG with "Unknown metric name".
  */
 export const POOLING_METRICS: Readonly<Record<string, PoolingMetric>> = Object.freeze({
-  batch_max: extreme('max'),
-  batch_min: extreme('min'),
-  batch_sum: (v: Tensor) => tf.sum(v, -1),
-  batch_prod: prod,
-  batch_l1_norm: l1,
-  batch_l2_norm: l2,
+  batch_max: { name: 'batch_max', reduce: extreme('max'), combine: (S: number, view: (o: number) => Tensor) => foldTerms(S, view, (a, b) => tf.maximum(a, b)) },
+  batch_min: { name: 'batch_min', reduce: extreme('min'), combine: (S: number, view: (o: number) => Tensor) => foldTerms(S, view, (a, b) => tf.minimum(a, b)) },
+  batch_sum: { name: 'batch_sum', reduce: (v: Tensor) => tf.sum(v, -1), combine: (S: number, view: (o: number) => Tensor) => foldTerms(S, view, add) },
+  batch_prod: { name: 'batch_prod', reduce: prod, combine: (S: number, view: (o: number) => Tensor) => foldTerms(S, view, (a, b) => tf.mul(a, b)) },
+  batch_l1_norm: { name: 'batch_l1_norm', reduce: l1, combine: (S: number, view: (o: number) => Tensor) => foldTerms(S, mapped(view, (v) => tf.mul(v, tf.sign(v))), add) },
+  batch_l2_norm: { name: 'batch_l2_norm', reduce: l2, combine: (S: number, view: (o: number) => Tensor) => safeSqrt(foldTerms(S, mapped(view, (v) => tf.square(v)), add)) },
 });
 
 /** The metric of a `pooling_metric` name; a ConfigError naming `pooling_metric` for any other. */
@@ -89,9 +119,10 @@ export function poolingMetric(name: unknown): PoolingMetric {
 /**
  * The pooling kernel of tinyBIG's `grid_compression_head` (κ = geometric_compression with a metric):
  * `out[b, c·P + p] = metric(values of patch p in channel c, zero padding included)`, no parameters.
- * What a forward builds: the input with one zero column `[b, m+1]`, the gathered patches
- * `[b, C·P, S]` (one `tf.gather` through an int32 index precomputed at construction), and the
- * reduced `[b, C·P]`. Input layout `gridLayout(h, w, d, C)`, output `gridLayout(h', w', d', C)`.
+ * Fast path (default): the S per-offset views `[b·P, C]` of `offsetViews` combined element-wise as they come
+ * (no `[b, P, S]` buffer). Plain path (`RPN_FAST_PATHS=0`): the input with one zero column
+ * `[b, m+1]`, the gathered patches `[b, C·P, S]` (one `tf.gather` through an int32 index
+ * precomputed at construction), reduced over S. Both give `[b, C·P]`. Input layout `gridLayout(h, w, d, C)`, output `gridLayout(h', w', d', C)`.
  */
 export function poolKernel(geometry: GridGeometry, metric: PoolingMetric): KernelFactory {
   return (request: KernelRequest): HeadKernel => {
@@ -113,9 +144,13 @@ export function poolKernel(geometry: GridGeometry, metric: PoolingMetric): Kerne
       lInstance: 0,
       biasShape: [n],
       remainder: Object.freeze({ m, n, steps: 1 }),
-      forward(x: Tensor): Tensor {
+      forward(x: Tensor, _p: KernelParameters, ctx: KernelContext): Tensor {
         const b = x.shape[0] as number;
-        return metric(tf.reshape(gatherColumns(x, plan), [b, n, S]));
+        if (ctx.fastPaths) {
+          const views = offsetViews(x, g);
+          return channelMajor(metric.combine(views.count, views.view), b, P);
+        }
+        return metric.reduce(tf.reshape(gatherColumns(x, plan), [b, n, S]));
       },
     });
   };
