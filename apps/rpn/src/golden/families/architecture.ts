@@ -25,6 +25,7 @@ interface Computed {
  * parameter named in `keys`) by `tf.variableGrads` (x is a temporary variable).
  */
 function forwardAndGrads(net: Network, c: GoldenCase, keys: readonly string[], training: boolean): Computed {
+  if (!c.loss?.weights) throw new GoldenMismatch('the case records no loss.weights (needed for the gradients)');
   const params = new Map(net.namedParameters().map((p) => [p.name, p]));
   const vars = keys.map((k) => params.get(k)).filter((p) => p?.trainable).map((p) => p!.variable);
   const x0 = toTensor(c.input);
