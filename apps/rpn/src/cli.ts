@@ -11,24 +11,38 @@ import { evalCommand } from './commands/eval.js';
 import { predictCommand } from './commands/predict.js';
 import { startCommand } from './commands/start.js';
 import { benchCommand } from './commands/bench.js';
+import { fromCaller } from './caller-cwd.js';
+import { errorLine } from './error-line.js';
 
 const program = new Command();
 program
   .name('rpn')
   .description('RPN for TypeScript: the reference app (tinyBIG configs, golden parity, training)')
-  .showHelpAfterError()
+  // Usage errors are one line too (no help text after them); `rpn --help` has the rest.
+  .configureOutput({ outputError: (str, write) => write(`${str.trimEnd()}; see rpn --help\n`) })
   .addHelpText('after', `
 Training runs tinyBIG experiment YAML files unchanged (configurations: data_configs, learner_configs,
 model_configs, metric_configs, output_configs). Shipped experiments are in apps/rpn/configs:
-elementary, composite, feynman, iris, diabetes, banknote, mnist, mnist_dual_lphm.
+elementary, composite, feynman, iris, diabetes, mnist, mnist_dual_lphm. banknote_configs.yaml is there
+too, but its data is not shipped yet: it runs only with cache_dir + filename or RPN_DATA_DIR/banknote.csv.
 
-Examples:
+Paths (arguments, --out, --checkpoint, --input, --config, --dir, RPN_GOLDEN_DIR, RPN_DATA_DIR) are
+resolved from the directory you run the command in, also through \`pnpm rpn\` from any folder of the
+repository. Relative data paths inside a config (data_parameters.cache_dir) are too, as in tinyBIG,
+which opens them from its working directory: not from the config file's folder.
+
+Examples (from the repository root):
   rpn start                                          default MNIST dual-LPHM run (3 epochs)
-  rpn train configs/elementary_configs.yaml --epochs 200 --out runs/elem
-  rpn eval configs/elementary_configs.yaml --checkpoint runs/elem/checkpoint
+  rpn train apps/rpn/configs/elementary_configs.yaml --epochs 200 --out runs/elem
+  rpn eval apps/rpn/configs/elementary_configs.yaml --checkpoint runs/elem/checkpoint
   rpn predict --checkpoint runs/elem/checkpoint --input points.csv
   rpn bench --case elementary
-The last line of train, start and eval is \`final test <metric>: <value>\`. Errors exit with status 1.`);
+The last line of train, start and eval is \`final test <metric>: <value>\`. A failing command prints one
+line, \`error: <message>\` (what was expected and received), and exits with status 1; RPN_DEBUG=1 adds
+the stack trace.`);
+
+/** An optional path option, resolved from the caller's directory when given. */
+const opt = (p: string | undefined): string | undefined => (p === undefined ? undefined : fromCaller(p));
 
 const backendOption = () => new Option('--backend <name>', 'tfjs backend: wasm (default), cpu, or RPN_BACKEND');
 const intArg = (name: string) => (v: string) => {
@@ -46,7 +60,7 @@ program
   .addOption(backendOption())
   .action(async (opts: { dir?: string; family?: string; backend?: string; verbose?: boolean }) => {
     await setupBackend({ backend: opts.backend });
-    const dir = opts.dir ?? defaultGoldenDir();
+    const dir = opts.dir === undefined ? defaultGoldenDir() : fromCaller(opts.dir);
     if (!fs.existsSync(dir)) throw new RpnError('golden directory not found', { argument: '--dir', expected: 'a directory with <family>.json files', received: dir });
     const families = opts.family ? opts.family.split(',').map((s) => s.trim()).filter(Boolean) : [...FAMILIES];
     for (const f of families) {
@@ -75,8 +89,9 @@ program
   .addOption(backendOption())
   .action(async (file: string, opts: { backend?: string }) => {
     await setupBackend({ backend: opts.backend });
-    if (isCheckpointPath(file)) await checkpointInfoCommand(file, (l) => console.log(l));
-    else infoCommand(file, appRegistry(), (l) => console.log(l));
+    const at = fromCaller(file);
+    if (isCheckpointPath(at)) await checkpointInfoCommand(at, (l) => console.log(l));
+    else infoCommand(at, appRegistry(), (l) => console.log(l));
   });
 
 program
@@ -90,7 +105,7 @@ program
   .addOption(backendOption())
   .action(async (input: string, output: string, opts: { config?: string; format?: 'native' | 'safetensors' | 'torch'; strict: boolean; backend?: string }) => {
     await setupBackend({ backend: opts.backend });
-    await convertCommand(input, output, { registry: appRegistry(), config: opts.config, format: opts.format, strict: opts.strict });
+    await convertCommand(fromCaller(input), fromCaller(output), { registry: appRegistry(), config: opt(opts.config), format: opts.format, strict: opts.strict });
   });
 
 interface TrainOpts { epochs?: number; batchSize?: number; backend?: string; seed?: number; out?: string; progress?: boolean; plots: boolean; displayStep?: number }
@@ -111,7 +126,7 @@ trainOptions(program
   .option('--out <dir>', 'output folder (default runs/<config name>)'))
   .action(async (config: string, opts: TrainOpts) => {
     const backend = await setupBackend({ backend: opts.backend });
-    await trainCommand(config, { registry: appRegistry(), backend, epochs: opts.epochs, batchSize: opts.batchSize, seed: opts.seed, out: opts.out, progress: opts.progress === false ? false : undefined, plots: opts.plots, displayStep: opts.displayStep });
+    await trainCommand(fromCaller(config), { registry: appRegistry(), backend, epochs: opts.epochs, batchSize: opts.batchSize, seed: opts.seed, out: opt(opts.out), progress: opts.progress === false ? false : undefined, plots: opts.plots, displayStep: opts.displayStep });
   });
 
 trainOptions(program
@@ -120,7 +135,7 @@ trainOptions(program
   .option('--out <dir>', 'also write checkpoint/, results.json and plots to this folder'))
   .action(async (opts: TrainOpts) => {
     const backend = await setupBackend({ backend: opts.backend });
-    await startCommand({ registry: appRegistry(), backend, epochs: opts.epochs, batchSize: opts.batchSize, seed: opts.seed, out: opts.out, progress: opts.progress === false ? false : undefined, plots: opts.plots, displayStep: opts.displayStep });
+    await startCommand({ registry: appRegistry(), backend, epochs: opts.epochs, batchSize: opts.batchSize, seed: opts.seed, out: opt(opts.out), progress: opts.progress === false ? false : undefined, plots: opts.plots, displayStep: opts.displayStep });
   });
 
 program
@@ -132,7 +147,7 @@ program
   .addOption(backendOption())
   .action(async (config: string, opts: { checkpoint: string; backend?: string; seed?: number }) => {
     await setupBackend({ backend: opts.backend });
-    await evalCommand(config, opts.checkpoint, { registry: appRegistry(), seed: opts.seed });
+    await evalCommand(fromCaller(config), fromCaller(opts.checkpoint), { registry: appRegistry(), seed: opts.seed });
   });
 
 program
@@ -144,7 +159,7 @@ program
   .addOption(backendOption())
   .action(async (opts: { checkpoint: string; input: string; config?: string; backend?: string }) => {
     await setupBackend({ backend: opts.backend });
-    await predictCommand(opts.checkpoint, opts.input, { registry: appRegistry(), config: opts.config });
+    await predictCommand(fromCaller(opts.checkpoint), fromCaller(opts.input), { registry: appRegistry(), config: opt(opts.config) });
   });
 
 program
@@ -159,11 +174,10 @@ program
     await benchCommand({ backend, cases: opts.case?.split(',').map((s) => s.trim()).filter(Boolean), reps: opts.reps, list: opts.list });
   });
 
+// Folders named by environment variables are the caller's paths too.
+for (const k of ['RPN_DATA_DIR', 'RPN_GOLDEN_DIR']) if (process.env[k]) process.env[k] = fromCaller(process.env[k]!);
+
 program.parseAsync(process.argv).catch((e: unknown) => {
-  if (e instanceof RpnError) {
-    console.error(`error: ${e.message}`);
-  } else {
-    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-  }
+  console.error(errorLine(e, process.env.RPN_DEBUG));
   process.exitCode = 1;
 });

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ConfigError, UnknownNameError, UnsupportedError, ValueError, assert2D, optionsFromParameters, readEnvelope } from '@rpn/core';
+import { ConfigError, UnknownNameError, UnsupportedError, ValueError, assert2D, camelToSnake, optionsFromParameters, readEnvelope } from '@rpn/core';
 import type { Params, Transformation } from '@rpn/core';
 import { boolOption, checkKeys, constMatrix, defineCompression, extend, fitModeOption, intOption, numOption, rowsOf, seedOption, seededRandom } from './common.js';
 import type { FitMode } from './common.js';
 import { columnDistances, columnVariance, manifoldEmbed, pcaPartialFit, sparseRandomProjection, spectralClusterColumns, topIndicesAscending } from './learners.js';
 import type { ManifoldKind, PcaState } from './learners.js';
+import { checkLearnerKeys, recordedSklearn, sklearnKeys } from './sklearn-params.js';
 
 /**
  * A learner fitted on data (tinyBIG's `koala.machine_learning` objects): `fit` updates its state
@@ -118,11 +119,14 @@ function featureClustering(n: number, p: Params): Learner {
 }
 
 /** tinyBIG `incremental_PCA(n_feature)`: sklearn IncrementalPCA partial_fit / transform. */
-function incrementalPca(n: number): Learner {
+/** camelCase options → snake_case `function_parameters`. */
+const snake = (o: Params): Params => Object.fromEntries(Object.entries(o).map(([k, v]) => [camelToSnake(k), v]));
+
+function incrementalPca(n: number, extra: Params = {}): Learner {
   let state: PcaState | null = null;
   return {
     functionClass: `${DR_MODULE}.incremental_PCA`,
-    parameters: { n_feature: n },
+    parameters: { n_feature: n, ...snake(extra) },
     fit: (rows) => { state = pcaPartialFit(state, rows, n); },
     reset: () => { state = null; },
     get fitted() { return state !== null; },
@@ -136,12 +140,12 @@ function incrementalPca(n: number): Learner {
 }
 
 /** tinyBIG `incremental_random_projection(n_feature)`: sklearn SparseRandomProjection, seeded. */
-function randomProjection(n: number, seed: number): Learner {
+function randomProjection(n: number, seed: number, extra: Params = {}): Learner {
   const random = seededRandom(seed);
   let R: number[][] | null = null;
   return {
     functionClass: `${DR_MODULE}.incremental_random_projection`,
-    parameters: { n_feature: n },
+    parameters: { n_feature: n, ...snake(extra) },
     fit: (rows) => { R = sparseRandomProjection(rows[0].length, n, random); },
     reset: () => { R = null; },
     get fitted() { return R !== null; },
@@ -151,6 +155,11 @@ function randomProjection(n: number, seed: number): Learner {
       return { matrix };
     },
   };
+}
+
+/** sklearn's `random_state` seeds the random projection when it is an integer (tinyBIG's draw is unseeded, so no number of tinyBIG's changes). */
+function rpSeed(p: Params, seed: number): number {
+  return typeof p.randomState === 'number' && Number.isInteger(p.randomState) ? p.randomState : seed;
 }
 
 function learnerFromConfig(config: unknown, D: number, argument: string, seed: number): Learner {
@@ -163,11 +172,20 @@ function learnerFromConfig(config: unknown, D: number, argument: string, seed: n
   delete p.nFeature;
   delete p.name;
   delete p.device;
+  const selection = ['incremental', 'incrementalStopThreshold', 'tThreshold'];
+  const own: Record<string, readonly string[]> = {
+    incremental_variance_threshold: [...selection, 'threshold'],
+    incremental_feature_clustering: [...selection, 'randomState'],
+    incremental_PCA: ['incremental'],
+    incremental_random_projection: ['incremental'],
+  };
+  if (own[last]) checkLearnerKeys(p, last, own[last], argument);
+  const extra = (): Params => ({ ...(p.incremental !== undefined ? { incremental: p.incremental } : {}), ...recordedSklearn(p, last, D, `${argument}.function_parameters.`) });
   switch (last) {
     case 'incremental_variance_threshold': return varianceThreshold(D, p);
     case 'incremental_feature_clustering': return featureClustering(D, p);
-    case 'incremental_PCA': return incrementalPca(D);
-    case 'incremental_random_projection': return randomProjection(D, seed);
+    case 'incremental_PCA': return incrementalPca(D, extra());
+    case 'incremental_random_projection': return randomProjection(D, rpSeed(p, seed), extra());
     default:
       throw new UnknownNameError(env.className, ['incremental_variance_threshold', 'incremental_feature_clustering', 'incremental_PCA', 'incremental_random_projection'], argument);
   }
@@ -252,17 +270,19 @@ export function dimensionReductionCompression(options: Params): FittedCompressio
 
 /** tinyBIG `incremental_PCA_based_compression(D)`: sklearn IncrementalPCA (partial_fit on every call by default), `(x − μ)·Vᵀ`. */
 export function incrementalPcaBasedCompression(options: Params): FittedCompression {
-  checkKeys(options, FS_KEYS, 'incremental_PCA_based_compression');
+  checkKeys(options, [...FS_KEYS, ...sklearnKeys('incremental_PCA')], 'incremental_PCA_based_compression');
   const D = intOption(options, 'D', 'D', 1);
-  return fittedCompression('incremental_PCA_based_compression', options, D, incrementalPca(D), fitModeOption(options, 'every_call'), { D });
+  const extra = recordedSklearn(options, 'incremental_PCA', D);
+  return fittedCompression('incremental_PCA_based_compression', options, D, incrementalPca(D, extra), fitModeOption(options, 'every_call'), { D, ...extra });
 }
 
 /** tinyBIG `incremental_random_projection_based_compression(D)`: a seeded sparse random projection `x·Rᵀ`, drawn on the first call by default. */
 export function incrementalRandomProjectionBasedCompression(options: Params): FittedCompression {
-  checkKeys(options, [...FS_KEYS, 'seed'], 'incremental_random_projection_based_compression');
+  checkKeys(options, [...FS_KEYS, 'seed', ...sklearnKeys('incremental_random_projection')], 'incremental_random_projection_based_compression');
   const D = intOption(options, 'D', 'D', 1);
-  const seed = seedOption(options);
-  return fittedCompression('incremental_random_projection_based_compression', options, D, randomProjection(D, seed), fitModeOption(options, 'first_call'), { D, seed });
+  const extra = recordedSklearn(options, 'incremental_random_projection', D);
+  const seed = rpSeed(options, seedOption(options));
+  return fittedCompression('incremental_random_projection_based_compression', options, D, randomProjection(D, seed, extra), fitModeOption(options, 'first_call'), { D, seed, ...extra });
 }
 
 /** A manifold compression: the embedding of each batch (fit_transform on every call, no gradient). */
@@ -290,51 +310,73 @@ function manifold(className: string, options: Params, kind: ManifoldKind, p: { n
   return extend(t, { manifold: kind });
 }
 
-/** tinyBIG `manifold_compression(D, n_neighbors=1, manifold_function_configs)`: one of the koala.manifold learners. */
+/** The option keys every manifold compression takes beyond its learner's sklearn parameters: tinyBIG's `D`, `n_neighbors` (stored by its `manifold_compression` base), our `seed`. */
+const MANIFOLD_KEYS = ['D', 'nNeighbors', 'seed'];
+
+/**
+ * tinyBIG `manifold_compression(D, n_neighbors=1, manifold_function_configs)`: one of the koala.manifold
+ * learners, built with its `function_parameters` (`n_neighbors` reaches Isomap and LLE, `perplexity`
+ * TSNE, as in tinyBIG; the learner's other scikit-learn parameters are accepted and recorded).
+ */
 export function manifoldCompression(options: Params): ManifoldCompression {
-  checkKeys(options, ['D', 'nNeighbors', 'manifoldFunctionConfigs', 'seed'], 'manifold_compression');
+  checkKeys(options, [...MANIFOLD_KEYS, 'manifoldFunctionConfigs'], 'manifold_compression');
   const D = intOption(options, 'D', 'D', 1);
   if (options.manifoldFunctionConfigs == null) throw new ConfigError('manifold_compression needs manifold_function_configs', { argument: 'manifold_function_configs', expected: 'a {function_class, function_parameters} config', received: 'nothing' });
   const env = readEnvelope(options.manifoldFunctionConfigs, 'manifold_function_configs');
-  const kind = MANIFOLD_CLASSES[env.className.slice(env.className.lastIndexOf('.') + 1)];
+  const short = env.className.slice(env.className.lastIndexOf('.') + 1);
+  const kind = MANIFOLD_CLASSES[short];
   if (!kind) throw new UnknownNameError(env.className, Object.keys(MANIFOLD_CLASSES), 'manifold function');
   const p = optionsFromParameters(env.parameters);
-  if (p.nComponents != null && p.nComponents !== D) throw new ConfigError('n_components disagrees with D', { argument: 'manifold_function_configs.function_parameters.n_components', expected: String(D), received: JSON.stringify(p.nComponents) });
+  checkLearnerKeys(p, kind, ['nNeighbors', 'nComponents', ...(kind === 'tsne' ? ['perplexity'] : [])], 'manifold_function_configs');
+  const recorded = recordedSklearn(p, kind, D, 'manifold_function_configs.function_parameters.');
   const nNeighbors = intOption(p, 'nNeighbors', 'n_neighbors', 1, 5);
   const perplexity = numOption(p, 'perplexity', 'perplexity', 5);
-  const fp: Params = { n_components: D, ...(kind === 'isomap' || kind === 'lle' ? { n_neighbors: nNeighbors } : {}), ...(kind === 'tsne' ? { perplexity } : {}) };
+  const fp: Params = { ...snake(recorded), n_components: D, ...(p.nNeighbors !== undefined || kind === 'isomap' || kind === 'lle' ? { n_neighbors: nNeighbors } : {}), ...(kind === 'tsne' ? { perplexity } : {}) };
   return manifold('manifold_compression', options, kind, { nNeighbors, perplexity }, {
     nNeighbors: options.nNeighbors ?? undefined,
-    manifoldFunctionConfigs: { function_class: `${MANIFOLD_MODULE}.${env.className.slice(env.className.lastIndexOf('.') + 1)}`, function_parameters: fp },
+    manifoldFunctionConfigs: { function_class: `${MANIFOLD_MODULE}.${short}`, function_parameters: fp },
   });
 }
 
-/** tinyBIG `isomap_manifold_compression(D, n_neighbors=1)`: Isomap (druidjs ISOMAP). */
+/**
+ * One named manifold compression: tinyBIG's own keys, plus the scikit-learn parameters of its
+ * learner (accepted and recorded; tinyBIG does not pass them on, so neither do we).
+ */
+function namedManifold(className: string, kind: ManifoldKind, options: Params, extraKeys: readonly string[], p: { nNeighbors: number; perplexity: number }, own: Params): ManifoldCompression {
+  checkKeys(options, [...MANIFOLD_KEYS, ...extraKeys, ...sklearnKeys(kind)], className);
+  const D = intOption(options, 'D', 'D', 1);
+  const recorded = recordedSklearn(options, kind, D);
+  return manifold(className, options, kind, p, { ...recorded, ...(options.nNeighbors !== undefined ? { nNeighbors: options.nNeighbors } : {}), ...own });
+}
+
+/** tinyBIG `isomap_manifold_compression(D, n_neighbors=1)`: Isomap (druidjs ISOMAP) with n_neighbors. */
 export function isomapManifoldCompression(options: Params): ManifoldCompression {
-  checkKeys(options, ['D', 'nNeighbors', 'seed'], 'isomap_manifold_compression');
   const nNeighbors = intOption(options, 'nNeighbors', 'n_neighbors', 1, 1);
-  return manifold('isomap_manifold_compression', options, 'isomap', { nNeighbors, perplexity: 5 }, { nNeighbors });
+  return namedManifold('isomap_manifold_compression', 'isomap', options, [], { nNeighbors, perplexity: 5 }, { nNeighbors });
 }
-/** tinyBIG `lle_manifold_compression(D, n_neighbors=1)`: locally linear embedding (druidjs LLE). */
+/** tinyBIG `lle_manifold_compression(D, n_neighbors=1)`: locally linear embedding (druidjs LLE) with n_neighbors. */
 export function lleManifoldCompression(options: Params): ManifoldCompression {
-  checkKeys(options, ['D', 'nNeighbors', 'seed'], 'lle_manifold_compression');
   const nNeighbors = intOption(options, 'nNeighbors', 'n_neighbors', 1, 1);
-  return manifold('lle_manifold_compression', options, 'lle', { nNeighbors, perplexity: 5 }, { nNeighbors });
+  return namedManifold('lle_manifold_compression', 'lle', options, [], { nNeighbors, perplexity: 5 }, { nNeighbors });
 }
-/** tinyBIG `mds_manifold_compression(D)`: metric MDS by SMACOF (druidjs SMACOF). */
+/** tinyBIG `mds_manifold_compression(D)`: metric MDS by SMACOF (druidjs SMACOF); `n_neighbors` is accepted and, as in tinyBIG, unused. */
 export function mdsManifoldCompression(options: Params): ManifoldCompression {
-  checkKeys(options, ['D', 'seed'], 'mds_manifold_compression');
-  return manifold('mds_manifold_compression', options, 'mds', { nNeighbors: 5, perplexity: 5 }, {});
+  const nNeighbors = options.nNeighbors == null ? 5 : intOption(options, 'nNeighbors', 'n_neighbors', 1);
+  return namedManifold('mds_manifold_compression', 'mds', options, [], { nNeighbors, perplexity: 5 }, {});
 }
-/** tinyBIG `spectral_embedding_manifold_compression(D)`: Laplacian eigenmaps (ml-matrix eigen-decomposition). */
+/**
+ * tinyBIG `spectral_embedding_manifold_compression(D)`: Laplacian eigenmaps (ml-matrix eigen-decomposition)
+ * on sklearn's default kNN graph, `n_neighbors = max(⌊b/10⌋, 1)`. tinyBIG builds `SpectralEmbedding(n_components=D)`
+ * only, so a given `n_neighbors` (and `affinity`, `gamma`, …) is accepted and recorded but leaves the numbers as tinyBIG's.
+ */
 export function spectralEmbeddingManifoldCompression(options: Params): ManifoldCompression {
-  checkKeys(options, ['D', 'seed'], 'spectral_embedding_manifold_compression');
-  return manifold('spectral_embedding_manifold_compression', options, 'spectral_embedding', { nNeighbors: 5, perplexity: 5 }, {});
+  const nNeighbors = options.nNeighbors == null ? 5 : intOption(options, 'nNeighbors', 'n_neighbors', 1);
+  return namedManifold('spectral_embedding_manifold_compression', 'spectral_embedding', options, [], { nNeighbors, perplexity: 5 }, {});
 }
 /** tinyBIG `tsne_manifold_compression(D, perplexity)`: t-SNE (druidjs TSNE, 1000 iterations). */
 export function tsneManifoldCompression(options: Params): ManifoldCompression {
-  checkKeys(options, ['D', 'perplexity', 'seed'], 'tsne_manifold_compression');
   const perplexity = numOption(options, 'perplexity', 'perplexity', NaN);
   if (!(perplexity > 0)) throw new ValueError('tsne needs a positive perplexity', { argument: 'perplexity', expected: 'a number > 0', received: JSON.stringify(options.perplexity) });
-  return manifold('tsne_manifold_compression', options, 'tsne', { nNeighbors: 5, perplexity }, { perplexity });
+  const nNeighbors = options.nNeighbors == null ? 5 : intOption(options, 'nNeighbors', 'n_neighbors', 1);
+  return namedManifold('tsne_manifold_compression', 'tsne', options, [], { nNeighbors, perplexity }, { perplexity });
 }

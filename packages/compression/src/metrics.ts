@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { UnknownNameError, processingFunction, processingNames } from '@rpn/core';
+import { UnknownNameError, elementwiseFunction, isElementwiseName, processingFunction, processingNames } from '@rpn/core';
 
 /** A row-wise reduction `[n, s] → [n]` (tinyBIG's `batch_*` metrics with `dim=1`). */
 export type RowMetric = (x: Tensor) => Tensor;
@@ -93,25 +93,26 @@ export function rowMetric(name: unknown): RowMetric {
 }
 
 /**
- * A callable applied to a whole `[b, m]` tensor (the `metric` of the probabilistic compressions):
- * a row metric (`batch_*`, giving `[b, 1]`) or an element-wise function tinyBIG's `func_x` knows
- * (`torch.nn.functional.softplus`, `sigmoid`, `torch.exp`, …).
+ * A callable applied to a whole `[b, m]` tensor (the `metric` of the probabilistic compressions,
+ * called as `metric(x)` in tinyBIG): a row metric (`batch_*`, giving `[b, 1]`), an element-wise
+ * torch callable from `@rpn/core`'s one table (`torch.tanh`, `torch.nn.functional.softplus`,
+ * `torch.exp`, …), or another processing form tinyBIG's `func_x` knows (`softmax`, `layer_norm`).
  */
 export function tensorCallable(name: unknown): (x: Tensor) => Tensor {
   if (typeof name === 'string') {
     const key = metricKey(name);
-    if (key && (name.includes('koala') || name.startsWith('batch_'))) {
-      const f = METRICS[key];
-      return (x) => tf.expandDims(f(x), 1);
+    const rowwise = (k: string) => { const f = METRICS[k]; return (x: Tensor) => tf.expandDims(f(x), 1); };
+    if (key && (name.includes('koala') || name.startsWith('batch_'))) return rowwise(key);
+    if (isElementwiseName(name)) {
+      const f = elementwiseFunction(name);
+      return (x) => f.apply(x);
     }
+    if (key) return rowwise(key);
     try {
       const fn = processingFunction(name);
       return (x) => fn.forward(x);
-    } catch {
-      if (key) {
-        const f = METRICS[key];
-        return (x) => tf.expandDims(f(x), 1);
-      }
+    } catch (e) {
+      if (!(e instanceof UnknownNameError)) throw e;
     }
   }
   throw new UnknownNameError(String(name), [...metricNames(), ...processingNames()], 'metric');

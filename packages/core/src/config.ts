@@ -90,6 +90,9 @@ export function isEnvelope(v: unknown): boolean {
  * tinyBIG's `process_num_alloc_configs(num, num_alloc, configs)`: expands (count, allocation,
  * configs) into one config per repetition.
  */
+/** The most heads in a layer or layers in a model one config may ask for (width, depth). */
+export const MAX_REPEATS = 10_000;
+
 export function expandNumAlloc<T>(num: number | null | undefined, numAlloc: number | readonly number[] | null | undefined, configs: T | readonly T[] | null | undefined, what = 'configs'): T[] {
   if (configs == null) throw new ConfigError(`missing ${what}`, { argument: what, expected: 'a config or a list of configs', received: String(configs) });
   const list = (Array.isArray(configs) ? configs : [configs]) as T[];
@@ -105,7 +108,13 @@ export function expandNumAlloc<T>(num: number | null | undefined, numAlloc: numb
   if (alloc.length !== list.length) {
     throw new ConfigError(`${what}: allocation and configs have different lengths`, { argument: `${what} allocation`, expected: `${list.length} entries`, received: `${alloc.length}` });
   }
+  alloc.forEach((k, i) => {
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < 0) throw new ConfigError(`${what}: an allocation must be a non-negative integer`, { argument: `${what} allocation[${i}]`, expected: 'an integer ≥ 0', received: JSON.stringify(k) });
+  });
   const total = alloc.reduce((a, b) => a + b, 0);
+  if (total > MAX_REPEATS) {
+    throw new ConfigError(`${what}: ${total.toLocaleString('en-US')} copies is more than the bound of ${MAX_REPEATS.toLocaleString('en-US')}`, { argument: `${what} count (width / depth)`, expected: `at most ${MAX_REPEATS.toLocaleString('en-US')}`, received: String(total) });
+  }
   if (num != null && total !== num) {
     throw new ConfigError(`${what}: allocation does not sum to the count`, { argument: `${what} allocation`, expected: `sum ${num}`, received: `sum ${total}` });
   }

@@ -3,6 +3,7 @@ import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { ConfigError, UnknownNameError, ValueError } from './errors.js';
 import { functionConfig, isEnvelope, optionsFromParameters, readEnvelope } from './config.js';
 import type { ForwardContext, FunctionConfig, Params, ParameterSpec, ProcessingFunction, ProcessingSpec } from './contracts.js';
+import { celu, elementwiseFunction, elementwiseKey, elementwiseNames, gelu, softplus } from './elementwise.js';
 
 function make(className: string, functionClass: string, options: Params, forward: (x: Tensor, ctx?: ForwardContext) => Tensor, specs?: () => ParameterSpec[]): ProcessingFunction {
   const f: ProcessingFunction = {
@@ -18,23 +19,6 @@ function make(className: string, functionClass: string, options: Params, forward
 
 const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
 
-/** GELU with the exact erf form: `0.5·x·(1 + erf(x/√2))` (torch `F.gelu`). */
-function gelu(x: Tensor): Tensor {
-  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
-}
-/** CELU: `max(0,x) + min(0, α(exp(x/α) − 1))`. */
-function celu(x: Tensor, alpha = 1): Tensor {
-  return tf.tidy(() => tf.add(tf.relu(x), tf.minimum(0, tf.mul(alpha, tf.sub(tf.exp(tf.div(x, alpha)), 1)))));
-}
-/** Softplus with torch's `beta`, `threshold`: `x > threshold/β → x`, else `log(1 + exp(βx))/β`. */
-function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
-  return tf.tidy(() => {
-    const bx = tf.mul(x, beta);
-    const sp = tf.div(tf.softplus(bx), beta);
-    const mask = tf.greater(bx, threshold);
-    return tf.where(mask, x, sp);
-  });
-}
 /** Layer normalisation over the last axis: `(x − mean)/√(var + ε)` (biased variance), then optional affine. */
 function layerNorm(x: Tensor, eps = 1e-5, weight?: Tensor, bias?: Tensor): Tensor {
   return tf.tidy(() => {
@@ -105,27 +89,37 @@ const simple = (className: string, functionClass: string, fn: (x: Tensor, o: Par
   (o) => make(className, functionClass, o, (x, ctx) => fn(x, o, ctx));
 
 /**
- * The functional forms tinyBIG's `str_func_x` recognises by name (`torch.nn.functional.<name>`),
- * plus softmax/log_softmax, which tinyBIG ignores with a warning and we apply
- * (see docs/tinybig-differences.md).
+ * The processing forms that are not element-wise functions: tinyBIG's `str_func_x` names
+ * `layer_norm` and `dropout`, plus softmax/log_softmax, which tinyBIG ignores with a warning and we
+ * apply (see docs/tinybig-differences.md). Element-wise callables (`sigmoid`, `torch.tanh`,
+ * `torch.nn.functional.gelu`, …) come from the one table in `elementwise.ts`.
  */
 const FUNCTIONAL: Record<string, Maker> = {
-  sigmoid: simple('sigmoid', 'torch.nn.functional.sigmoid', (x) => tf.sigmoid(x)),
-  relu: simple('relu', 'torch.nn.functional.relu', (x) => tf.relu(x)),
-  leaky_relu: simple('leaky_relu', 'torch.nn.functional.leaky_relu', (x, o) => tf.leakyRelu(x, num(o.negativeSlope, 0.01))),
-  tanh: simple('tanh', 'torch.nn.functional.tanh', (x) => tf.tanh(x)),
-  softplus: simple('softplus', 'torch.nn.functional.softplus', (x, o) => softplus(x, num(o.beta, 1), num(o.threshold, 20))),
-  silu: simple('silu', 'torch.nn.functional.silu', (x) => tf.tidy(() => tf.mul(x, tf.sigmoid(x)))),
-  celu: simple('celu', 'torch.nn.functional.celu', (x, o) => celu(x, num(o.alpha, 1))),
-  gelu: simple('gelu', 'torch.nn.functional.gelu', (x) => gelu(x)),
-  elu: simple('elu', 'torch.nn.functional.elu', (x) => tf.elu(x)),
   layer_norm: simple('layer_norm', 'torch.nn.functional.layer_norm', (x, o) => layerNorm(x, num(o.eps, 1e-5))),
   dropout: simple('dropout', 'torch.nn.functional.dropout', (x, o, ctx) => dropout(x, num(o.p, 0.5), ctx)),
   softmax: simple('softmax', 'torch.nn.functional.softmax', (x, o) => softmaxDim(x, o.dim as number | undefined, false)),
   log_softmax: simple('log_softmax', 'torch.nn.functional.log_softmax', (x, o) => softmaxDim(x, o.dim as number | undefined, true)),
-  exp: simple('exp', 'torch.exp', (x) => tf.exp(x)),
   identity: simple('identity', 'torch.nn.Identity', (x) => tf.clone(x)),
 };
+
+/** An element-wise torch callable as a processing function: `y = f(x)` with its keyword options. */
+function elementwiseMaker(name: string, className?: string): Maker | undefined {
+  const key = elementwiseKey(name);
+  if (!key) return undefined;
+  const f = elementwiseFunction(key);
+  return (o) => make(className ?? f.op, className ?? f.functionClass, o, (x) => f.apply(x, o));
+}
+
+/**
+ * A `torch.nn.<Module>` class whose lower-cased name is an element-wise `torch.nn.functional` op
+ * (`torch.nn.Hardtanh`, `torch.nn.Mish`, `torch.nn.SELU`, …), built with its parameters.
+ */
+function moduleMaker(className: string): Maker | undefined {
+  const prefix = 'torch.nn.';
+  if (!className.startsWith(prefix) || className.slice(prefix.length).includes('.')) return undefined;
+  const fname = `torch.nn.functional.${className.slice(prefix.length).toLowerCase()}`;
+  return elementwiseKey(fname) === fname ? elementwiseMaker(fname, className) : undefined;
+}
 
 function affineSpecs(shape: number[], enabled: boolean): ParameterSpec[] {
   return enabled ? [{ name: 'weight', shape, init: 'ones', trainable: true }, { name: 'bias', shape, init: 'zeros', trainable: true }] : [];
@@ -146,7 +140,6 @@ const MODULES: Record<string, Maker> = {
   'torch.nn.LogSoftmax': simple('torch.nn.LogSoftmax', 'torch.nn.LogSoftmax', (x, o) => softmaxDim(x, o.dim as number | undefined, true)),
   'torch.nn.Identity': simple('torch.nn.Identity', 'torch.nn.Identity', (x) => tf.clone(x)),
   'torch.nn.Dropout': simple('torch.nn.Dropout', 'torch.nn.Dropout', (x, o, ctx) => dropout(x, num(o.p, 0.5), ctx)),
-  'torch.exp': simple('exp', 'torch.exp', (x) => tf.exp(x)),
   'torch.nn.LayerNorm': (o) => {
     const ns = o.normalizedShape;
     const shape = Array.isArray(ns) ? (ns as number[]) : typeof ns === 'number' ? [ns] : null;
@@ -173,34 +166,37 @@ const MODULES: Record<string, Maker> = {
   },
 };
 
-/** Names accepted for processing functions (functional short names and module classes). */
+/** Names accepted for processing functions (non-element-wise short names, module classes, element-wise torch callables). */
 export function processingNames(): string[] {
-  return [...Object.keys(FUNCTIONAL), ...Object.keys(MODULES)].sort();
+  return [...Object.keys(FUNCTIONAL), ...Object.keys(MODULES), ...elementwiseNames()].sort();
+}
+
+/** The maker for a name or class, or undefined: short names (case-insensitive), dotted names, module classes. */
+function makerFor(name: string): Maker | undefined {
+  const s = name.trim();
+  const prefix = 'torch.nn.functional.';
+  if (!s.includes('.')) return FUNCTIONAL[s.toLowerCase()] ?? elementwiseMaker(s);
+  if (s.startsWith(prefix) && FUNCTIONAL[s.slice(prefix.length).toLowerCase()]) return FUNCTIONAL[s.slice(prefix.length).toLowerCase()];
+  return MODULES[s] ?? elementwiseMaker(s) ?? moduleMaker(s);
 }
 
 /**
  * Resolves one processing function from tinyBIG's forms: a name without a dot
  * (case-insensitive, `torch.nn.functional.<name>`), a dotted name (`torch.nn.functional.gelu`,
- * `torch.exp`, `torch.nn.ReLU`), a `{function_class, function_parameters}` config, or an object.
+ * `torch.exp`, `torch.tanh`, `torch.nn.ReLU`), a `{function_class, function_parameters}` config, or an object.
+ * Element-wise callables resolve through {@link elementwiseFunction}, the table every consumer shares.
  */
 export function processingFunction(spec: string | FunctionConfig | ProcessingFunction): ProcessingFunction {
   if (typeof spec === 'string') {
-    const s = spec.trim();
-    if (!s.includes('.')) {
-      const m = FUNCTIONAL[s.toLowerCase()];
-      if (m) return m({});
-    } else {
-      const prefix = 'torch.nn.functional.';
-      if (s.startsWith(prefix) && FUNCTIONAL[s.slice(prefix.length).toLowerCase()]) return FUNCTIONAL[s.slice(prefix.length).toLowerCase()]({});
-      if (MODULES[s]) return MODULES[s]({});
-    }
+    const m = makerFor(spec);
+    if (m) return m({});
     throw new UnknownNameError(spec, processingNames(), 'processing function');
   }
   if (isEnvelope(spec)) {
     const env = readEnvelope(spec, 'function_configs');
     const o = optionsFromParameters(env.parameters);
     delete o.device;
-    const m = MODULES[env.className] ?? (env.className.startsWith('torch.nn.functional.') ? FUNCTIONAL[env.className.slice(20).toLowerCase()] : FUNCTIONAL[env.className.toLowerCase()]);
+    const m = makerFor(env.className);
     if (!m) throw new UnknownNameError(env.className, processingNames(), 'processing function');
     return m(o);
   }

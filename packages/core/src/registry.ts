@@ -49,6 +49,24 @@ export interface Registry {
  * `tinybig.expansion.taylor_expansion` and `tinybig.expansion.polynomial_expansion.taylor_expansion`
  * find `taylor_expansion`). Duplicate names are an error.
  */
+/** How deep a config may nest (beyond it, a typed error instead of a stack overflow). */
+export const MAX_CONFIG_DEPTH = 64;
+
+/**
+ * Refuses NaN and ±Infinity anywhere in a config's parameters (YAML `.nan`, `.inf`), naming the
+ * key path: a JSON round trip would silently turn them into null and then into a default.
+ */
+export function assertFiniteParameters(params: unknown, where: string, depth = 0): void {
+  if (depth > MAX_CONFIG_DEPTH) throw new ConfigError('config nests too deeply', { argument: where, expected: `at most ${MAX_CONFIG_DEPTH} levels`, received: 'more' });
+  if (typeof params === 'number') {
+    if (!Number.isFinite(params)) throw new ConfigError('config value is not a finite number', { argument: where, expected: 'a finite number', received: String(params) });
+    return;
+  }
+  if (params === null || typeof params !== 'object' || ArrayBuffer.isView(params)) return;
+  if (Array.isArray(params)) params.forEach((v, i) => assertFiniteParameters(v, `${where}[${i}]`, depth + 1));
+  else for (const [k, v] of Object.entries(params)) assertFiniteParameters(v, `${where}.${k}`, depth + 1);
+}
+
 export function createRegistry(...groups: readonly (readonly RegistryEntry[])[]): Registry {
   const byName = new Map<string, RegistryEntry>();
   const entries: RegistryEntry[] = [];
@@ -90,6 +108,7 @@ export function createRegistry(...groups: readonly (readonly RegistryEntry[])[])
     build<T = unknown>(config: unknown, kind?: string): T {
       const env = readEnvelope(config);
       const entry = registry.resolve(env.className, kind);
+      assertFiniteParameters(env.parameters, env.className);
       const options = optionsFromParameters(env.parameters);
       delete options.device; // tinyBIG's torch device: meaningless here, accepted and dropped
       return entry.create(options, ctx) as T;

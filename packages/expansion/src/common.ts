@@ -29,11 +29,11 @@ export function intOption(o: Params, key: string, dflt: number, min = 1): number
   return v;
 }
 
-/** Reads a finite number option, with a default. */
-export function numOption(o: Params, key: string, dflt: number, check?: (v: number) => boolean, expected = 'a finite number'): number {
+/** Reads a finite number option, with a default; `argument` (default `key`) is the tinyBIG name the error reports. */
+export function numOption(o: Params, key: string, dflt: number, check?: (v: number) => boolean, expected = 'a finite number', argument = key): number {
   const v = o[key] ?? dflt;
   if (typeof v !== 'number' || !Number.isFinite(v) || (check && !check(v))) {
-    throw new ValueError('invalid number option', { argument: key, expected, received: JSON.stringify(v) });
+    throw new ValueError('invalid number option', { argument, expected, received: JSON.stringify(v) });
   }
   return v;
 }

@@ -33,8 +33,9 @@ export function discreteWaveletTransformation(className: string, options: Params
   const d = intOption(options, 'd', 1);
   const s = intOption(options, 's', 1);
   const t = intOption(options, 't', 1);
-  const a = numOption(options, 'a', 1, (v) => v > 0, 'a positive number');
-  const b = numOption(options, 'b', 1);
+  // tinyBIG's discrete_wavelet raises ValueError when a < 1 or b < 0 (its default a = 1 is allowed).
+  const a = numOption(options, 'a', 1, (v) => v >= 1, 'a number ≥ 1 (the scale base a of a^s)');
+  const b = numOption(options, 'b', 1, (v) => v >= 0, 'a number ≥ 0 (the translation step b)');
   const st = s * t;
   const inv: number[] = [];
   const shift: number[] = [];
@@ -112,8 +113,9 @@ export interface BetaWaveletOptions extends WaveletOptions {
 /** tinyBIG `beta_wavelet_expansion`: ψ = `τ^(α−1)(1−τ)^(β−1)/B(α,β)` with tinyBIG's all-or-nothing sigmoid squashing. */
 export function betaWaveletExpansion(options: BetaWaveletOptions = {}): Transformation {
   const o = options as Params;
-  const alpha = numOption(o, 'alpha', 1, (v) => v > 0, 'a positive number');
-  const beta = numOption(o, 'beta', 1, (v) => v > 0, 'a positive number');
+  // tinyBIG's beta_wavelet raises ValueError unless alpha ≥ 1 and beta ≥ 1.
+  const alpha = numOption(o, 'alpha', 1, (v) => v >= 1, 'a number ≥ 1');
+  const beta = numOption(o, 'beta', 1, (v) => v >= 1, 'a number ≥ 1');
   return discreteWaveletTransformation('beta_wavelet_expansion', o, betaPsi(alpha, beta), { alpha, beta }, ['alpha', 'beta']);
 }
 
@@ -129,7 +131,8 @@ export interface RickerWaveletOptions extends WaveletOptions {
 /** tinyBIG `ricker_wavelet_expansion`: ψ = `2(1−(τ/σ)²)/(√(3σ)π^¼)·exp(−τ²/(2σ²))`. */
 export function rickerWaveletExpansion(options: RickerWaveletOptions = {}): Transformation {
   const o = options as Params;
-  const sigma = numOption(o, 'sigma', 1, (v) => v > 0, 'a positive number');
+  // tinyBIG rejects sigma < 0; sigma = 0 divides by zero (τ/σ), so it is rejected too.
+  const sigma = numOption(o, 'sigma', 1, (v) => v > 0, 'a number > 0');
   return discreteWaveletTransformation('ricker_wavelet_expansion', o, rickerPsi(sigma), { sigma }, ['sigma']);
 }
 
@@ -141,8 +144,9 @@ export interface DogWaveletOptions extends WaveletOptions {
 /** tinyBIG `dog_wavelet_expansion`: ψ = `N(τ; 0, σ1) − N(τ; 0, σ2)`. */
 export function dogWaveletExpansion(options: DogWaveletOptions = {}): Transformation {
   const o = options as Params;
-  const sigma1 = numOption(o, 'sigma1', 1, (v) => v > 0, 'a positive number');
-  const sigma2 = numOption(o, 'sigma2', 2, (v) => v > 0, 'a positive number');
+  // tinyBIG rejects sigma_1, sigma_2 < 0; 0 divides by zero in the densities, so it is rejected too.
+  const sigma1 = numOption(o, 'sigma1', 1, (v) => v > 0, 'a number > 0', 'sigma_1');
+  const sigma2 = numOption(o, 'sigma2', 2, (v) => v > 0, 'a number > 0', 'sigma_2');
   return discreteWaveletTransformation('dog_wavelet_expansion', o, dogPsi(sigma1, sigma2), { sigma1, sigma2 }, ['sigma1', 'sigma2']);
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ValueError } from '@rpn/core';
+import { UnknownNameError, ValueError, elementwiseFunction, elementwiseNames, isElementwiseName } from '@rpn/core';
 import { type BaseOptions, makeInterdependence, num, optInt, parseType, type InterdependenceFunction, offDiagonal, safePow } from './common.js';
 
 /**
@@ -44,13 +44,7 @@ export const anisotropicRbfKernel = (aVector: number[] | null, aScalar: number):
   const a = tf.tensor1d(aVector ?? new Array(n).fill(aScalar));
   return tf.exp(tf.neg(sqDist(X, a)));
 };
-export const canberraKernel: Kernel = (X) => {
-  const Xt = tf.transpose(X);
-  const a = tf.expandDims(Xt, 1), b = tf.expandDims(Xt, 0);
-  const num_ = tf.abs(tf.sub(a, b));
-  const den = tf.add(tf.add(tf.abs(a), tf.abs(b)), tf.scalar(1e-10));
-  return tf.exp(tf.neg(sum(tf.div(num_, den), 2)));
-};
+export const canberraKernel: Kernel = (X) => tf.exp(tf.neg(canberraDistance(X)));
 export const cosineSimilarityKernel: Kernel = (X) => {
   const norms = tf.sqrt(sum(tf.square(X), 0));
   // zero norm → 1: the mask comes from the values, read outside the differentiated graph
@@ -90,30 +84,86 @@ export const mutualInformationKernel: Kernel = (X) => {
   return tf.mul(tf.mul(tf.scalar(0.5), tf.log(tf.div(vv, det))), offDiagonal(k));
 };
 
-/** tinyBIG kernel callables by name (`tinybig.koala.statistics.batch_pearson_correlation_kernel`, …). */
+/** Canberra distance between columns: `d(i, j) = Σ_r |X_ri − X_rj| / (|X_ri| + |X_rj| + 1e−10)` (tinyBIG `batch_canberra_distance`). */
+function canberraDistance(X: Tensor): Tensor {
+  const Xt = tf.transpose(X);
+  const a = tf.expandDims(Xt, 1), b = tf.expandDims(Xt, 0);
+  return sum(tf.div(tf.abs(tf.sub(a, b)), tf.add(tf.add(tf.abs(a), tf.abs(b)), tf.scalar(1e-10))), 2);
+}
+
+const minkowskiP = (params: Record<string, unknown>): number => (params.p === 'inf' ? Infinity : num(params.p, 'p', 2));
+
+/**
+ * Raw column distances `D[i, j] = ‖x_i − x_j‖` (diagonal 0): tinyBIG's `batch_*_distance` functions of
+ * `koala.linear_algebra`, which a `numerical_kernel_based_interdependence` given one of them uses as A
+ * unchanged (the named `*_distance_interdependence` classes use `*_distance_kernel = exp(−D)` instead).
+ */
+const DISTANCES: Record<string, (params: Record<string, unknown>) => Kernel> = {
+  minkowski: (params) => (X) => pNormDist(X, minkowskiP(params)),
+  manhattan: () => (X) => pNormDist(X, 1),
+  euclidean: () => (X) => pNormDist(X, 2),
+  chebyshev: () => (X) => pNormDist(X, Infinity),
+  canberra: () => canberraDistance,
+};
+
+/** Kernels by their tinyBIG name without `batch_` and `_kernel` (`*_distance` here means tinyBIG's `*_distance_kernel`, exp(−d)). */
+const KERNELS: Record<string, (params: Record<string, unknown>) => Kernel> = {
+  pearson_correlation: () => pearsonKernel,
+  kl_divergence: () => klDivergenceKernel,
+  rv_coefficient: () => rvCoefficientKernel,
+  mutual_information: () => mutualInformationKernel,
+  linear: () => linearKernel,
+  polynomial: (params) => polynomialKernel(num(params.c, 'c', 0), num(params.d, 'd', 1)),
+  hyperbolic_tangent: (params) => hyperbolicTangentKernel(num(params.alpha, 'alpha', 1), num(params.c, 'c', 0)),
+  exponential: (params) => exponentialKernel(num(params.gamma, 'gamma', 1)),
+  cosine_similarity: () => cosineSimilarityKernel,
+  gaussian_rbf: (params) => gaussianRbfKernel(num(params.sigma, 'sigma', 1)),
+  laplacian: (params) => laplacianKernel(num(params.sigma, 'sigma', 1)),
+  anisotropic_rbf: (params) => anisotropicRbfKernel((params.aVector as number[] | undefined) ?? null, num(params.aScalar, 'a_scalar', 1)),
+  minkowski_distance: (params) => minkowskiKernel(minkowskiP(params)),
+  manhattan_distance: () => minkowskiKernel(1),
+  euclidean_distance: () => minkowskiKernel(2),
+  chebyshev_distance: () => minkowskiKernel(Infinity),
+  canberra_distance: () => canberraKernel,
+};
+/** tinyBIG's `kernel()` dispatcher aliases. */
+const KERNEL_ALIASES: Record<string, string> = {
+  inner_product: 'linear', dot_product: 'linear', pearson: 'pearson_correlation', anisotropic: 'anisotropic_rbf',
+  euclidean: 'euclidean_distance', manhattan: 'manhattan_distance', chebyshev: 'chebyshev_distance', minkowski: 'minkowski_distance', canberra: 'canberra_distance',
+};
+const STATISTICS = new Set(['pearson_correlation', 'kl_divergence', 'rv_coefficient', 'mutual_information']);
+
+/** Every kernel name {@link kernelByName} accepts, in tinyBIG's dotted form, then the element-wise torch callables. */
+export function kernelNames(): string[] {
+  const kernels = Object.keys(KERNELS).map((k) => `tinybig.koala.${STATISTICS.has(k) ? 'statistics' : 'linear_algebra'}.batch_${k}_kernel`);
+  const distances = Object.keys(DISTANCES).map((d) => `tinybig.koala.linear_algebra.batch_${d}_distance`);
+  return [...kernels.sort(), ...distances.sort(), ...elementwiseNames()];
+}
+
+/**
+ * tinyBIG kernel callables by name, following its `koala` functions: `batch_<k>_kernel` (and
+ * `<k>_kernel`) → the kernel; `batch_<d>_distance` (and `<d>_distance`) → the RAW distance matrix
+ * (diagonal 0); `<d>_distance_kernel` → `exp(−distance)`; an element-wise torch callable
+ * (`torch.tanh`, …) → applied to X as is. Unknown names throw {@link UnknownNameError}.
+ */
 export function kernelByName(name: string, params: Record<string, unknown> = {}): Kernel {
-  const short = name.slice(name.lastIndexOf('.') + 1).replace(/^batch_/, '').replace(/_kernel$/, '').replace(/_distance$/, '');
-  switch (short) {
-    case 'pearson_correlation': case 'pearson': return pearsonKernel;
-    case 'kl_divergence': return klDivergenceKernel;
-    case 'rv_coefficient': return rvCoefficientKernel;
-    case 'mutual_information': return mutualInformationKernel;
-    case 'linear': return linearKernel;
-    case 'polynomial': return polynomialKernel(num(params.c, 'c', 0), num(params.d, 'd', 1));
-    case 'hyperbolic_tangent': return hyperbolicTangentKernel(num(params.alpha, 'alpha', 1), num(params.c, 'c', 0));
-    case 'exponential': return exponentialKernel(num(params.gamma, 'gamma', 1));
-    case 'cosine_similarity': return cosineSimilarityKernel;
-    case 'minkowski': return minkowskiKernel(num(params.p, 'p', 2));
-    case 'manhattan': return minkowskiKernel(1);
-    case 'euclidean': return minkowskiKernel(2);
-    case 'chebyshev': return minkowskiKernel(Infinity);
-    case 'canberra': return canberraKernel;
-    case 'gaussian_rbf': return gaussianRbfKernel(num(params.sigma, 'sigma', 1));
-    case 'laplacian': return laplacianKernel(num(params.sigma, 'sigma', 1));
-    case 'anisotropic_rbf': return anisotropicRbfKernel((params.aVector as number[] | undefined) ?? null, num(params.aScalar, 'a_scalar', 1));
-    default:
-      throw new ValueError('unknown kernel', { argument: 'kernel', expected: 'a tinyBIG batch kernel name (e.g. tinybig.koala.statistics.batch_pearson_correlation_kernel)', received: JSON.stringify(name) });
+  const text = String(name);
+  const last = text.slice(text.lastIndexOf('.') + 1).replace(/^batch_/, '');
+  if (last.endsWith('_kernel')) {
+    const k = last.slice(0, -'_kernel'.length);
+    const make = KERNELS[KERNEL_ALIASES[k] ?? k];
+    if (make) return make(params);
+  } else if (last.endsWith('_distance') && DISTANCES[last.slice(0, -'_distance'.length)]) {
+    return DISTANCES[last.slice(0, -'_distance'.length)](params);
+  } else if (!text.startsWith('torch.')) {
+    const make = KERNELS[KERNEL_ALIASES[last] ?? last];
+    if (make) return make(params);
   }
+  if (isElementwiseName(text)) {
+    const f = elementwiseFunction(text);
+    return (X) => f.apply(X);
+  }
+  throw new UnknownNameError(text, kernelNames(), 'kernel');
 }
 
 function kernelBased(className: string, o: BaseOptions, kernel: Kernel, options: Record<string, unknown>): InterdependenceFunction {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '@rpn/core';
+import type { InstanceSplits } from './full-batch.js';
 
 /** One split of a dataset, in row-major typed arrays. */
 export interface Split {
@@ -30,6 +31,11 @@ export interface Dataset {
   readonly trueFunction?: (x: readonly number[]) => number;
   /** For function datasets: variable names and ranges. */
   readonly variables?: readonly { name: string; low: number; high: number }[];
+  /**
+   * For instance-interdependent data (graph nodes): every node in one split and the train/test
+   * index sets (tinyBIG's `train_idx`, `test_idx`). Models with an instance axis train on it full-batch.
+   */
+  readonly nodes?: InstanceSplits;
 }
 
 /** Makes a split, checking sizes. */

@@ -58,11 +58,19 @@ export function learnerFromConfig(learnerConfigs: unknown, variables: readonly t
   const { options } = envelopeOf(learnerConfigs, 'learner_configs');
   if (!obj(options.optimizerConfigs)) throw new ConfigError('learner has no optimizer_configs', { argument: 'learner_parameters.optimizer_configs', expected: '{optimizer_class, optimizer_parameters}', received: JSON.stringify(options.optimizerConfigs) });
   if (!obj(options.lossConfigs)) throw new ConfigError('learner has no loss_configs', { argument: 'learner_parameters.loss_configs', expected: '{loss_class, loss_parameters}', received: JSON.stringify(options.lossConfigs) });
+  const epochs = options.nEpochs == null ? 100 : options.nEpochs;
+  if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 1) {
+    throw new ConfigError('n_epochs must be a positive integer', { argument: 'learner_parameters.n_epochs', expected: 'an integer ≥ 1', received: JSON.stringify(options.nEpochs) });
+  }
   const loss = lossFromConfig(options.lossConfigs);
   const optimizer = optimizerFromConfig(options.optimizerConfigs, variables);
-  const scheduler = obj(options.lrSchedulerConfigs) ? schedulerFromConfig(options.lrSchedulerConfigs, optimizer) : undefined;
-  const epochs = options.nEpochs == null ? 100 : Number(options.nEpochs);
-  return Object.freeze({ optimizer, scheduler, loss, epochs });
+  try {
+    const scheduler = obj(options.lrSchedulerConfigs) ? schedulerFromConfig(options.lrSchedulerConfigs, optimizer) : undefined;
+    return Object.freeze({ optimizer, scheduler, loss, epochs });
+  } catch (e) {
+    optimizer.dispose(); // its slot tensors would leak on every failed call
+    throw e;
+  }
 }
 
 /** The experiment's metric, or a default by task (accuracy for classification, mse for regression). */

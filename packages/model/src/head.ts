@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import {
-  ConfigError, assertInt, describeLayout, flatLayout, layoutWidth, processingChain,
+  ConfigError, MAX_REPEATS, assertInt, describeLayout, flatLayout, layoutWidth, processingChain,
   type BuildContext, type ForwardContext, type Fusion, type FunctionConfig, type HeadKernel, type Interdependence, type KernelContext,
   type ParameterSpec, type ProcessingChain, type ProcessingSpec, type Reconciliation, type Remainder, type Transformation,
 } from '@rpn/core';
@@ -51,6 +51,8 @@ export interface RpnHeadOptions {
   readonly batchNum?: number | null;
   /** The product of this head (default: the RPN kernel); specialised heads pass theirs. */
   readonly kernel?: KernelFactory;
+  /** Bound on the parameter values this head may allocate (default `RPN_MAX_PARAMETERS` or 2^28). */
+  readonly maxParameters?: number | null;
   /** The tinyBIG config `toConfig` records (specialised heads serialise as their own class). */
   readonly describe?: { readonly headClass: string; readonly headParameters: Record<string, unknown> };
 }
@@ -76,6 +78,32 @@ export interface RpnHead extends RpnModule {
   readonly parametersInitMethod: InitMethod;
   /** The kernel computing this head's product. */
   readonly kernel: HeadKernel;
+}
+
+/** Default bound on the parameters and buffers one head may ask for: 2^28 values (1 GiB of float32). */
+export const DEFAULT_MAX_PARAMETERS = 2 ** 28;
+
+/** The parameter bound: the option, else `RPN_MAX_PARAMETERS`, else {@link DEFAULT_MAX_PARAMETERS}. */
+export function maxParameters(option?: number | null): number {
+  if (option != null) return requireDim(option, 'max_parameters');
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_MAX_PARAMETERS;
+  return env ? requireDim(Number(env), 'RPN_MAX_PARAMETERS') : DEFAULT_MAX_PARAMETERS;
+}
+
+/**
+ * Refuses, before any allocation, sizes that are not finite non-negative integers (an overflowing
+ * `l = calculate_l(n, D)`) and a total above the bound, naming the largest parameter and the number.
+ */
+export function checkParameterBudget(head: string, sizes: readonly (readonly [string, number])[], option?: number | null): void {
+  for (const [k, v] of sizes) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new ConfigError(`${head}: parameter ${k} has no valid size`, { argument: k, expected: 'a finite number of values (check m, n, d, r, channel_num)', received: String(v) });
+  }
+  const total = sizes.reduce((a, [, v]) => a + v, 0);
+  const limit = maxParameters(option);
+  if (total > limit) {
+    const [big, size] = [...sizes].sort((a, b) => b[1] - a[1])[0];
+    throw new ConfigError(`${head} would need ${total.toLocaleString('en-US')} parameter values (${big}: ${size.toLocaleString('en-US')}), more than the bound of ${limit.toLocaleString('en-US')}`, { argument: big, expected: `at most ${limit.toLocaleString('en-US')} values in all (raise it with max_parameters or RPN_MAX_PARAMETERS)`, received: total.toLocaleString('en-US') });
+  }
 }
 
 /** True unless fast paths were switched off by option or `RPN_FAST_PATHS=0`. */
@@ -111,6 +139,7 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
   const m = requireDim(o.m, 'm');
   const n = requireDim(o.n, 'n');
   const C = o.channelNum == null ? 1 : assertInt(o.channelNum, 'channel_num');
+  if (C > MAX_REPEATS) throw new ConfigError(`channel_num ${C.toLocaleString('en-US')} is more than the bound of ${MAX_REPEATS.toLocaleString('en-US')}`, { argument: 'channel_num', expected: `at most ${MAX_REPEATS.toLocaleString('en-US')} channels`, received: String(C) });
   const name = o.name ?? 'rpn_head';
   const pick = (a: string, b?: string): unknown => o[a] ?? (b ? o[b] : undefined) ?? o[`${a}Configs`] ?? (b ? o[`${b}Configs`] : undefined);
   const kappa = resolveComponent<Transformation>(pick('dataTransformation', 'expansion'), 'transformation', 'data_transformation', ctx);
@@ -142,6 +171,27 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
   }
   const { mPrime, D, l, lAttribute: lA, lInstance: lI } = kernel;
   const lF = fusion && fusion.requireParameters ? (o.lChannelFusion ?? fusion.calculateL()) : 0;
+  const specGroups: [string, readonly ParameterSpec[] | undefined][] = [
+    ['input_process_functions', inputProcess.parameterSpecs()],
+    ['data_transformation', kappa?.parameterSpecs?.()],
+    ['attribute_interdependence', attr?.parameterSpecs?.()],
+    ['instance_interdependence', inst?.parameterSpecs?.()],
+    ['parameter_fabrication', psi?.parameterSpecs?.()],
+    ['channel_fusion', fusion?.parameterSpecs?.()],
+    ['remainder', remainder?.parameterSpecs?.()],
+    ['output_process_functions', outputProcess.parameterSpecs()],
+  ];
+  // every size is checked, and their sum bounded, before anything is allocated
+  const sizes: [string, number][] = [
+    ['w_attribute_interdependence', attr && attr.requireParameters ? C * lA : 0],
+    ['w_instance_interdependence', inst && inst.requireParameters ? C * lI : 0],
+    ['w', psi && psi.requireParameters ? C * l : 0],
+    ['b', psi && psi.enableBias ? kernel.biasShape.reduce((a, v) => a * v, 1) : 0],
+    ['w_remainder', remainder && remainder.requireParameters ? rem.n * rem.m + rem.n : 0],
+    ['w_channel_fusion', lF],
+    ...specGroups.flatMap(([prefix, specs]) => (specs ?? []).map((sp): [string, number] => [`${prefix}.${sp.name}`, sp.shape.reduce((a, v) => a * v, 1)])),
+  ];
+  checkParameterBudget(name, sizes, o.maxParameters);
 
   // ---- parameters, in tinyBIG's registration order -------------------------------------------
   const slots: Slot[] = [];
@@ -159,22 +209,14 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
   const wFusion = fusion && fusion.requireParameters ? addInit('w_channel_fusion', { shape: [1, lF], n }) : null;
 
   const functionParams: Record<string, Variable> = {};
-  const addSpecs = (prefix: string, specs: readonly ParameterSpec[] | undefined) => {
-    for (const s of specs ?? []) {
-      const slotName = `${prefix}.${s.name}`;
-      const variable = specVariable(s);
+  for (const [prefix, specs] of specGroups) {
+    for (const sp of specs ?? []) {
+      const slotName = `${prefix}.${sp.name}`;
+      const variable = specVariable(sp);
       functionParams[slotName] = variable;
-      slots.push(Object.freeze({ name: slotName, variable, trainable: s.trainable, optional: s.optional }));
+      slots.push(Object.freeze({ name: slotName, variable, trainable: sp.trainable, optional: sp.optional }));
     }
-  };
-  addSpecs('input_process_functions', inputProcess.parameterSpecs());
-  addSpecs('data_transformation', kappa?.parameterSpecs?.());
-  addSpecs('attribute_interdependence', attr?.parameterSpecs?.());
-  addSpecs('instance_interdependence', inst?.parameterSpecs?.());
-  addSpecs('parameter_fabrication', psi?.parameterSpecs?.());
-  addSpecs('channel_fusion', fusion?.parameterSpecs?.());
-  addSpecs('remainder', remainder?.parameterSpecs?.());
-  addSpecs('output_process_functions', outputProcess.parameterSpecs());
+  }
 
   const life = lifecycle('head', o.training ?? true);
   const { state, checkAlive } = life;
@@ -301,7 +343,7 @@ export const HEAD_KEYS: readonly string[] = Object.freeze([
   'channelFusion', 'remainder', 'outputProcessFunctions', 'inputProcessFunctionConfigs', 'dataTransformationConfigs',
   'attributeInterdependenceConfigs', 'instanceInterdependenceConfigs', 'parameterFabricationConfigs', 'channelFusionConfigs',
   'remainderConfigs', 'outputProcessFunctionConfigs', 'createParametersAtInit', 'parametersInitMethod', 'device',
-  'expansion', 'reconciliation', 'fastPaths', 'seed', 'training',
+  'expansion', 'reconciliation', 'fastPaths', 'seed', 'training', 'maxParameters',
 ]);
 
 /** Builds an `rpn_head` from registry options (camelCase head_parameters). */

@@ -3,10 +3,11 @@ import { expansionBenchCases } from './expansion-cases.js';
 import { mnistBenchCases } from './mnist-cases.js';
 import { cnnBenchCases } from './cnn-cases.js';
 import { matMulBenchCase, trainBenchCases } from './train-cases.js';
+import { gcnKarateBenchCase } from './graph-cases.js';
 
 export type { BenchCase } from './types.js';
 
 /** Every case of `pnpm bench`, in the order they run. */
 export function allBenchCases(): BenchCase[] {
-  return [matMulBenchCase(), ...trainBenchCases(), ...mnistBenchCases(), ...cnnBenchCases(), ...expansionBenchCases()];
+  return [matMulBenchCase(), ...trainBenchCases(), gcnKarateBenchCase(), ...mnistBenchCases(), ...cnnBenchCases(), ...expansionBenchCases()];
 }

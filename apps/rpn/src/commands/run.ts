@@ -8,6 +8,7 @@ import {
   type Dataset, type EpochRecord, type Experiment, type TrainableModel,
 } from '@rpn/learn';
 import { modelConfigOf } from '../config-file.js';
+import { fromCaller } from '../caller-cwd.js';
 
 /** A built model as the app uses it (an @rpn/model model). */
 export interface AppModel extends TrainableModel {
@@ -43,11 +44,27 @@ export interface Loaded {
   readonly seed: number;
 }
 
+/** Data-folder keys of `data_parameters` that hold paths (tinyBIG's `cache_dir`; `dir` is our alias). */
+const DATA_PATH_KEYS = ['cache_dir', 'dir'] as const;
+
+/**
+ * `data_configs` with its relative data folders made absolute from the caller's directory, the rule
+ * tinyBIG follows (it opens `f'{cache_dir}/{filename}'` from Python's working directory, not from the
+ * config file's folder). The input is not changed.
+ */
+export function withCallerDataPaths(dataConfigs: Record<string, unknown>, resolve: (p: string) => string = fromCaller): Record<string, unknown> {
+  const params = dataConfigs.data_parameters;
+  if (!params || typeof params !== 'object') return dataConfigs;
+  const next: Record<string, unknown> = { ...(params as Record<string, unknown>) };
+  for (const k of DATA_PATH_KEYS) if (typeof next[k] === 'string' && next[k] !== '') next[k] = resolve(next[k] as string);
+  return { ...dataConfigs, data_parameters: next };
+}
+
 /** Reads the experiment, applies overrides, loads the data. The model is built separately. */
 export async function loadExperiment(doc: unknown, file: string, o: RunOverrides = {}): Promise<Loaded> {
   const exp = readExperiment(doc, file);
   const seed = o.seed ?? exp.seed ?? 0;
-  const data = await datasetFromConfig(exp.dataConfigs, { seed });
+  const data = await datasetFromConfig(withCallerDataPaths(exp.dataConfigs), { seed });
   const modelConfig = modelConfigOf(doc, file);
   return { exp, data, modelConfig, seed };
 }

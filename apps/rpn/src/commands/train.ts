@@ -5,13 +5,14 @@ import cliProgress from 'cli-progress';
 import type { BackendInfo, Registry } from '@rpn/core';
 import { accuracy, evaluate, experimentMetric, learnerFromConfig, train, type EpochRecord } from '@rpn/learn';
 import { buildModel, epochLine, formatNumber, loadExperiment, readYaml, type AppModel, type Loaded, type RunOverrides } from './run.js';
+import { fromCaller } from '../caller-cwd.js';
 import { curveSpec, functionSpec, terminalChart, writeChart } from './plots.js';
 
 /** Options of {@link trainCommand}. */
 export interface TrainCommandOptions extends RunOverrides {
   readonly registry: Registry;
   readonly backend: BackendInfo;
-  /** Output folder (default `runs/<config name>`). `null`: write nothing. */
+  /** Output folder, resolved from the caller's directory (default `runs/<config name>` there). `null`: write nothing. */
   readonly out?: string | null;
   readonly print?: (line: string) => void;
   /** Progress bar (default: when stdout is a TTY). */
@@ -73,7 +74,7 @@ export async function runExperiment(doc: unknown, file: string, name: string, o:
     const final = finalEval.score ?? Number.NaN;
     // Tabular labels learned as numbers (tinyBIG's iris/diabetes/banknote): the docs also report the rounded accuracy.
     const roundedAccuracy = data.task === 'regression' && data.numClasses && data.test.targetWidth === 1 && finalEval.width === 1 ? accuracy().evaluate(data.test.y, finalEval.yScore, 1) : null;
-    const out = o.out === null ? null : path.resolve(o.out ?? path.join('runs', name));
+    const out = o.out === null ? null : fromCaller(o.out ?? path.join('runs', name));
     if (out) {
       fs.mkdirSync(out, { recursive: true });
       let checkpoint: string | null = path.join(out, 'checkpoint');

@@ -2,6 +2,7 @@ import { create, all, type EvalFunction } from 'mathjs';
 import { ValueError } from '@rpn/core';
 import { makeSplit, type Dataset } from '../data.js';
 import { mt19937 } from '../random.js';
+import { sampleCount, splitSize } from './checks.js';
 import { COMPOSITE_EQUATIONS, DIMENSIONLESS_FEYNMAN_EQUATIONS, ELEMENTARY_EQUATIONS, FEYNMAN_EQUATIONS } from './equations.js';
 
 const math = create(all, { predictable: true });
@@ -86,7 +87,8 @@ export function functionDataset(name: keyof typeof FUNCTION_LISTS | string, o: F
   if (!Number.isInteger(index) || index < 0 || index >= list.length) {
     throw new ValueError('equation_index out of range', { argument: 'data_parameters.equation_index', expected: `an integer from 0 to ${list.length - 1}`, received: JSON.stringify(o.equationIndex) });
   }
-  const num = o.num ?? 2000;
+  const num = sampleCount(o.num ?? 2000, 'data_parameters.num');
+  const nTrain = splitSize(num, o.trainPercentage ?? 0.5, name);
   const eq = parseEquation(list[index]);
   const f = compileEquation(eq);
   const rng = mt19937(o.seed ?? 1234);
@@ -99,7 +101,6 @@ export function functionDataset(name: keyof typeof FUNCTION_LISTS | string, o: F
     for (let j = 0; j < m; j++) { row[j] = Math.fround(cols[j][i]); x[i * m + j] = row[j]; }
     y[i] = f(row);
   }
-  const nTrain = Math.floor((o.trainPercentage ?? 0.5) * num);
   return Object.freeze({
     name,
     train: makeSplit(x.slice(0, nTrain * m), y.slice(0, nTrain), m, 1),

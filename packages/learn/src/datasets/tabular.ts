@@ -1,6 +1,7 @@
 import { ConfigError, UnsupportedError, ValueError } from '@rpn/core';
 import { makeSplit, takeRows, type Dataset } from '../data.js';
 import { trainTestSplitIndices } from '../random.js';
+import { splitSize } from './checks.js';
 import { exists, packageDataPath, readText } from './files.js';
 
 /** A parsed table in tinyBIG's format: header `Name_type` columns, first column id, last column label. */
@@ -41,8 +42,12 @@ export function parseTable(text: string | readonly string[], source = 'table'): 
         if (!m.has(c)) m.set(c, m.size);
         return m.get(c)!;
       }
-      const v = INT.includes(t) ? parseInt(c, 10) : FLOAT.includes(t) ? parseFloat(c) : Number(c);
-      return Number.isFinite(v) ? v : Number.NaN;
+      const cell = c.trim();
+      const v = cell === '' ? Number.NaN : INT.includes(t) ? Number(cell) : Number(cell);
+      if (!Number.isFinite(v) || (INT.includes(t) && !Number.isInteger(v))) {
+        throw new ValueError(cell === '' ? 'empty table cell' : 'table cell is not a number', { argument: `${source} line ${r + 1}, column ${j + 1} (${header[j].name})`, expected: INT.includes(t) ? 'an integer' : 'a finite number', received: JSON.stringify(c) });
+      }
+      return v;
     }));
   }
   const rows = values.length;
@@ -76,8 +81,11 @@ export interface TabularOptions {
   readonly dataContents?: readonly string[];
 }
 
-function normalize(a: Float64Array, width: number, type: string, range: readonly [number, number]): void {
+function normalize(a: Float64Array, width: number, type: string, range: readonly [number, number], names: readonly string[], source: string): void {
   const rows = a.length / width;
+  if (type === 'mean_std' && rows < 2) {
+    throw new ValueError('mean_std normalisation needs at least two rows (the unbiased std of one row is undefined)', { argument: `${source} (normalize_type)`, expected: 'two or more rows, or min_max', received: `${rows} row` });
+  }
   for (let j = 0; j < width; j++) {
     let mn = Infinity, mx = -Infinity, s = 0;
     for (let i = 0; i < rows; i++) { const v = a[i * width + j]; mn = Math.min(mn, v); mx = Math.max(mx, v); s += v; }
@@ -85,6 +93,9 @@ function normalize(a: Float64Array, width: number, type: string, range: readonly
     let ss = 0;
     for (let i = 0; i < rows; i++) ss += (a[i * width + j] - mean) ** 2;
     const std = Math.sqrt(ss / (rows - 1)); // torch.std is unbiased
+    if ((type === 'mean_std' ? std : mx - mn) === 0) {
+      throw new ValueError(`column ${names[j]} is constant: ${type} normalisation would divide by zero`, { argument: `${source} column ${names[j]}`, expected: 'a column with at least two distinct values (or normalisation off)', received: `every value ${mn}` });
+    }
     for (let i = 0; i < rows; i++) {
       const v = a[i * width + j];
       a[i * width + j] = type === 'mean_std' ? (v - mean) / std : ((v - mn) / (mx - mn)) * (range[1] - range[0]) + range[0];
@@ -102,10 +113,10 @@ export function tableDataset(name: string, table: Table, o: TabularOptions = {})
   const type = o.normalizeType ?? 'min_max';
   if (type !== 'min_max' && type !== 'mean_std') throw new ValueError('unknown normalisation', { argument: 'data_parameters.normalize_type', expected: 'min_max or mean_std', received: JSON.stringify(type) });
   const range = o.normalizeRange ?? [0, 1];
-  if (o.normalizeX) normalize(x, nf, type, range);
-  if (o.normalizeY) normalize(y, 1, type, range);
+  if (o.normalizeX) normalize(x, nf, type, range, table.featureNames, name);
+  if (o.normalizeY) normalize(y, 1, type, range, [table.labelName], name);
   const all = makeSplit(Float32Array.from(x), Float32Array.from(y), nf, 1);
-  const nTrain = Math.floor((o.trainPercentage ?? 0.9) * table.rows);
+  const nTrain = splitSize(table.rows, o.trainPercentage ?? 0.9, name);
   const { train, test } = trainTestSplitIndices(table.rows, nTrain, o.randomState ?? 123, o.shuffle ?? true);
   const classes = table.labelCodings ? Object.keys(table.labelCodings).length : new Set(table.y).size;
   return Object.freeze({

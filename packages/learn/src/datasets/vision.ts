@@ -67,18 +67,56 @@ function mnistLike(name: string, xTr: Float32Array, yTr: Int32Array, xTe: Float3
   });
 }
 
-/** Parses an IDX file (MNIST format): returns its dimensions and bytes. Only unsigned-byte data. */
-export function parseIdx(bytes: Uint8Array, source = 'idx'): { dims: number[]; data: Uint8Array } {
+/** IDX header: dimensions, where the data start and how many bytes they take. Typed errors name `source`. */
+export function idxHeader(bytes: Uint8Array, source = 'idx'): { dims: number[]; start: number; size: number } {
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new ValueError('not an IDX file', { argument: source, expected: 'magic 0x0000 08 NN', received: `${bytes.length} bytes starting ${Array.from(bytes.subarray(0, 4)).join(' ')}` });
   if (bytes[2] !== 0x08) throw new ValueError('unsupported IDX data type', { argument: source, expected: 'unsigned byte (0x08)', received: `0x${bytes[2].toString(16)}` });
   const nd = bytes[3];
+  if (nd < 1 || nd > 4) throw new ValueError('unsupported IDX rank', { argument: source, expected: '1 to 4 dimensions', received: String(nd) });
+  const start = 4 + 4 * nd;
+  if (bytes.length < start) throw new ValueError('IDX header is truncated', { argument: source, expected: `${start} header bytes for ${nd} dimensions`, received: `${bytes.length} bytes` });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
   for (let i = 0; i < nd; i++) dims.push(view.getUint32(4 + 4 * i, false));
-  const start = 4 + 4 * nd;
   const size = dims.reduce((p, d) => p * d, 1);
+  if (dims.some((d) => d === 0) || size > MAX_IDX_BYTES) throw new ValueError('IDX dimensions out of range', { argument: source, expected: `non-zero dimensions with at most ${MAX_IDX_BYTES} values`, received: `[${dims.join(', ')}]` });
+  return { dims, start, size };
+}
+
+/** The most data bytes an IDX file may declare (2 GiB − 1). */
+export const MAX_IDX_BYTES = 2 ** 31 - 1;
+
+/** Parses an IDX file (MNIST format): returns its dimensions and bytes. Only unsigned-byte data. */
+export function parseIdx(bytes: Uint8Array, source = 'idx'): { dims: number[]; data: Uint8Array } {
+  const { dims, start, size } = idxHeader(bytes, source);
   if (bytes.length < start + size) throw new ValueError('IDX file is truncated', { argument: source, expected: `${start + size} bytes for dims [${dims.join(', ')}]`, received: `${bytes.length} bytes` });
   return { dims, data: bytes.subarray(start, start + size) };
+}
+
+/**
+ * Reads an IDX file, plain or `.gz`. A `.gz` is inflated in two steps: a prefix first, whose header
+ * gives the exact size, then the whole file with that size as the bound, so a lying or hostile
+ * archive never inflates past what its header declares.
+ */
+export async function readIdx(path: string): Promise<{ dims: number[]; data: Uint8Array }> {
+  if (!path.endsWith('.gz')) return parseIdx(await readFileBytes(path), path);
+  const zlib = await import('node:zlib');
+  const gz = await readFileBytes(path);
+  let prefix: Uint8Array;
+  try {
+    prefix = zlib.gunzipSync(gz.subarray(0, Math.min(gz.length, 4096)), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  } catch (e) {
+    throw new ValueError('not a gzip file', { argument: path, expected: 'a gzip-compressed IDX file', received: (e as Error).message });
+  }
+  const { start, size } = idxHeader(prefix, path);
+  let bytes: Uint8Array;
+  try {
+    bytes = zlib.gunzipSync(gz, { maxOutputLength: start + size });
+  } catch (e) {
+    const big = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+    throw new ValueError(big ? 'IDX archive inflates past the size its header declares' : 'corrupt gzip IDX file', { argument: path, expected: `${start + size} bytes`, received: big ? 'more' : (e as Error).message });
+  }
+  return parseIdx(bytes, path);
 }
 
 async function findFile(dir: string, names: readonly string[]): Promise<string> {
@@ -96,15 +134,18 @@ export async function idxDataset(name: string, dir: string, o: VisionOptions & {
   for (const c of [dir, `${dir}/raw`, `${dir}/MNIST/raw`, `${dir}/FashionMNIST/raw`]) {
     if ((await exists(`${c}/train-images-idx3-ubyte`)) || (await exists(`${c}/train-images-idx3-ubyte.gz`))) { base = c; break; }
   }
+  const classes = 10;
   const load = async (img: string, lab: string) => {
     const pi = await findFile(base, [img]);
     const pl = await findFile(base, [lab]);
-    const images = parseIdx(await readMaybeGz(pi), pi);
-    const labels = parseIdx(await readMaybeGz(pl), pl);
+    const images = await readIdx(pi);
+    const labels = await readIdx(pl);
     if (images.dims.length !== 3 || labels.dims.length !== 1 || images.dims[0] !== labels.dims[0]) throw new ValueError('IDX images and labels do not fit', { argument: pi, expected: '[n, rows, cols] images and [n] labels', received: `[${images.dims.join(', ')}] and [${labels.dims.join(', ')}]` });
     const mean = o.mean ?? MNIST_MEAN, std = o.std ?? MNIST_STD, on = o.normalize ?? true;
     const x = new Float32Array(images.data.length);
     for (let i = 0; i < x.length; i++) x[i] = norm(images.data[i] / 255, mean, std, on);
+    const bad = labels.data.findIndex((v) => v >= classes);
+    if (bad >= 0) throw new ValueError('IDX label out of range', { argument: `${pl} item ${bad}`, expected: `a class from 0 to ${classes - 1}`, received: String(labels.data[bad]) });
     return { x, y: Int32Array.from(labels.data), width: images.dims[1] * images.dims[2] };
   };
   const tr = await load('train-images-idx3-ubyte', 'train-labels-idx1-ubyte');
