@@ -7,9 +7,11 @@ import type { GridGeometry } from './patches.js';
  * offset o (tinyBIG's order), the `[b·P, C]` matrix `X_o[(b, p), c]` = channel c at offset o of patch
  * p (0 outside the grid). Built from the channel-last, zero-padded input `[b, h+, w+, (d+)·C]` by one
  * 4-D `tf.slice` per offset (plus, for strides, a reshape and a slice that keep every cd-th centre),
- * so every op is a contiguous copy with a stock gradient (slice ↔ pad). On wasm this is about 5×
- * faster than one `tf.gather` of all patches (wasm's gather costs ≈ 50 ns per element). What it
- * builds: the padded input (≈ b·m), then one `[b·P, C]` view per call.
+ * so every op is a contiguous copy with a stock gradient (slice ↔ pad). Measured on wasm (a loaded
+ * 2-core machine, so rough): one conv layer's patch product alone ≈ 5× faster than one `tf.gather`
+ * of all patches, the whole `cnn_mnist` training step ≈ 1.4× faster, its forward about equal, and
+ * the live tensors of a forward 8.9 MB instead of 32 MB. What it builds: the padded input (≈ b·m),
+ * then one `[b·P, C]` view per call.
  */
 export function offsetViews(x: Tensor, g: GridGeometry): { readonly count: number; view(o: number): Tensor } {
   const { h, w, d, channels: C } = g;
