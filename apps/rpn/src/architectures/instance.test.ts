@@ -93,7 +93,7 @@ describe('every graph/attention class: config, round trip, training step', () =>
       const before = tf.memory().numTensors;
       const vars = net.trainableVariables();
       const w0 = vars.map((v) => Array.from(v.dataSync()));
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(net.forward(x))) as tf.Scalar, vars);
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(net.forward(x, { seed: 11 }))) as tf.Scalar, vars); // seeded dropout: the same objective every run
       for (const v of vars) tf.tidy(() => v.assign(tf.sub(v, tf.mul(grads[v.name], 0.05))));
       tf.dispose([value, ...Object.values(grads)]);
       expect(tf.memory().numTensors).toBe(before);
