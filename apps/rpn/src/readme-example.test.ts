@@ -32,4 +32,27 @@ describe('README example', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('builds an RPN 2 architecture from a tinyBIG config, as the second example shows', async () => {
+    const section = readme.slice(readme.indexOf('## Composing a model'));
+    const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)];
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    const dir = path.join(import.meta.dirname, '..', '.readme-example-2');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'example.ts');
+    const logs: unknown[][] = [];
+    const orig = console.log;
+    fs.writeFileSync(file, `${blocks[1][1]}\nexport { cnn };\n`);
+    console.log = (...a: unknown[]) => void logs.push(a);
+    try {
+      const mod = await import(file);
+      expect(mod.cnn.inLayout).toEqual({ kind: 'grid', h: 28, w: 28, d: 1, C: 1 });
+      expect(logs[0]).toEqual([mod.cnn.inLayout]);
+      expect(mod.cnn.n).toBe(10);
+      mod.cnn.dispose();
+    } finally {
+      console.log = orig;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
