@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import { parse } from 'yaml';
 import { CheckpointError, type Registry } from '@rpn/core';
 import {
 
@@ -14,7 +13,7 @@ import {
   type CheckpointModel,
   type StateDict,
 } from '@rpn/checkpoint';
-import { modelConfigOf } from '../config-file.js';
+import { modelConfigOf, readYaml } from '../config-file.js';
 
 /** Options of {@link convertCommand}. */
 export interface ConvertOptions {
@@ -65,8 +64,7 @@ export async function convertCommand(input: string, output: string, opts: Conver
   const src = await readAnyCheckpoint(input);
   let config = src.config;
   if (opts.config) {
-    if (!fs.existsSync(opts.config)) throw new CheckpointError('config file not found', { argument: '--config', expected: 'a tinyBIG YAML or JSON file', received: opts.config });
-    config = modelConfigOf(parse(fs.readFileSync(opts.config, 'utf8')), opts.config);
+    config = modelConfigOf(readYaml(opts.config, '--config'), opts.config);
   }
   const format = opts.format ?? formatFromPath(output);
   let stateDict: StateDict = src.stateDict;
