@@ -5,5 +5,6 @@ export * from './losses.js';
 export * from './metrics.js';
 export * from './data.js';
 export * from './trainer.js';
+export * from './divergence.js';
 export * from './experiment.js';
 export * from './datasets/index.js';
