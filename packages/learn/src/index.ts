@@ -4,6 +4,7 @@ export * from './schedulers.js';
 export * from './losses.js';
 export * from './metrics.js';
 export * from './data.js';
+export * from './normalization.js';
 export * from './trainer.js';
 export * from './divergence.js';
 export * from './experiment.js';
