@@ -14,9 +14,10 @@ import {
   type StateDict,
 } from '@rpn/checkpoint';
 import { modelConfigOf, readYaml } from '../config-file.js';
+import { checkStateDict, type NonFiniteOptions } from '../weights-check.js';
 
 /** Options of {@link convertCommand}. */
-export interface ConvertOptions {
+export interface ConvertOptions extends NonFiniteOptions {
   /** Builds the model to check names/shapes against (strict) and to leave our optional names out of a `.pt`. */
   readonly registry?: Registry;
   /** A tinyBIG YAML/JSON file with the model config (needed when IN is a `.pt`, which holds none, and OUT is native). */
@@ -62,6 +63,7 @@ export async function readAnyCheckpoint(input: string): Promise<Input> {
 export async function convertCommand(input: string, output: string, opts: ConvertOptions = {}): Promise<void> {
   const print = opts.print ?? ((l: string) => console.log(l));
   const src = await readAnyCheckpoint(input);
+  checkStateDict(src.stateDict, input, opts);
   let config = src.config;
   if (opts.config) {
     config = modelConfigOf(readYaml(opts.config, '--config'), opts.config);
@@ -88,8 +90,9 @@ export async function convertCommand(input: string, output: string, opts: Conver
 }
 
 /** `rpn info CHECKPOINT`: each tensor's name, dtype and shape, then `parameters: N` and the format. */
-export async function checkpointInfoCommand(file: string, print: (line: string) => void = (l) => console.log(l)): Promise<void> {
+export async function checkpointInfoCommand(file: string, print: (line: string) => void = (l) => console.log(l), o: NonFiniteOptions = {}): Promise<void> {
   const src = await readAnyCheckpoint(file);
+  checkStateDict(src.stateDict, file, o);
   let total = 0;
   for (const [name, t] of src.stateDict) {
     const n = t.shape.reduce((a, b) => a * b, 1);
