@@ -37,6 +37,9 @@ Examples (from the repository root):
   rpn eval apps/rpn/configs/elementary_configs.yaml --checkpoint runs/elem/checkpoint
   rpn predict --checkpoint runs/elem/checkpoint --input points.csv
   rpn bench --case elementary
+predict reads raw rows and normalises them as the training data were (rpn train saves the data's
+normalisation in the checkpoint); results.json and plots are written atomically, and a full or
+read-only disk is an error, not a truncated file.
 The last line of train, start and eval is \`final test <metric>: <value>\`. A failing command prints one
 line, \`error: <message>\` (what was expected and received), and exits with status 1; RPN_DEBUG=1 adds
 the stack trace.`);
