@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ValueError, ShapeError } from '@rpn/core';
 import { datasetFromConfig, embeddedMnist, evaluate, readExperiment, trainTestSplitIndices } from '@rpn/learn';
-import { loadModel, saveModel } from '@rpn/checkpoint';
+import { loadModel, saveModel, type CheckpointModel } from '@rpn/checkpoint';
 import { appRegistry } from '../registry.js';
 import { readYaml } from '../config-file.js';
 import { trainCommand } from './train.js';
@@ -104,7 +104,7 @@ describe('rpn predict', () => {
     // the loader's own normalised test split, evaluated by the trained model
     const exp = readExperiment(readYaml(file), file);
     const data = await datasetFromConfig(exp.dataConfigs, { seed: exp.seed });
-    const model = await loadModel<AppModel & { dispose(): void }>(ck, registry);
+    const model = await loadModel<AppModel & CheckpointModel>(ck, registry);
     const want = evaluate(model, data.test, { batchSize: 1000 }).yScore;
     model.dispose();
     // the same test rows, raw, as lines of the shipped diabetes.csv (id, 8 features, label)
@@ -146,7 +146,7 @@ describe('rpn predict', () => {
     const ck = path.join(out, 'checkpoint');
     const [norm, raw] = [await embeddedMnist(), await embeddedMnist({ normalize: false })];
     const k = 10;
-    const model = await loadModel<AppModel & { dispose(): void }>(ck, registry);
+    const model = await loadModel<AppModel & CheckpointModel>(ck, registry);
     const want = evaluate(model, { ...norm.test, x: norm.test.x.subarray(0, k * 784), y: norm.test.y.subarray(0, k), count: k }, { batchSize: k }).yScore;
     model.dispose();
     const rows = Array.from({ length: k }, (_, i) => Array.from(raw.test.x.subarray(i * 784, (i + 1) * 784)));
@@ -170,7 +170,7 @@ describe('rpn predict', () => {
 
   it('non-finite weights: a warning by default, refused with allowNonFinite: false', async () => {
     const ck = await taylorCheckpoint();
-    const model = await loadModel<AppModel & { dispose(): void; namedParameters(): { variable: tf.Variable }[] }>(ck, registry);
+    const model = await loadModel<AppModel & CheckpointModel>(ck, registry);
     const v = model.namedParameters()[0]!.variable;
     const t = tf.fill(v.shape, Number.NaN);
     v.assign(t); t.dispose();
