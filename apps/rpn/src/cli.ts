@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { setupBackend, RpnError } from '@rpn/core';
+import { CHECKPOINT_FORMATS, type CheckpointFormat } from '@rpn/checkpoint';
 import { appRegistry } from './registry.js';
 import { defaultGoldenDir, FAMILIES, loadCases, runGolden, summarize, unknownFamilies } from './golden/runner.js';
 import { infoCommand } from './commands/info.js';
@@ -105,11 +106,11 @@ program
   .argument('<input>', 'a .pt, .safetensors or native checkpoint folder')
   .argument('<output>', 'output path; the extension picks the format (.pt, .safetensors, else a native folder)')
   .option('--config <file>', 'tinyBIG YAML with the model config (needed for .pt → native)')
-  .addOption(new Option('--format <format>', 'override the output format').choices(['native', 'safetensors', 'torch']))
+  .addOption(new Option('--format <format>', 'override the output format').choices([...CHECKPOINT_FORMATS]))
   .option('--no-strict', 'report names/shapes that do not fit the model instead of failing')
   .addOption(rejectNonFinite())
   .addOption(backendOption())
-  .action(async (input: string, output: string, opts: { config?: string; format?: 'native' | 'safetensors' | 'torch'; strict: boolean; backend?: string; rejectNonFinite?: boolean }) => {
+  .action(async (input: string, output: string, opts: { config?: string; format?: CheckpointFormat; strict: boolean; backend?: string; rejectNonFinite?: boolean }) => {
     await setupBackend({ backend: opts.backend });
     await convertCommand(fromCaller(input), fromCaller(output), { registry: appRegistry(), config: opt(opts.config), format: opts.format, strict: opts.strict, allowNonFinite: !opts.rejectNonFinite });
   });

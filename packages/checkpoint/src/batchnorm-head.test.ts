@@ -29,7 +29,7 @@ describe('perceptron_head / mlp with BatchNorm: tinyBIG state dicts (without BN 
     const head = registry.build<Built>({ head_class: 'tinybig.head.perceptron_head', head_parameters: { m: 4, n: 3, with_batch_norm: true, with_dropout: false } }, 'head');
     const names = head.namedParameters().map((p) => p.name);
     const bn = names.filter((n) => n.startsWith('output_process_functions.0.'));
-    expect(bn).toEqual(['output_process_functions.0.running_mean', 'output_process_functions.0.running_var', 'output_process_functions.0.num_batches_tracked']);
+    expect(bn).toEqual(['output_process_functions.0.weight', 'output_process_functions.0.bias', 'output_process_functions.0.running_mean', 'output_process_functions.0.running_var', 'output_process_functions.0.num_batches_tracked']);
     const sd = tinybigStateDict(head, (name, i) => (name === 'b' ? -0.5 + i : 0.01 * (i + 1)));
     expect([...sd.keys()]).toEqual(['w', 'b']);
     const before = tf.memory().numTensors;
@@ -61,7 +61,7 @@ describe('perceptron_head / mlp with BatchNorm: tinyBIG state dicts (without BN 
     noW.delete('w');
     expect(() => assignStateDict(head, noW, { strict: true })).toThrow(CheckpointError);
     const extra = new Map(sd);
-    extra.set('output_process_functions.0.weight', tensorFromValues('float32', [3], [1, 1, 1]));
+    extra.set('output_process_functions.0.momentum', tensorFromValues('float32', [3], [1, 1, 1]));
     expect(() => assignStateDict(head, extra, { strict: true })).toThrow(CheckpointError);
   });
 
@@ -71,7 +71,7 @@ describe('perceptron_head / mlp with BatchNorm: tinyBIG state dicts (without BN 
     const sd = tinybigStateDict(a, (name, i) => (name.startsWith('layers.1') ? -0.02 * i : 0.03 * i));
     expect([...sd.keys()]).toEqual(['layers.0.heads.0.w', 'layers.1.heads.0.w']);
     const report = assignStateDict(a, sd, { strict: true });
-    expect(report.missing.length).toBe(6);
+    expect(report.missing.length).toBe(10); // per layer: BatchNorm weight, bias (fixed affine of a list BatchNorm), running_mean, running_var, num_batches_tracked
     values(a, 'layers.1.heads.0.w').forEach((v, i) => expect(v).toBeCloseTo(-0.02 * i, 7));
     // ours keeps the running statistics: set them, save with buffers, load into a fresh model
     a.namedParameters().find((p) => p.name === 'layers.0.heads.0.output_process_functions.0.running_mean')!.variable.assign(tf.tensor1d([0.5, -1, 2]));

@@ -1,4 +1,5 @@
 import { CheckpointError } from '@rpn/core';
+import { preview } from './preview.js';
 
 /** Element types a state-dict tensor can have (PyTorch names). */
 export type DType = 'float64' | 'float32' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
@@ -69,9 +70,9 @@ export function numel(shape: readonly number[]): number {
 /** Checks that `shape` is a list of non-negative safe integers; throws a CheckpointError naming `where`. */
 export function checkShape(shape: unknown, where: string): number[] {
   if (!Array.isArray(shape) || shape.some((s) => typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0)) {
-    throw new CheckpointError('invalid tensor shape', { argument: where, expected: 'a list of non-negative integers', received: JSON.stringify(shape)?.slice(0, 200) });
+    throw new CheckpointError('invalid tensor shape', { argument: where, expected: 'a list of non-negative integers', received: preview(shape) });
   }
-  if (!Number.isSafeInteger(numel(shape))) throw new CheckpointError('tensor shape too large', { argument: where, expected: 'a shape whose element count is a safe integer', received: JSON.stringify(shape) });
+  if (!Number.isSafeInteger(numel(shape))) throw new CheckpointError('tensor shape too large', { argument: where, expected: 'a shape whose element count is a safe integer', received: preview(shape) });
   return shape as number[];
 }
 

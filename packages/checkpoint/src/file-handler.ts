@@ -1,15 +1,19 @@
 /**
  * A Node `file://` IOHandler for tfjs model artifacts (tfjs ships one only with tfjs-node),
- * using tfjs-node's layout: `<dir>/model.json` + `<dir>/weights.bin`.
+ * using tfjs-node's layout: `<dir>/model.json` + a weights file it names.
  *
- * Saves are atomic with respect to failures while writing: both files are first written
- * completely (and fsync'ed) under temporary names in the same folder, then renamed over the old
- * ones, weights first and `model.json` last. A failed write leaves the previous checkpoint untouched. The
- * only window left is a crash between the two renames; `model.json` records the digest of its
- * weights, so that case is detected at load time (typed error), never loaded silently.
+ * A save has one commit point. The weights are written (and fsync'ed) under a name the current
+ * `model.json` does not reference (`weights.bin`, else `weights.alt.bin`), then the new
+ * `model.json` is written under a temporary name, fsync'ed, and renamed over the old one (one
+ * atomic rename), and the folder is fsync'ed. Killing the process at any point leaves either the
+ * old `model.json` with its untouched weights, or the new one with its complete weights. Only
+ * after the commit are unreferenced weights and temporary files of earlier, killed saves removed.
+ * One writer per target is assumed: a concurrent save's temporary files count as stale.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '@rpn/core';
+import { checkJsonDepth, readLimits, type ReadLimits } from './limits.js';
+import { checkUnique, manifestSize, modelJsonSchema, parseOrThrow } from './native-schema.js';
 
 /** The few file operations the handler needs (node:fs/promises by default; tests inject failures). */
 export interface FileSystem {
@@ -20,6 +24,10 @@ export interface FileSystem {
   readFile(file: string): Promise<Uint8Array>;
   remove(file: string): Promise<void>;
   isDirectory(file: string): Promise<boolean>;
+  /** The names in a folder (used to remove temporary files of killed saves; without it only known names are removed). */
+  list?(dir: string): Promise<string[]>;
+  /** Flushes a folder's entries (renames) to disk. */
+  syncDir?(dir: string): Promise<void>;
 }
 
 /** node:fs/promises behind {@link FileSystem}. */
@@ -35,6 +43,11 @@ export async function nodeFileSystem(): Promise<FileSystem> {
     async readFile(file: string) { const b = await fs.readFile(file); return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); },
     async remove(file: string) { await fs.rm(file, { force: true }); },
     async isDirectory(file: string) { try { return (await fs.stat(file)).isDirectory(); } catch { return false; } },
+    async list(dir: string) { try { return await fs.readdir(dir); } catch { return []; } },
+    async syncDir(dir: string) {
+      let h: Awaited<ReturnType<typeof fs.open>> | undefined;
+      try { h = await fs.open(dir, 'r'); await h.sync(); } catch { /* not supported here (e.g. some network file systems) */ } finally { await h?.close(); }
+    },
   });
 }
 
@@ -45,9 +58,25 @@ export function fileDir(url: string): string {
   return p.replace(/\/+$/, '') || '/';
 }
 
-/** Writes `data` to `file` through a temporary file in the same folder, then renames it into place. */
+const tmpId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+const splitPath = (file: string): [string, string] => { const i = file.lastIndexOf('/'); return i < 0 ? ['.', file] : [file.slice(0, i) || '/', file.slice(i + 1)]; };
+
+/** Removes `<name>.tmp-*` files in `dir` left by killed saves (needs `fs.list`). */
+async function removeStaleTemps(fs: FileSystem, dir: string, names: readonly string[]): Promise<void> {
+  if (!fs.list) return;
+  for (const f of await fs.list(dir)) {
+    if (names.some((n) => f.startsWith(`${n}.tmp-`))) await fs.remove(`${dir}/${f}`).catch(() => undefined);
+  }
+}
+
+/**
+ * Writes `data` to `file` through a fsync'ed temporary file in the same folder, then one rename
+ * (the commit) and a folder fsync; afterwards removes temporary files of earlier killed saves of
+ * the same file.
+ */
 export async function writeFileAtomic(fs: FileSystem, file: string, data: Uint8Array): Promise<void> {
-  const tmp = `${file}.tmp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const tmp = `${file}.tmp-${tmpId()}`;
+  const [dir, base] = splitPath(file);
   try {
     await fs.writeFile(tmp, data);
     await fs.rename(tmp, file);
@@ -55,11 +84,29 @@ export async function writeFileAtomic(fs: FileSystem, file: string, data: Uint8A
     await fs.remove(tmp).catch(() => undefined);
     throw e;
   }
+  await fs.syncDir?.(dir);
+  await removeStaleTemps(fs, dir, [base]);
+}
+
+/** Names the native save writes; only these are ever removed from a checkpoint folder. */
+const WEIGHT_NAMES = ['weights.bin', 'weights.alt.bin'] as const;
+
+/** The weights paths `model.json` in `dir` references now ([] if there is none or it does not parse). */
+async function referencedPaths(fs: FileSystem, dir: string): Promise<Set<string>> {
+  try {
+    const mj = JSON.parse(new TextDecoder().decode(await fs.readFile(`${dir}/model.json`))) as { weightsManifest?: { paths?: unknown }[] };
+    const out = new Set<string>();
+    if (Array.isArray(mj?.weightsManifest)) for (const g of mj.weightsManifest) if (Array.isArray(g?.paths)) for (const p of g.paths) if (typeof p === 'string') out.add(p);
+    return out;
+  } catch {
+    return new Set();
+  }
 }
 
 /** A tfjs IOHandler that saves to and loads from a folder (`file://path` or a plain path). */
-export function fileHandler(url: string, options: { fs?: FileSystem } = {}): tf.io.IOHandler {
+export function fileHandler(url: string, options: { fs?: FileSystem; limits?: Partial<ReadLimits> } = {}): tf.io.IOHandler {
   const dir = fileDir(url);
+  const lim = readLimits(options.limits);
   const getFs = async () => options.fs ?? (await nodeFileSystem());
   const join = (name: string) => `${dir}/${name}`;
   return Object.freeze({
@@ -77,27 +124,40 @@ export function fileHandler(url: string, options: { fs?: FileSystem } = {}): tf.
         format: artifacts.format,
         generatedBy: artifacts.generatedBy,
         convertedBy: artifacts.convertedBy ?? null,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
       };
       if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
       if (artifacts.signature) modelJson.signature = artifacts.signature;
       if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
       if (artifacts.modelInitializer) modelJson.modelInitializer = artifacts.modelInitializer;
-      const json = new TextEncoder().encode(JSON.stringify(modelJson));
       await fs.mkdir(dir);
-      // both files complete on disk before either replaces the old ones
-      const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-      const tmpW = join(`weights.bin.tmp-${id}`);
-      const tmpJ = join(`model.json.tmp-${id}`);
+      // the weights go to a name the committed model.json does not reference, so the old pair stays intact
+      const current = await referencedPaths(fs, dir);
+      const weightsName = WEIGHT_NAMES.find((n) => !current.has(n)) ?? `weights.${tmpId()}.bin`;
+      modelJson.weightsManifest = [{ paths: [weightsName], weights: artifacts.weightSpecs ?? [] }];
+      const json = new TextEncoder().encode(JSON.stringify(modelJson));
+      const tmpJ = join(`model.json.tmp-${tmpId()}`);
       try {
-        await fs.writeFile(tmpW, weights);
+        await fs.writeFile(join(weightsName), weights);
         await fs.writeFile(tmpJ, json);
-        await fs.rename(tmpW, join('weights.bin'));
-        await fs.rename(tmpJ, join('model.json'));
       } catch (e) {
-        await fs.remove(tmpW).catch(() => undefined);
+        await fs.remove(join(weightsName)).catch(() => undefined);
         await fs.remove(tmpJ).catch(() => undefined);
         throw e;
+      }
+      try {
+        await fs.rename(tmpJ, join('model.json')); // the commit
+      } catch (e) {
+        await fs.remove(tmpJ).catch(() => undefined);
+        throw e;
+      }
+      await fs.syncDir?.(dir);
+      // after the commit: the previous weights and whatever killed saves left behind
+      for (const n of WEIGHT_NAMES) if (n !== weightsName) await fs.remove(join(n)).catch(() => undefined);
+      if (fs.list) {
+        for (const f of await fs.list(dir)) {
+          const stale = f.startsWith('model.json.tmp-') || f.startsWith('weights.bin.tmp-') || (/^weights\.[0-9a-z]+-[0-9a-z]+\.bin$/.test(f) && f !== weightsName);
+          if (stale) await fs.remove(join(f)).catch(() => undefined);
+        }
       }
       return {
         modelArtifactsInfo: {
@@ -115,35 +175,38 @@ export function fileHandler(url: string, options: { fs?: FileSystem } = {}): tf.
       try { text = await fs.readFile(join('model.json')); } catch (e) {
         throw new CheckpointError(`cannot read model.json: ${(e as Error).message}`, { argument: 'dirOrUrl', expected: 'a folder with model.json and weights.bin', received: dir });
       }
-      let mj: { modelTopology?: {}; weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[]; format?: string; generatedBy?: string; convertedBy?: string | null; trainingConfig?: tf.io.TrainingConfig; userDefinedMetadata?: {}; signature?: {}; modelInitializer?: {} };
-      try { mj = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(text)); } catch (e) {
+      let parsed: unknown;
+      try { parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(text)); } catch (e) {
         throw new CheckpointError(`model.json is not valid JSON: ${(e as Error).message.slice(0, 120)}`, { argument: 'model.json', expected: 'a JSON object' });
       }
-      if (!mj || typeof mj !== 'object' || !Array.isArray(mj.weightsManifest)) throw new CheckpointError('model.json has no weights manifest', { argument: 'model.json', expected: 'a weightsManifest array', received: typeof mj?.weightsManifest });
-      const specs: tf.io.WeightsManifestEntry[] = [];
+      checkJsonDepth(parsed, lim.maxDepth, 'model.json');
+      const mj = parseOrThrow(modelJsonSchema, parsed, 'model.json', 'model.json');
+      const specs = mj.weightsManifest.flatMap((g) => g.weights);
+      const paths = mj.weightsManifest.flatMap((g) => g.paths);
+      checkUnique(paths, 'model.json.weightsManifest.paths'); // before reading any
+      // never read more bytes than the manifest needs
+      const need = manifestSize(specs, lim.maxElements);
       const buffers: ArrayBuffer[] = [];
-      for (const group of mj.weightsManifest) {
-        if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights)) throw new CheckpointError('malformed weights manifest group', { argument: 'model.json.weightsManifest', expected: '{paths, weights}', received: JSON.stringify(group)?.slice(0, 100) });
-        specs.push(...group.weights);
-        for (const p of group.paths) {
-          if (typeof p !== 'string' || p.includes('..') || p.startsWith('/')) throw new CheckpointError('weights path escapes the checkpoint folder', { argument: 'weightsManifest.paths', expected: 'a file name inside the folder', received: String(p) });
-          let b: Uint8Array;
-          try { b = await fs.readFile(join(p)); } catch (e) {
-            throw new CheckpointError(`cannot read weights file: ${(e as Error).message}`, { argument: p, expected: 'a readable file', received: join(p) });
-          }
-          buffers.push(b.slice().buffer);
+      let got = 0;
+      for (const p of paths) {
+        let b: Uint8Array;
+        try { b = await fs.readFile(join(p)); } catch (e) {
+          throw new CheckpointError(`cannot read weights file: ${(e as Error).message}`, { argument: p, expected: 'a readable file', received: join(p) });
         }
+        got += b.byteLength;
+        if (got > need) throw new CheckpointError('weights data longer than the manifest', { argument: p, expected: `${need} bytes in total`, received: `at least ${got} bytes` });
+        buffers.push(b.slice().buffer);
       }
       return {
-        modelTopology: mj.modelTopology,
+        modelTopology: mj.modelTopology as {} | undefined,
         format: mj.format,
         generatedBy: mj.generatedBy,
         convertedBy: mj.convertedBy,
-        trainingConfig: mj.trainingConfig,
-        userDefinedMetadata: mj.userDefinedMetadata,
-        signature: mj.signature,
-        modelInitializer: mj.modelInitializer,
-        weightSpecs: specs,
+        trainingConfig: mj.trainingConfig as tf.io.TrainingConfig | undefined,
+        userDefinedMetadata: mj.userDefinedMetadata as {} | undefined,
+        signature: mj.signature as {} | undefined,
+        modelInitializer: mj.modelInitializer as {} | undefined,
+        weightSpecs: specs as tf.io.WeightsManifestEntry[],
         weightData: buffers.length === 1 ? buffers[0] : buffers,
       };
     },

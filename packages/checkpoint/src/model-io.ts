@@ -5,10 +5,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError, formatShape, type Registry } from '@rpn/core';
 import { tensorFromValues, tensorValues, type RawTensor, type StateDict } from './dtypes.js';
-import { decodeArtifacts, encodeArtifacts, type NativeCheckpoint } from './native.js';
-import { fileHandler, nodeFileSystem, writeFileAtomic, type FileSystem } from './file-handler.js';
-import { readSafetensors, writeSafetensors } from './safetensors.js';
-import { readTorchStateDict, writeTorchStateDict } from './torch.js';
+import { decodeArtifacts, type NativeCheckpoint } from './native.js';
+import type { FileSystem } from './file-handler.js';
+import type { ReadLimits } from './limits.js';
+import { codecByName, codecForBytes, codecForPath, nativeCodec, readCheckpoint, type CheckpointFormat, type DecodedCheckpoint } from './codecs.js';
+
+export type { CheckpointFormat } from './codecs.js';
 
 /** One entry of `model.namedParameters()`. */
 export interface NamedParameterLike {
@@ -24,9 +26,6 @@ export interface CheckpointModel {
   namedParameters(): readonly NamedParameterLike[];
   toConfig(): Record<string, unknown>;
 }
-
-/** Checkpoint formats. */
-export type CheckpointFormat = 'native' | 'safetensors' | 'torch';
 
 /** Where a state dict comes from: a path/URL, raw bytes, or a state dict already read. */
 export type StateDictSource = string | Uint8Array | ArrayBuffer | StateDict;
@@ -101,70 +100,34 @@ export function assignStateDict(model: CheckpointModel, stateDict: StateDict, op
   return Object.freeze({ loaded: loadable.map(([p]) => p.name), missing, unexpected, mismatched });
 }
 
-const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-
-function isNodeFileUrl(url: string): boolean {
-  return url.startsWith('file://') || !SCHEME.test(url);
-}
-
-/** The format a path names: `.safetensors`, `.pt`/`.pth`/`.ckpt` or anything else (a folder, a URL) = native. */
+/** The format a path names (see {@link codecForPath}): `.safetensors`, `.pt`/`.pth`/`.ckpt`, or anything else (a folder, a URL) = native. */
 export function formatFromPath(path: string): CheckpointFormat {
-  const p = path.toLowerCase();
-  if (p.endsWith('.safetensors')) return 'safetensors';
-  if (p.endsWith('.pt') || p.endsWith('.pth') || p.endsWith('.ckpt')) return 'torch';
-  return 'native';
+  return codecForPath(path).name;
 }
 
-/** The format of a file's bytes: a ZIP is a `.pt`, else safetensors if its header parses. */
-export function formatFromBytes(bytes: Uint8Array): 'torch' | 'safetensors' {
-  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return 'torch';
-  if (bytes.length >= 9 && bytes[8] === 0x7b) return 'safetensors';
-  throw new CheckpointError('unrecognised checkpoint format', { argument: 'file', expected: 'a PyTorch .pt (zip) or safetensors file', received: `first bytes ${Array.from(bytes.subarray(0, 8)).map((b) => b.toString(16).padStart(2, '0')).join(' ')}` });
-}
-
-function ioHandler(url: string, mode: 'save' | 'load', fs?: FileSystem): tf.io.IOHandler {
-  if (isNodeFileUrl(url)) return fileHandler(url, { fs });
-  const handlers = mode === 'save' ? tf.io.getSaveHandlers(url) : tf.io.getLoadHandlers(url);
-  if (handlers.length) return handlers[0]!;
-  if (/^https?:\/\//i.test(url) && mode === 'load') return tf.io.http(url);
-  throw new CheckpointError('no tfjs IO handler for this URL', { argument: 'dirOrUrl', expected: 'a path, file://, indexeddb://, localstorage://, downloads:// or http(s):// URL', received: url });
+/** The format of a file's bytes (see {@link codecForBytes}): a ZIP is a `.pt`, else safetensors if its header starts like one. */
+export function formatFromBytes(bytes: Uint8Array): CheckpointFormat {
+  return codecForBytes(bytes).name;
 }
 
 /** Reads a native checkpoint (folder, `file://`, or any tfjs URL / IOHandler). */
-export async function readNative(dirOrUrl: string | tf.io.IOHandler, options: { fs?: FileSystem } = {}): Promise<NativeCheckpoint> {
-  const handler = typeof dirOrUrl === 'string' ? ioHandler(dirOrUrl, 'load', options.fs) : dirOrUrl;
-  if (!handler.load) throw new CheckpointError('IO handler cannot load', { argument: 'dirOrUrl', expected: 'a handler with load()', received: 'none' });
-  return decodeArtifacts(await handler.load());
+export async function readNative(dirOrUrl: string | tf.io.IOHandler, options: { fs?: FileSystem; limits?: Partial<ReadLimits> } = {}): Promise<NativeCheckpoint> {
+  if (typeof dirOrUrl === 'string') return nativeCodec.read(dirOrUrl, options);
+  if (!dirOrUrl.load) throw new CheckpointError('IO handler cannot load', { argument: 'dirOrUrl', expected: 'a handler with load()', received: 'none' });
+  return decodeArtifacts(await dirOrUrl.load(), options.limits);
 }
 
 /**
  * Reads a state dict from a `.pt`, a safetensors file, a native checkpoint folder/URL, or bytes
- * (format sniffed). Tensors keep their file dtype (see the README's dtype table).
+ * (format sniffed), through {@link readCheckpoint}. Tensors keep their file dtype (see the README's dtype table).
  */
-export async function readStateDict(source: StateDictSource, options: { fs?: FileSystem } = {}): Promise<StateDict> {
+export async function readStateDict(source: StateDictSource, options: { fs?: FileSystem; limits?: Partial<ReadLimits> } = {}): Promise<StateDict> {
   if (source instanceof Map) return source;
-  if (source instanceof ArrayBuffer) source = new Uint8Array(source);
-  if (source instanceof Uint8Array) return formatFromBytes(source) === 'torch' ? readTorchStateDict(source) : readSafetensors(source).tensors;
-  const path = source as string;
-  const fs = options.fs ?? (isNodeFileUrl(path) ? await nodeFileSystem() : undefined);
-  const local = path.startsWith('file://') ? path.slice(7) : path;
-  if (formatFromPath(path) === 'native') {
-    if (fs && isNodeFileUrl(path) && !(await fs.isDirectory(local)) && !local.endsWith('model.json')) {
-      // a file without a known extension (tinyBIG's save_ckpt writes `checkpoint`): sniff it
-      let bytes: Uint8Array;
-      try { bytes = await fs.readFile(local); } catch (e) { throw new CheckpointError(`cannot read checkpoint: ${(e as Error).message}`, { argument: 'file', expected: 'a readable file or folder', received: path }); }
-      return readStateDict(bytes);
-    }
-    return (await readNative(path, { fs })).stateDict;
-  }
-  if (!fs) throw new CheckpointError('cannot read this URL as a file', { argument: 'file', expected: 'a local path', received: path });
-  let bytes: Uint8Array;
-  try { bytes = await fs.readFile(local); } catch (e) { throw new CheckpointError(`cannot read checkpoint: ${(e as Error).message}`, { argument: 'file', expected: 'a readable file', received: path }); }
-  return formatFromPath(path) === 'torch' ? readTorchStateDict(bytes) : readSafetensors(bytes).tensors;
+  return (await readCheckpoint(source as string | Uint8Array | ArrayBuffer, options)).stateDict;
 }
 
 /** Loads a state dict (any source) into the model; see {@link assignStateDict}. */
-export async function loadStateDict(model: CheckpointModel, source: StateDictSource, options: { strict?: boolean; fs?: FileSystem } = {}): Promise<LoadReport> {
+export async function loadStateDict(model: CheckpointModel, source: StateDictSource, options: { strict?: boolean; fs?: FileSystem; limits?: Partial<ReadLimits> } = {}): Promise<LoadReport> {
   return assignStateDict(model, await readStateDict(source, options), options);
 }
 
@@ -195,38 +158,20 @@ async function optimizerState(optimizer: tf.Optimizer): Promise<{ className: str
   return { className: optimizer.getClassName(), config: optimizer.getConfig() as Record<string, unknown>, weights: sd };
 }
 
-const stem = (p: string) => (p.split('/').pop() ?? 'archive').replace(/\.[^.]*$/, '').replace(/[^\w.-]/g, '_') || 'archive';
-
 /**
  * Writes a state dict (and, for native/safetensors, a config) to `dirOrUrl` in the format its
- * path names. Files are written atomically (temporary file + rename).
+ * path names, through that format's codec. Single files are written atomically (temporary file +
+ * one rename), native folders with one atomic rename of `model.json` (see {@link fileHandler}).
  */
 export async function saveStateDict(stateDict: StateDict, dirOrUrl: string, options: SaveOptions & { config?: Record<string, unknown> | null } = {}): Promise<void> {
-  const format = options.format ?? formatFromPath(dirOrUrl);
-  if (format === 'native') {
-    const artifacts = await encodeArtifacts(options.config ?? null, stateDict, {
-      metadata: options.metadata,
-      trainingState: options.trainingState,
-      optimizer: options.optimizer ? await optimizerState(options.optimizer) : undefined,
-    });
-    await ioHandler(dirOrUrl, 'save', options.fs).save!(artifacts);
-    return;
-  }
-  if (!isNodeFileUrl(dirOrUrl)) throw new CheckpointError(`${format} files can only be written to a local path`, { argument: 'dirOrUrl', expected: 'a path or file:// URL', received: dirOrUrl });
-  const path = dirOrUrl.startsWith('file://') ? dirOrUrl.slice(7) : dirOrUrl;
-  let bytes: Uint8Array;
-  if (format === 'safetensors') {
-    const meta: Record<string, string> = { format: 'pt' };
-    for (const [k, v] of Object.entries(options.metadata ?? {})) meta[k] = typeof v === 'string' ? v : JSON.stringify(v);
-    if (options.config) meta.rpn_config = JSON.stringify(options.config);
-    bytes = writeSafetensors(stateDict, meta);
-  } else {
-    bytes = writeTorchStateDict(stateDict, options.archiveName ?? stem(path));
-  }
-  const fs = options.fs ?? (await nodeFileSystem());
-  const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.';
-  if (dir) await fs.mkdir(dir);
-  await writeFileAtomic(fs, path, bytes);
+  const codec = options.format ? codecByName(options.format) : codecForPath(dirOrUrl);
+  await codec.write(dirOrUrl, {
+    stateDict,
+    config: options.config ?? null,
+    metadata: options.metadata,
+    trainingState: codec === nativeCodec ? options.trainingState : undefined,
+    optimizer: codec === nativeCodec && options.optimizer ? await optimizerState(options.optimizer) : undefined,
+  }, { fs: options.fs, archiveName: options.archiveName });
 }
 
 /**
@@ -256,22 +201,11 @@ export interface LoadedCheckpoint<M> {
  * config. `registry.build(config, 'model')` creates it; the weights are loaded strictly. With
  * `options.optimizer`, the saved optimizer weights are restored into it (training resumes exactly).
  */
-export async function loadCheckpoint<M extends CheckpointModel = CheckpointModel>(dirOrUrl: string, registry: Registry, options: { optimizer?: tf.Optimizer; fs?: FileSystem; strict?: boolean } = {}): Promise<LoadedCheckpoint<M>> {
-  let ck: NativeCheckpoint;
-  if (formatFromPath(dirOrUrl) === 'safetensors') {
-    const fs = options.fs ?? (await nodeFileSystem());
-    const path = dirOrUrl.startsWith('file://') ? dirOrUrl.slice(7) : dirOrUrl;
-    let bytes: Uint8Array;
-    try { bytes = await fs.readFile(path); } catch (e) { throw new CheckpointError(`cannot read checkpoint: ${(e as Error).message}`, { argument: 'dirOrUrl', expected: 'a readable file', received: dirOrUrl }); }
-    const st = readSafetensors(bytes);
-    let config: Record<string, unknown> | null = null;
-    if (st.metadata.rpn_config) { try { config = JSON.parse(st.metadata.rpn_config); } catch { /* reported below */ } }
-    ck = { config, stateDict: st.tensors, metadata: st.metadata, trainingState: null, optimizer: null };
-  } else if (formatFromPath(dirOrUrl) === 'torch') {
-    throw new CheckpointError('a .pt file holds no model config', { argument: 'dirOrUrl', expected: 'a native checkpoint or a safetensors file with rpn_config; for .pt build the model and call loadStateDict', received: dirOrUrl });
-  } else {
-    ck = await readNative(dirOrUrl, { fs: options.fs });
+export async function loadCheckpoint<M extends CheckpointModel = CheckpointModel>(dirOrUrl: string, registry: Registry, options: { optimizer?: tf.Optimizer; fs?: FileSystem; strict?: boolean; limits?: Partial<ReadLimits> } = {}): Promise<LoadedCheckpoint<M>> {
+  if (!codecForPath(dirOrUrl).holdsConfig) {
+    throw new CheckpointError(`a ${codecForPath(dirOrUrl).extensions.join('/')} file holds no model config`, { argument: 'dirOrUrl', expected: 'a native checkpoint or a safetensors file with rpn_config; for .pt build the model and call loadStateDict', received: dirOrUrl });
   }
+  const ck: DecodedCheckpoint = await readCheckpoint(dirOrUrl, { fs: options.fs, limits: options.limits });
   if (!ck.config) throw new CheckpointError('checkpoint holds no model config', { argument: 'dirOrUrl', expected: 'a checkpoint saved with saveModel', received: dirOrUrl });
   const model = registry.build<M>(ck.config, 'model');
   let report: LoadReport;

@@ -8,8 +8,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '@rpn/core';
-import { DTYPES, numel, tensorFromValues, tensorValues, type DType, type RawTensor, type StateDict } from './dtypes.js';
+import { DTYPES, tensorFromValues, tensorValues, type DType, type RawTensor, type StateDict } from './dtypes.js';
 import { crc32 } from './zip.js';
+import { z } from 'zod';
+import { checkJsonDepth, readLimits, type ReadLimits } from './limits.js';
+import { checkUnique, manifestSize, nativeInfoSchema, parseOrThrow, weightSpecSchema } from './native-schema.js';
+import { preview } from './preview.js';
 
 /** `format` field of our model.json. */
 export const NATIVE_FORMAT = 'rpn-checkpoint';
@@ -100,17 +104,6 @@ export async function encodeArtifacts(config: Record<string, unknown> | null, st
   }
 }
 
-const SPEC_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
-
-function specBytes(spec: tf.io.WeightsManifestEntry): number {
-  const shape = spec.shape;
-  if (!Array.isArray(shape) || shape.some((s) => !Number.isSafeInteger(s) || s < 0)) throw new CheckpointError('invalid shape in the weights manifest', { argument: `weightSpecs.${spec.name}.shape`, expected: 'non-negative integers', received: JSON.stringify(shape) });
-  const q = spec.quantization?.dtype;
-  const per = q ? SPEC_BYTES[q] : SPEC_BYTES[spec.dtype];
-  if (!per || (spec.dtype as string) === 'string' || spec.dtype === 'complex64') throw new CheckpointError('unsupported dtype in the weights manifest', { argument: `weightSpecs.${spec.name}.dtype`, expected: 'float32, int32 or bool (optionally quantized)', received: String(q ?? spec.dtype) });
-  return numel(shape) * per;
-}
-
 function toRaw(t: tf.Tensor, dtype: DType | undefined, name: string): RawTensor {
   const values = t.dataSync();
   const target: DType = dtype ?? (t.dtype === 'int32' ? 'int32' : t.dtype === 'bool' ? 'bool' : 'float32');
@@ -118,49 +111,68 @@ function toRaw(t: tf.Tensor, dtype: DType | undefined, name: string): RawTensor 
   return tensorFromValues(target, t.shape, Array.from(values as ArrayLike<number>), name);
 }
 
-/** Decodes artifacts written by {@link encodeArtifacts} (or any tfjs artifacts with float32/int32/bool weights). */
-export function decodeArtifacts(artifacts: tf.io.ModelArtifacts): NativeCheckpoint {
-  const specs = artifacts.weightSpecs ?? [];
+/**
+ * Decodes artifacts written by {@link encodeArtifacts} (or any tfjs artifacts with float32/int32/bool
+ * weights). The manifest and the `rpn` block are validated (zod) and depth-checked before use;
+ * names are looked up in Maps, never in plain objects.
+ */
+export function decodeArtifacts(artifacts: tf.io.ModelArtifacts, limits: Partial<ReadLimits> = {}): NativeCheckpoint {
+  const lim = readLimits(limits);
+  const topo = artifacts.modelTopology;
+  if (!(topo instanceof ArrayBuffer)) checkJsonDepth(topo, lim.maxDepth, 'modelTopology');
+  checkJsonDepth(artifacts.userDefinedMetadata, lim.maxDepth, 'userDefinedMetadata');
+  checkJsonDepth(artifacts.weightSpecs, 4, 'weightSpecs');
+  const specs = parseOrThrow(z.array(weightSpecSchema), artifacts.weightSpecs ?? [], 'weightSpecs', 'weights manifest');
+  checkUnique(specs.map((s) => s.name), 'weightSpecs.name');
   const raw = artifacts.weightData;
   const buffers: ArrayBuffer[] = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   const total = buffers.reduce((s, b) => s + b.byteLength, 0);
-  const need = specs.reduce((s, sp) => s + specBytes(sp), 0);
+  const need = manifestSize(specs, lim.maxElements);
   if (total !== need) throw new CheckpointError(total < need ? 'weights data shorter than the manifest' : 'weights data longer than the manifest', { argument: 'weights.bin', expected: `${need} bytes`, received: `${total} bytes` });
-  const ud = (artifacts.userDefinedMetadata ?? {}) as { rpn?: NativeInfo };
-  const info = ud.rpn;
-  if (info && (typeof info !== 'object' || typeof info.version !== 'number' || info.version > NATIVE_VERSION)) throw new CheckpointError('unsupported native checkpoint version', { argument: 'userDefinedMetadata.rpn.version', expected: `≤ ${NATIVE_VERSION}`, received: String(info?.version) });
+  const ud = artifacts.userDefinedMetadata;
+  const rawInfo = ud !== null && typeof ud === 'object' && Object.prototype.hasOwnProperty.call(ud, 'rpn') ? (ud as Record<string, unknown>).rpn : undefined;
+  const version = rawInfo !== null && typeof rawInfo === 'object' ? (rawInfo as { version?: unknown }).version : undefined;
+  if (rawInfo !== undefined && typeof version === 'number' && version > NATIVE_VERSION) throw new CheckpointError('unsupported native checkpoint version', { argument: 'userDefinedMetadata.rpn.version', expected: `≤ ${NATIVE_VERSION}`, received: String(version) });
+  const info = rawInfo === undefined ? undefined : parseOrThrow(nativeInfoSchema, rawInfo, 'userDefinedMetadata.rpn', 'native checkpoint metadata');
+  if (info) {
+    checkUnique(info.names, 'userDefinedMetadata.rpn.names');
+    if (info.optimizer) checkUnique(info.optimizer.weightNames, 'userDefinedMetadata.rpn.optimizer.weightNames');
+  }
   const flat = buffers.length === 1 ? new Uint8Array(buffers[0]!) : new Uint8Array(tf.io.concatenateArrayBuffers(buffers));
-  if (info?.digest && (info.digest.bytes !== flat.byteLength || info.digest.crc32 !== crc32(flat))) throw new CheckpointError('weights data does not match model.json (corrupt, or from another save)', { argument: 'weights.bin', expected: `crc32 ${info.digest.crc32}, ${info.digest.bytes} bytes`, received: `crc32 ${crc32(flat)}, ${flat.byteLength} bytes` });
-  let decoded: tf.NamedTensorMap;
+  if (info && (info.digest.bytes !== flat.byteLength || info.digest.crc32 !== crc32(flat))) throw new CheckpointError('weights data does not match model.json (corrupt, or from another save)', { argument: 'weights.bin', expected: `crc32 ${info.digest.crc32}, ${info.digest.bytes} bytes`, received: `crc32 ${crc32(flat)}, ${flat.byteLength} bytes` });
+  let decoded: Map<string, tf.Tensor>;
   try {
-    decoded = tf.io.decodeWeights(flat.buffer.slice(flat.byteOffset, flat.byteOffset + flat.byteLength), specs);
+    const named = tf.io.decodeWeights(flat.buffer.slice(flat.byteOffset, flat.byteOffset + flat.byteLength), specs as tf.io.WeightsManifestEntry[]);
+    decoded = new Map(Object.entries(named));
   } catch (e) {
     throw new CheckpointError(`weights could not be decoded: ${(e as Error).message}`, { argument: 'weights.bin', expected: 'data matching the manifest' });
   }
   try {
-    const dtypes = info?.dtypes ?? {};
+    const dtypes = new Map(Object.entries(info?.dtypes ?? {}));
     const order = info?.names ?? specs.map((s) => s.name).filter((n) => !n.startsWith(OPTIMIZER_PREFIX));
     const stateDict = new Map<string, RawTensor>();
     for (const name of order) {
-      const t = decoded[name];
+      const t = decoded.get(name);
       if (!t) throw new CheckpointError('weight listed in model.json is missing from the manifest', { argument: name, expected: 'a weights manifest entry', received: 'none' });
-      const r = toRaw(t, dtypes[name], name);
-      stateDict.set(name, r);
+      stateDict.set(name, toRaw(t, dtypes.get(name), name));
     }
     let optimizer: NativeCheckpoint['optimizer'] = null;
     if (info?.optimizer) {
       const w = new Map<string, RawTensor>();
       for (const n of info.optimizer.weightNames) {
-        const t = decoded[OPTIMIZER_PREFIX + n];
+        const t = decoded.get(OPTIMIZER_PREFIX + n);
         if (!t) throw new CheckpointError('optimizer weight missing from the manifest', { argument: n, expected: 'a weights manifest entry', received: 'none' });
         w.set(n, toRaw(t, undefined, n));
       }
       optimizer = { className: info.optimizer.className, config: info.optimizer.config, weights: w };
     }
-    const topo = artifacts.modelTopology;
-    const config = topo && !(topo instanceof ArrayBuffer) && Object.keys(topo).length ? (topo as Record<string, unknown>) : null;
+    let config: Record<string, unknown> | null = null;
+    if (topo !== undefined && topo !== null && !(topo instanceof ArrayBuffer)) {
+      if (typeof topo !== 'object' || Array.isArray(topo)) throw new CheckpointError('model config is not an object', { argument: 'modelTopology', expected: 'a JSON object (the model config)', received: preview(topo) });
+      if (Object.keys(topo).length) config = topo as Record<string, unknown>;
+    }
     return Object.freeze({ config, stateDict, metadata: info?.metadata ?? {}, trainingState: info?.trainingState ?? null, optimizer });
   } finally {
-    tf.dispose(Object.values(decoded));
+    tf.dispose([...decoded.values()]);
   }
 }

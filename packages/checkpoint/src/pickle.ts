@@ -26,6 +26,8 @@ export interface UnpickleHooks {
   persistentLoad?(pid: PyValue): PyValue;
   /** BUILD: applies `state` to `obj`; default accepts only an OrderedDict/dict with a dict state (ignored). */
   build?(obj: PyValue, state: PyValue): PyValue;
+  /** Deepest nesting of tuples, lists and dicts accepted in the result (default 64); cycles are refused. */
+  maxDepth?: number;
 }
 
 /** The typed error for a global that a checkpoint may not reference. */
@@ -43,7 +45,42 @@ const err = (what: string, received?: string): never => {
   throw new CheckpointError(`corrupt pickle: ${what}`, { argument: 'data.pkl', expected: 'a valid pickle stream', received });
 };
 
-/** Reads one pickle; throws CheckpointError on any malformed, truncated or disallowed input. */
+const isContainer = (v: unknown): v is PyValue[] | Map<PyValue, PyValue> => Array.isArray(v) || v instanceof Map;
+
+/**
+ * Checks, without recursion, that `root` nests tuples/lists/dicts at most `maxDepth` deep and
+ * holds no cycle; shared sub-values are visited once (memoised depth), so a pickle that shares
+ * one value exponentially often still costs time linear in its size.
+ */
+function checkDepth(root: PyValue, maxDepth: number): void {
+  if (!isContainer(root)) return;
+  const done = new Map<object, number>();
+  const onPath = new Set<object>();
+  interface Frame { readonly node: object; readonly kids: PyValue[]; i: number; max: number }
+  const frame = (v: PyValue[] | Map<PyValue, PyValue>): Frame => ({ node: v, kids: Array.isArray(v) ? v : [...v.keys(), ...v.values()], i: 0, max: 0 });
+  const stack: Frame[] = [frame(root)];
+  onPath.add(root);
+  while (stack.length) {
+    const f = stack[stack.length - 1]!;
+    if (f.i < f.kids.length) {
+      const c = f.kids[f.i++];
+      if (!isContainer(c)) continue;
+      const d = done.get(c);
+      if (d !== undefined) { f.max = Math.max(f.max, d); continue; }
+      if (onPath.has(c)) err('a value contains itself (cycle)');
+      if (stack.length + 1 > maxDepth) throw new CheckpointError('pickle nests too deep', { argument: 'data.pkl', expected: `at most ${maxDepth} levels of tuples/lists/dicts`, received: `more than ${maxDepth}` });
+      onPath.add(c);
+      stack.push(frame(c));
+    } else {
+      stack.pop();
+      onPath.delete(f.node);
+      done.set(f.node, f.max + 1);
+      if (stack.length) stack[stack.length - 1]!.max = Math.max(stack[stack.length - 1]!.max, f.max + 1);
+    }
+  }
+}
+
+/** Reads one pickle; throws CheckpointError on any malformed, truncated, too deeply nested or disallowed input. */
 export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks): PyValue {
   const len = bytes.byteLength;
   const view = new DataView(bytes.buffer, bytes.byteOffset, len);
@@ -82,6 +119,7 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks): PyValue {
       case 0x95: take(8); break; // FRAME: framing is advisory
       case 0x2e: { // STOP
         if (stack.length !== 1 || marks.length) err('stack not empty at STOP', `${stack.length} items`);
+        checkDepth(stack[0] as PyValue, hooks.maxDepth ?? 64);
         return stack[0] as PyValue;
       }
       case 0x28: marks.push(stack.length); break; // MARK

@@ -7,6 +7,8 @@
  */
 import { CheckpointError } from '@rpn/core';
 import { DTYPES, checkShape, dtypeFromSafetensors, numel, rawTensor, type RawTensor, type StateDict } from './dtypes.js';
+import { checkJsonDepth, readLimits, type ReadLimits } from './limits.js';
+import { preview } from './preview.js';
 
 /** Largest header accepted (the reference implementation's limit is 100 MB). */
 export const SAFETENSORS_MAX_HEADER = 100_000_000;
@@ -21,8 +23,12 @@ export interface SafetensorsFile {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-/** Parses a safetensors file; every size and offset is checked against the file's real length. */
-export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
+/**
+ * Parses a safetensors file; every size and offset is checked against the file's real length,
+ * the header's nesting against `limits.maxDepth` and the element count against `limits.maxElements`.
+ */
+export function readSafetensors(bytes: Uint8Array, limits: Partial<ReadLimits> = {}): SafetensorsFile {
+  const lim = readLimits(limits);
   const len = bytes.byteLength;
   if (len < 8) bad('file shorter than the 8-byte header length', 'file', '≥ 8 bytes', `${len} bytes`);
   const v = new DataView(bytes.buffer, bytes.byteOffset, len);
@@ -36,8 +42,11 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
     bad('header is not valid UTF-8 JSON', 'header', 'a JSON object', (e as Error).message.slice(0, 120));
   }
   if (!header || typeof header !== 'object' || Array.isArray(header)) bad('header is not a JSON object', 'header', 'an object', typeof header);
+  // entries are {dtype, shape: [..], data_offsets: [..]}: 3 levels; anything deeper is refused before it is walked
+  checkJsonDepth(header, Math.min(lim.maxDepth, 3), 'header');
   const buffer = bytes.subarray(8 + hlen);
-  const metadata: Record<string, string> = {};
+  const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
+  let elements = 0;
   const spans: { name: string; begin: number; end: number; dtype: string; shape: number[] }[] = [];
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
@@ -54,9 +63,11 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
     if (!info) bad('unsupported dtype', `${name}.dtype`, Object.values(DTYPES).map((d) => d.safetensors).join(', '), String(e.dtype));
     const shape = checkShape(e.shape, `${name}.shape`);
     const off = e.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((x) => Number.isSafeInteger(x) && x >= 0) || off[0] > off[1]) bad('invalid data_offsets', `${name}.data_offsets`, '[begin, end] with 0 ≤ begin ≤ end', JSON.stringify(off));
+    if (!Array.isArray(off) || off.length !== 2 || !off.every((x) => Number.isSafeInteger(x) && x >= 0) || off[0] > off[1]) bad('invalid data_offsets', `${name}.data_offsets`, '[begin, end] with 0 ≤ begin ≤ end', preview(off));
     const [begin, end] = off as [number, number];
     if (end > buffer.byteLength) bad('tensor reaches past the end of the file', `${name}.data_offsets`, `end ≤ ${buffer.byteLength}`, String(end));
+    elements += numel(shape);
+    if (elements > lim.maxElements) bad('file holds more tensor elements than the limit', `${name}.shape`, `at most ${lim.maxElements} elements in total (limits.maxElements)`, `${elements}`);
     const want = numel(shape) * info!.bytes;
     if (end - begin !== want) bad('data_offsets do not match dtype and shape', `${name}.data_offsets`, `${want} bytes for ${info!.safetensors} ${JSON.stringify(shape)}`, `${end - begin} bytes`);
     spans.push({ name, begin, end, dtype: info!.dtype, shape });

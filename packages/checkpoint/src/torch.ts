@@ -7,75 +7,152 @@
  * key, 'cpu', numel)`), `data/<key>` raw little-endian storage bytes, and `version`.
  */
 import { CheckpointError } from '@rpn/core';
-import { DTYPES, dtypeFromTorchStorage, numel, rawTensor, type DTypeInfo, type RawTensor, type StateDict } from './dtypes.js';
+import { DTYPES, dtypeFromTorchStorage, rawTensor, type DTypeInfo, type RawTensor, type StateDict } from './dtypes.js';
+import { readLimits, type ReadLimits } from './limits.js';
 import { forbiddenGlobal, unpickle, type PyCallable, type PyValue } from './pickle.js';
-import { readZip, writeZip } from './zip.js';
+import { preview } from './preview.js';
+import { openZip } from './zip.js';
+
+export { writeTorchStateDict, writeTorchViews, type TorchView } from './torch-write.js';
 
 interface StorageRef { readonly kind: 'storage'; readonly key: string; readonly dtype: DTypeInfo; readonly numel: number; readonly bytes: Uint8Array }
 interface TensorRef { readonly kind: 'tensor'; readonly storage: StorageRef; readonly offset: number; readonly size: number[]; readonly stride: number[] }
 interface StorageType { readonly kind: 'storageType'; readonly dtype: DTypeInfo; readonly qualifiedName: string }
 
 const bad = (what: string, argument: string, expected: string, received: unknown): never => {
-  throw new CheckpointError(what, { argument, expected, received: typeof received === 'string' ? received : JSON.stringify(received, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))?.slice(0, 200) });
+  throw new CheckpointError(what, { argument, expected, received: typeof received === 'string' ? received.slice(0, 200) : preview(received) });
 };
 
 const intList = (v: PyValue, arg: string): number[] => {
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isSafeInteger(x))) bad('invalid tensor metadata', arg, 'a tuple of integers', Array.isArray(v) ? v.map(String) : typeof v);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isSafeInteger(x))) bad('invalid tensor metadata', arg, 'a tuple of integers', v);
   return v as number[];
 };
 
-/** Copies the (possibly strided, offset) view of a storage into contiguous row-major bytes. */
-function materialize(t: TensorRef, name: string): RawTensor {
-  const { storage, offset, size, stride } = t;
-  if (size.length !== stride.length) bad('size and stride differ in rank', name, `${size.length} strides`, stride);
-  if (size.some((s) => s < 0) || offset < 0) bad('negative size or storage offset', name, 'non-negative', { size, offset });
-  const n = numel(size);
-  const bpe = storage.dtype.bytes;
-  if (n > 0) {
-    let maxIndex = offset;
-    for (let d = 0; d < size.length; d++) {
-      if (stride[d]! < 0) bad('negative stride', name, 'strides ≥ 0', stride);
-      maxIndex += (size[d]! - 1) * stride[d]!;
-    }
-    if (maxIndex >= storage.numel) bad('tensor view reaches past its storage', name, `indices < ${storage.numel} (storage ${storage.key})`, `max index ${maxIndex}`);
-  }
-  const out = new Uint8Array(n * bpe);
-  if (n === 0) return rawTensor(storage.dtype.dtype, size, out, name);
-  const src = storage.bytes;
-  // contiguous fast path
-  let contiguous = true;
-  for (let d = size.length - 1, expect = 1; d >= 0; d--) { if (size[d]! !== 1 && stride[d]! !== expect) contiguous = false; expect *= size[d]!; }
-  if (contiguous) {
-    out.set(src.subarray(offset * bpe, (offset + n) * bpe));
-  } else {
-    const rank = size.length;
-    const idx = new Array<number>(rank).fill(0);
-    let s = offset;
-    for (let i = 0; i < n; i++) {
-      out.set(src.subarray(s * bpe, (s + 1) * bpe), i * bpe);
-      for (let d = rank - 1; d >= 0; d--) {
-        idx[d]!++;
-        s += stride[d]!;
-        if (idx[d]! < size[d]!) break;
-        s -= stride[d]! * size[d]!;
-        idx[d] = 0;
+/** Word-sized views for the strided copy (8-byte elements move as two 32-bit words: no NaN canonicalisation). */
+function words(bytes: Uint8Array, bpe: number): Uint8Array | Uint16Array | Uint32Array {
+  if (bpe === 1) return bytes;
+  if (bpe === 2) return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
+const TILE = 32;
+
+/**
+ * `out[o + i·b + j] = src[s + i·sa + j·sb]` for i < a, j < b, in TILE×TILE blocks so that a
+ * transpose reads each cache line once per block, not once per element; `w` words per element.
+ */
+function copyTiled(src: Uint8Array | Uint16Array | Uint32Array, out: Uint8Array | Uint16Array | Uint32Array, w: number, s: number, a: number, sa: number, b: number, sb: number, o: number): void {
+  for (let i0 = 0; i0 < a; i0 += TILE) {
+    const i1 = Math.min(a, i0 + TILE);
+    for (let j0 = 0; j0 < b; j0 += TILE) {
+      const j1 = Math.min(b, j0 + TILE);
+      for (let i = i0; i < i1; i++) {
+        let p = (s + i * sa + j0 * sb) * w;
+        let q = (o + i * b + j0) * w;
+        const step = sb * w;
+        if (w === 1) for (let j = j0; j < j1; j++, p += step) out[q++] = src[p]!;
+        else for (let j = j0; j < j1; j++, p += step) { out[q++] = src[p]!; out[q++] = src[p + 1]!; }
       }
     }
   }
+}
+
+/**
+ * Copies the view `(offset, size, stride)` of `src` (element size `bpe`) into `out`, row-major,
+ * by runs: size-1 dims are dropped and adjacent dims that step evenly merged; then each innermost
+ * contiguous run is one `set`, or, when the innermost dim is strided, the two innermost dims are
+ * copied as one tiled 2-D block.
+ */
+function copyView(src: Uint8Array, out: Uint8Array, bpe: number, offset: number, size: readonly number[], stride: readonly number[]): void {
+  const dims: [number, number][] = [];
+  for (let d = 0; d < size.length; d++) {
+    if (size[d] === 1) continue;
+    const last = dims[dims.length - 1];
+    if (last && last[1] === stride[d]! * size[d]!) { last[0] *= size[d]!; last[1] = stride[d]!; } else dims.push([size[d]!, stride[d]!]);
+  }
+  const [b, sb] = dims.pop() ?? [1, 1];
+  const contiguous = sb === 1;
+  const [a, sa] = contiguous ? [1, 0] : dims.pop() ?? [1, 0];
+  const outer = dims;
+  const block = a * b;
+  const blocks = outer.reduce((p, [n]) => p * n, 1);
+  const w = bpe === 8 ? 2 : 1;
+  const srcW = contiguous ? src : words(src, bpe);
+  const outW = contiguous ? out : words(out, bpe);
+  const idx = new Array<number>(outer.length).fill(0);
+  let s = offset;
+  let o = 0;
+  for (let r = 0; r < blocks; r++) {
+    if (contiguous) out.set(src.subarray(s * bpe, (s + b) * bpe), o * bpe);
+    else copyTiled(srcW, outW, w, s, a, sa, b, sb, o);
+    o += block;
+    for (let d = outer.length - 1; d >= 0; d--) {
+      idx[d]!++;
+      s += outer[d]![1];
+      if (idx[d]! < outer[d]![0]) break;
+      s -= outer[d]![1] * outer[d]![0];
+      idx[d] = 0;
+    }
+  }
+}
+
+/**
+ * Checks that the view lies inside its storage byte for byte (no negative or overflowing
+ * strides/offsets, no stride-0 expansion, no more elements than the storage holds, within the
+ * element budget) before allocating anything, then copies it into contiguous row-major bytes.
+ */
+function materialize(t: TensorRef, name: string, budget: { left: number; limit: number }): RawTensor {
+  const { storage, offset, size, stride } = t;
+  if (size.length !== stride.length) bad('size and stride differ in rank', name, `${size.length} strides`, stride);
+  if (size.some((s) => s < 0) || offset < 0) bad('negative size or storage offset', name, 'non-negative', { size, offset });
+  if (stride.some((s) => s < 0)) bad('negative stride', name, 'strides ≥ 0', stride);
+  let n = 1;
+  for (const s of size) { n *= s; if (!Number.isSafeInteger(n)) bad('tensor element count overflows', name, 'a shape whose element count is a safe integer', size); }
+  if (n > budget.left) bad('checkpoint holds more tensor elements than the limit', name, `at most ${budget.limit} elements in total (limits.maxElements)`, `${budget.limit - budget.left + n} elements`);
+  const bpe = storage.dtype.bytes;
+  if (n > 0) {
+    if (n > storage.numel) bad('tensor view holds more elements than its storage', name, `at most ${storage.numel} elements (storage ${storage.key})`, `${n} elements`);
+    let maxIndex = offset;
+    for (let d = 0; d < size.length; d++) {
+      if (size[d]! > 1 && stride[d] === 0) bad('stride-0 (expanded) tensor view', name, 'strides > 0 on every dimension longer than 1', stride);
+      maxIndex += (size[d]! - 1) * stride[d]!;
+      if (!Number.isSafeInteger(maxIndex)) bad('tensor view reaches past its storage', name, `indices < ${storage.numel} (storage ${storage.key})`, { offset, size, stride });
+    }
+    if (maxIndex >= storage.numel) bad('tensor view reaches past its storage', name, `indices < ${storage.numel} (storage ${storage.key})`, `max index ${maxIndex}`);
+  }
+  budget.left -= n;
+  const out = new Uint8Array(n * bpe);
+  if (n > 0) copyView(storage.bytes, out, bpe, offset, size, stride);
   return rawTensor(storage.dtype.dtype, size, out, name);
+}
+
+/** The top-level folder of a torch zip: the first entry's name up to its first `/` (as torch's reader takes it). */
+function archivePrefix(first: string): string {
+  const slash = first.indexOf('/');
+  if (slash <= 0) bad('zip entry outside a top-level folder', 'file', 'entries <folder>/…', first);
+  return first.slice(0, slash + 1);
 }
 
 /**
  * Reads a `.pt` file written by `torch.save(state_dict)` (tinyBIG's `save_ckpt`). Only the
  * globals a state dict needs are resolved; any other is rejected with a CheckpointError naming it.
  */
-export function readTorchStateDict(bytes: Uint8Array): StateDict {
-  const entries = readZip(bytes);
+export function readTorchStateDict(bytes: Uint8Array, limits: Partial<ReadLimits> = {}): StateDict {
+  const lim = readLimits(limits);
+  const zip = openZip(bytes, { maxInflatedBytes: lim.maxInflatedBytes });
+  const entries = zip.entries;
   if (entries.length === 0) bad('empty zip archive', 'file', 'a PyTorch checkpoint', '0 entries');
-  const pkl = entries.find((e) => e.name === 'data.pkl' || e.name.endsWith('/data.pkl'));
-  if (!pkl) bad('not a PyTorch zip checkpoint', 'file', 'an entry <folder>/data.pkl', entries.slice(0, 5).map((e) => e.name).join(', '));
-  const prefix = pkl!.name.slice(0, pkl!.name.length - 'data.pkl'.length);
-  const byName = new Map(entries.map((e) => [e.name, e]));
+  // one top-level folder: torch reads every record under the first entry's folder and would ignore others
+  const prefix = archivePrefix(entries[0]!.name);
+  const stray = entries.find((e) => !e.name.startsWith(prefix));
+  if (stray) bad('zip holds a second top-level folder', 'file', `every entry under ${prefix}`, stray.name);
+  const pkl = zip.get(`${prefix}data.pkl`);
+  if (!pkl) bad('not a PyTorch zip checkpoint', 'file', `an entry ${prefix}data.pkl`, entries.slice(0, 5).map((e) => e.name).join(', '));
+  const order = zip.get(`${prefix}byteorder`);
+  if (order) {
+    const text = new TextDecoder('latin1').decode(zip.read(order)).trim();
+    if (text !== 'little') bad('unsupported byte order', `${prefix}byteorder`, 'little', text);
+  }
   const storages = new Map<string, StorageRef>();
 
   const rebuildTensor: PyCallable = Object.freeze({
@@ -138,17 +215,20 @@ export function readTorchStateDict(bytes: Uint8Array): StateDict {
       if (cached.dtype !== st.dtype) bad('storage used with two dtypes', `storage ${key as string}`, cached.dtype.dtype, st.dtype.dtype);
       return cached;
     }
-    const entry = byName.get(`${prefix}data/${key as string}`);
+    const entry = zip.get(`${prefix}data/${key as string}`);
     if (!entry) bad('storage entry missing from the archive', `storage ${key as string}`, `an entry ${prefix}data/${key as string}`, 'none');
     const need = (n as number) * st.dtype.bytes;
-    if (entry!.data.byteLength < need) bad('storage entry shorter than its declared size', `storage ${key as string}`, `${need} bytes (${n as number} × ${st.dtype.dtype})`, `${entry!.data.byteLength} bytes`);
-    // copy into an aligned buffer of its own
-    const ref: StorageRef = Object.freeze({ kind: 'storage', key: key as string, dtype: st.dtype, numel: n as number, bytes: entry!.data.slice(0, need) });
+    if (!Number.isSafeInteger(need) || entry!.size < need) bad('storage entry shorter than its declared size', `storage ${key as string}`, `${need} bytes (${n as number} × ${st.dtype.dtype})`, `${entry!.size} bytes`);
+    // read (and inflate) only the entries used; views are copied out of it, so it is kept as a view
+    // into the file unless it is misaligned for its element size
+    const data = zip.read(entry!).subarray(0, need);
+    const ref: StorageRef = Object.freeze({ kind: 'storage', key: key as string, dtype: st.dtype, numel: n as number, bytes: data.byteOffset % st.dtype.bytes === 0 ? data : data.slice() });
     storages.set(key as string, ref);
     return ref;
   };
 
-  const root = unpickle(pkl!.data, {
+  const root = unpickle(zip.read(pkl!), {
+    maxDepth: lim.maxDepth,
     findGlobal,
     persistentLoad,
     build(obj, state) {
@@ -159,113 +239,11 @@ export function readTorchStateDict(bytes: Uint8Array): StateDict {
   });
   if (!(root instanceof Map)) bad('checkpoint is not a state dict', 'data.pkl', 'an OrderedDict of tensors', typeof root);
   const out = new Map<string, RawTensor>();
+  const budget = { left: lim.maxElements, limit: lim.maxElements };
   for (const [k, v] of root as Map<PyValue, PyValue>) {
     if (typeof k !== 'string') bad('state dict key is not a string', 'data.pkl', 'string keys', typeof k);
     if (!v || (v as TensorRef).kind !== 'tensor') bad('state dict value is not a tensor', k as string, 'a tensor', v === null ? 'None' : typeof v);
-    out.set(k as string, materialize(v as TensorRef, k as string));
+    out.set(k as string, materialize(v as TensorRef, k as string, budget));
   }
   return out;
-}
-
-// ---------- writing ----------
-
-class PickleWriter {
-  private readonly chunks: number[] = [];
-  private readonly enc = new TextEncoder();
-  private memoNext = 0;
-  private readonly memo = new Map<string, number>();
-  byte(b: number) { this.chunks.push(b); }
-  bytes(b: ArrayLike<number>) { for (let i = 0; i < b.length; i++) this.chunks.push(b[i]!); }
-  u32(x: number) { this.bytes([x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff]); }
-  put() { const i = this.memoNext++; if (i < 256) { this.byte(0x71); this.byte(i); } else { this.byte(0x72); this.u32(i); } return i; }
-  get(i: number) { if (i < 256) { this.byte(0x68); this.byte(i); } else { this.byte(0x6a); this.u32(i); } }
-  /** GLOBAL, memoized by name like Python's pickler. */
-  global(module: string, name: string) {
-    const q = `${module}\n${name}`;
-    const m = this.memo.get(q);
-    if (m !== undefined) return this.get(m);
-    this.byte(0x63); this.bytes(this.enc.encode(`${module}\n${name}\n`));
-    this.memo.set(q, this.put());
-  }
-  str(s: string, memoize = true) {
-    const m = memoize ? this.memo.get(`s:${s}`) : undefined;
-    if (m !== undefined) return this.get(m);
-    const b = this.enc.encode(s);
-    this.byte(0x58); this.u32(b.length); this.bytes(b);
-    if (memoize) this.memo.set(`s:${s}`, this.put()); else this.put();
-  }
-  int(x: number) {
-    if (x >= 0 && x < 256) { this.byte(0x4b); this.byte(x); } else if (x >= 0 && x < 65536) { this.byte(0x4d); this.bytes([x & 0xff, x >> 8]); } else if (x >= -(2 ** 31) && x < 2 ** 31) { this.byte(0x4a); this.u32(x >>> 0); } else {
-      let b = BigInt(x); const out: number[] = [];
-      while (true) { out.push(Number(b & 0xffn)); b >>= 8n; if ((b === 0n && !(out[out.length - 1]! & 0x80)) || (b === -1n && out[out.length - 1]! & 0x80)) break; }
-      this.byte(0x8a); this.byte(out.length); this.bytes(out);
-    }
-  }
-  tupleOfInts(xs: readonly number[]) {
-    if (xs.length === 0) { this.byte(0x29); return; }
-    if (xs.length > 3) this.byte(0x28);
-    for (const x of xs) this.int(x);
-    this.byte(xs.length === 1 ? 0x85 : xs.length === 2 ? 0x86 : xs.length === 3 ? 0x87 : 0x74);
-    this.put();
-  }
-  result() { return Uint8Array.from(this.chunks); }
-}
-
-function contiguousStride(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  for (let d = shape.length - 1, acc = 1; d >= 0; d--) { s[d] = acc; acc *= shape[d]!; }
-  return s;
-}
-
-/**
- * Writes a state dict as a `.pt` file that `torch.load` and tinyBIG's `load_ckpt(strict=True)`
- * accept: the same zip layout torch writes (STORED, 64-byte aligned storages, `version` 3).
- * `archiveName` is the top-level folder (torch uses the file's stem; any name loads).
- */
-export function writeTorchStateDict(stateDict: StateDict, archiveName = 'archive'): Uint8Array {
-  if (!/^[\w.-]+$/.test(archiveName)) bad('invalid archive name', 'archiveName', 'letters, digits, _ . -', archiveName);
-  const w = new PickleWriter();
-  w.byte(0x80); w.byte(2);
-  w.global('collections', 'OrderedDict');
-  w.byte(0x29); w.byte(0x52); w.put(); // OrderedDict()
-  const storages: { name: string; data: Uint8Array }[] = [];
-  const names = [...stateDict.keys()];
-  const chunk = 1000; // Python batches SETITEMS by 1000
-  for (let c = 0; c < Math.max(1, names.length); c += chunk) {
-    const batch = names.slice(c, c + chunk);
-    if (batch.length === 0) break;
-    w.byte(0x28); // MARK
-    for (const name of batch) {
-      const t = stateDict.get(name)!;
-      const info = DTYPES[t.dtype];
-      if (!info) bad('unsupported dtype', name, Object.keys(DTYPES).join(', '), t.dtype);
-      const n = numel(t.shape);
-      if (t.data.byteLength !== n * info.bytes) bad('tensor data has the wrong length', name, `${n * info.bytes} bytes`, `${t.data.byteLength}`);
-      const key = String(storages.length);
-      storages.push({ name: `${archiveName}/data/${key}`, data: t.data });
-      w.str(name, false);
-      w.global('torch._utils', '_rebuild_tensor_v2');
-      w.byte(0x28); // MARK args
-      w.byte(0x28); // MARK pid
-      w.str('storage');
-      w.global('torch', info.torchStorage);
-      w.str(key, false);
-      w.str('cpu');
-      w.int(n);
-      w.byte(0x74); w.put(); // TUPLE
-      w.byte(0x51); // BINPERSID
-      w.int(0);
-      w.tupleOfInts(t.shape);
-      w.tupleOfInts(contiguousStride(t.shape));
-      w.byte(0x89); // requires_grad False
-      w.global('collections', 'OrderedDict');
-      w.byte(0x29); w.byte(0x52); w.put(); // backward hooks OrderedDict()
-      w.byte(0x74); w.put(); // TUPLE args
-      w.byte(0x52); w.put(); // REDUCE
-    }
-    w.byte(0x75); // SETITEMS
-  }
-  w.byte(0x2e); // STOP
-  const files = [{ name: `${archiveName}/data.pkl`, data: w.result() }, ...storages, { name: `${archiveName}/version`, data: new TextEncoder().encode('3\n') }];
-  return writeZip(files);
 }

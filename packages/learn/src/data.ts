@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '@rpn/core';
 import type { Normalization } from './normalization.js';
+import type { InstanceSplits } from './full-batch.js';
 
 /** One split of a dataset, in row-major typed arrays. */
 export interface Split {
@@ -38,6 +39,13 @@ export interface Dataset {
   readonly normalization?: Normalization | null;
   /** Feature column names (tabular datasets: the header names between id and label). */
   readonly featureNames?: readonly string[];
+  /**
+   * For instance-interdependent data (graph nodes): every node in one split and the train/test
+   * index sets (tinyBIG's `train_idx`, `test_idx`). Models with an instance axis train on it full-batch.
+   */
+  readonly nodes?: InstanceSplits;
+  /** For graph datasets: the graph (node ids, links), which graph models are built on. */
+  readonly graph?: { readonly nodes: readonly number[]; readonly links: readonly (readonly [number, number])[]; readonly directed: boolean };
 }
 
 /** Makes a split, checking sizes. */

@@ -7,5 +7,6 @@ export * from './data.js';
 export * from './normalization.js';
 export * from './trainer.js';
 export * from './divergence.js';
+export * from './full-batch.js';
 export * from './experiment.js';
 export * from './datasets/index.js';

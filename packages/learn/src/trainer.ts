@@ -7,6 +7,7 @@ import type { Optimizer } from './optimizers.js';
 import type { Scheduler } from './schedulers.js';
 import { mt19937 } from './random.js';
 import { assertFiniteStep } from './divergence.js';
+import { checkIndex, disposeFullBatch, evaluateRows, fullBatch, hasInstanceAxis, lossOnRows, rowsOf, selectRows, type LayoutLike } from './full-batch.js';
 
 /** What the trainer needs of a model (an `@rpn/model` model fits). */
 export interface TrainableModel {
@@ -16,6 +17,8 @@ export interface TrainableModel {
   train?(): void;
   /** Switches dropout/batch norm to inference mode. */
   eval?(): void;
+  /** The input layout; with an instance axis (graph nodes, tokens) the model trains and evaluates full-batch. */
+  readonly inLayout?: LayoutLike;
 }
 
 /** The record of one epoch. */
@@ -104,7 +107,7 @@ const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 /** Runs the model over a split in inference mode (no gradients), batch by batch. Leaks no tensors. */
 export function evaluate(model: TrainableModel, split: Split, o: { loss?: Loss; metric?: Metric; batchSize?: number } = {}): EvalResult {
   const t0 = now();
-  const bs = o.batchSize ?? 1000;
+  const bs = hasInstanceAxis(model) ? Math.max(1, split.count) : (o.batchSize ?? 1000);
   model.eval?.();
   const chunks: Float32Array[] = [];
   let width = 0;
@@ -133,15 +136,39 @@ export function evaluate(model: TrainableModel, split: Split, o: { loss?: Loss; 
 }
 
 /**
+ * Evaluates on a dataset's test part: for a model with an instance axis on graph data, one full
+ * batch of every node scored on `test_idx` (the model cannot see the test rows alone); otherwise
+ * {@link evaluate} on the test split. Leaks no tensors.
+ */
+export function evaluateTest(model: TrainableModel, data: Dataset, o: { loss?: Loss; metric?: Metric; batchSize?: number } = {}): EvalResult {
+  if (!(hasInstanceAxis(model) && data.nodes)) return evaluate(model, data.test, o);
+  const t0 = now();
+  const r = evaluateRows(model, data.nodes.all, data.nodes.testIdx, o);
+  return { ...r, timeS: now() - t0 };
+}
+
+/**
  * tinyBIG's backward learner: for each epoch, model.train(); for each (shuffled) batch,
  * forward → loss → gradients → optimizer step; then the scheduler steps once; then the model
  * is tested (model.eval(), no gradients). Every tensor a step creates is disposed.
+ * A model whose input layout has an instance axis (graph nodes, tokens) is never fed shuffled
+ * or split rows: each epoch is ONE step on the whole node set (`data.nodes.all`, else the train
+ * split), with the loss and train metric on `data.nodes.trainIdx` and the test pass on
+ * `data.nodes.testIdx` of the same full batch (else the test split as one batch).
  */
 export async function train(model: TrainableModel, o: TrainOptions): Promise<TrainResult> {
   if (!Number.isInteger(o.epochs) || o.epochs < 0) throw new ValueError('invalid epoch count', { argument: 'epochs', expected: 'an integer ≥ 0', received: String(o.epochs) });
   const bs = o.batchSize ?? o.data.trainBatchSize;
   if (!Number.isInteger(bs) || bs < 1) throw new ValueError('invalid batch size', { argument: 'batchSize', expected: 'an integer ≥ 1', received: String(bs) });
-  const split = o.data.train;
+  const instances = hasInstanceAxis(model);
+  const nodes = instances ? o.data.nodes : undefined;
+  const split = nodes ? nodes.all : o.data.train;
+  const trainIdx = nodes ? nodes.trainIdx : null;
+  if (nodes) {
+    if (nodes.trainIdx.length === 0) throw new ValueError('the train index set is empty', { argument: 'data.nodes.trainIdx', expected: 'at least one node index', received: '0 indices' });
+    checkIndex(nodes.trainIdx, split.count, 'data.nodes.trainIdx');
+    checkIndex(nodes.testIdx, split.count, 'data.nodes.testIdx');
+  }
   if (split.count === 0) throw new ValueError('the training split is empty', { argument: 'data.train', expected: 'at least one row', received: '0 rows' });
   const vars = model.trainableVariables();
   const rng = mt19937(o.seed ?? 0);
@@ -152,80 +179,93 @@ export async function train(model: TrainableModel, o: TrainOptions): Promise<Tra
   let sinceBest = 0;
   let stoppedEarly = false;
   let cancelled = false;
-  const batches = Math.ceil(split.count / bs);
+  const batches = instances ? 1 : Math.ceil(split.count / bs);
+  // instance-interdependent: the whole node set, built once and reused by every epoch
+  const full = instances ? fullBatch(split, trainIdx) : null;
+  try {
 
-  for (let epoch = 1; epoch <= o.epochs && !cancelled && !stoppedEarly; epoch++) {
-    model.train?.();
-    if (o.shuffle ?? true) rng.shuffle(order);
-    const lr = o.optimizer.lr;
-    const te = now();
-    let lossSum = 0;
-    let done = 0;
-    const scoreChunks: Float32Array[] = [];
-    const trueChunks: (Float32Array | Int32Array)[] = [];
-    let width = 1;
-    for (let b = 0; b < batches; b++) {
-      if (o.signal?.aborted) { cancelled = true; break; }
-      const s = b * bs;
-      const e = Math.min(split.count, s + bs);
-      const { x, y } = batchTensors(split, order, s, e);
-      let scores: tf.Tensor | null = null;
-      const { value, grads } = tf.variableGrads(() => {
-        const out = model.forward(x, { training: true });
-        scores = tf.keep(tf.reshape(out, [e - s, -1]));
-        return o.loss(out, y);
-      }, vars as tf.Variable[]);
-      const lv = value.dataSync()[0];
-      // before the step: a non-finite loss or gradient stops here, the weights stay the last good ones
-      try { assertFiniteStep(lv, grads, epoch, b + 1); } catch (err) {
-        tf.dispose([value, x, y, ...Object.values(grads)]);
+    for (let epoch = 1; epoch <= o.epochs && !cancelled && !stoppedEarly; epoch++) {
+      model.train?.();
+      if (!instances && (o.shuffle ?? true)) rng.shuffle(order);
+      const lr = o.optimizer.lr;
+      const te = now();
+      let lossSum = 0;
+      let done = 0;
+      const scoreChunks: Float32Array[] = [];
+      const trueChunks: (Float32Array | Int32Array)[] = [];
+      let width = 1;
+      for (let b = 0; b < batches; b++) {
+        if (o.signal?.aborted) { cancelled = true; break; }
+        const s = b * bs;
+        const e = full ? s + (trainIdx?.length ?? split.count) : Math.min(split.count, s + bs);
+        const { x, y } = full ?? batchTensors(split, order, s, e);
+        let scores: tf.Tensor | null = null;
+        const { value, grads } = tf.variableGrads(() => {
+          const out = model.forward(x, { training: true });
+          scores = tf.keep(tf.reshape(full ? selectRows(out, full.rows) : out, [e - s, -1]));
+          return full ? lossOnRows(o.loss, out, y, full.rows) : o.loss(out, y);
+        }, vars as tf.Variable[]);
+        const lv = value.dataSync()[0];
+        // before the step: a non-finite loss or gradient stops here, the weights stay the last good ones
+        try { assertFiniteStep(lv, grads, epoch, b + 1); } catch (err) {
+          tf.dispose([value, ...(full ? [] : [x, y]), ...Object.values(grads)]);
+          if (scores) (scores as tf.Tensor).dispose();
+          throw err;
+        }
+        o.optimizer.step(vars.map((v) => grads[v.name]));
+        if (o.metric && scores) {
+          const sc = scores as tf.Tensor;
+          width = sc.shape[1] ?? 1;
+          scoreChunks.push(sc.dataSync() as Float32Array);
+          const w = split.targetWidth || 1;
+          if (full) trueChunks.push(rowsOf(split.y, w, trainIdx));
+          else {
+            trueChunks.push(split.y instanceof Int32Array ? new Int32Array(e - s) : new Float32Array((e - s) * w));
+            const tc = trueChunks[trueChunks.length - 1];
+            for (let r = 0; r < e - s; r++) for (let k = 0; k < w; k++) tc[r * w + k] = split.y[order[s + r] * w + k];
+          }
+        }
+        tf.dispose([value, ...(full ? [] : [x, y]), ...Object.values(grads)]);
         if (scores) (scores as tf.Tensor).dispose();
-        throw err;
+        lossSum += lv * (e - s);
+        done += e - s;
+        if (o.onBatchEnd) {
+          const score = o.metric && (b + 1 === batches || b % 10 === 0) ? batchScore(o.metric, trueChunks, scoreChunks, width) : null;
+          await o.onBatchEnd({ epoch, batch: b + 1, batches, loss: lv, meanLoss: lossSum / done, score, samples: done, elapsedS: now() - te });
+        }
+        if (b % 8 === 7) await tick();
       }
-      o.optimizer.step(vars.map((v) => grads[v.name]));
-      if (o.metric && scores) {
-        const sc = scores as tf.Tensor;
-        width = sc.shape[1] ?? 1;
-        scoreChunks.push(sc.dataSync() as Float32Array);
-        const w = split.targetWidth || 1;
-        trueChunks.push(split.y instanceof Int32Array ? new Int32Array(e - s) : new Float32Array((e - s) * w));
-        const tc = trueChunks[trueChunks.length - 1];
-        for (let r = 0; r < e - s; r++) for (let k = 0; k < w; k++) tc[r * w + k] = split.y[order[s + r] * w + k];
+      const trainTimeS = now() - te;
+      if (cancelled && done === 0) break;
+      o.scheduler?.step();
+      const trainScore = o.metric && scoreChunks.length ? batchScore(o.metric, trueChunks, scoreChunks, width) : null;
+      let testLoss: number | null = null;
+      let testScore: number | null = null;
+      let testTimeS = 0;
+      if ((o.testEachEpoch ?? true) && nodes && nodes.testIdx.length > 0) {
+        const t1 = now();
+        const r = evaluateRows(model, nodes.all, nodes.testIdx, { loss: o.loss, metric: o.metric });
+        testLoss = r.loss; testScore = r.score; testTimeS = now() - t1;
+      } else if ((o.testEachEpoch ?? true) && !nodes && o.data.test.count > 0) {
+        const r = evaluate(model, o.data.test, { loss: o.loss, metric: o.metric, batchSize: o.testBatchSize ?? o.data.testBatchSize });
+        testLoss = r.loss; testScore = r.score; testTimeS = r.timeS;
       }
-      tf.dispose([value, x, y, ...Object.values(grads)]);
-      if (scores) (scores as tf.Tensor).dispose();
-      lossSum += lv * (e - s);
-      done += e - s;
-      if (o.onBatchEnd) {
-        const score = o.metric && (b + 1 === batches || b % 10 === 0) ? batchScore(o.metric, trueChunks, scoreChunks, width) : null;
-        await o.onBatchEnd({ epoch, batch: b + 1, batches, loss: lv, meanLoss: lossSum / done, score, samples: done, elapsedS: now() - te });
+      const record: EpochRecord = Object.freeze({ epoch, trainLoss: lossSum / Math.max(1, done), trainScore, testLoss, testScore, lr, trainTimeS, testTimeS, trainSamplesPerS: done / Math.max(trainTimeS, 1e-9) });
+      records.push(record);
+      const ret = o.onEpochEnd ? await o.onEpochEnd(record) : undefined;
+      if (ret === false) stoppedEarly = true;
+      if (o.earlyStop) {
+        const mon = o.earlyStop.monitor ?? 'test_loss';
+        const v = mon === 'test_loss' ? record.testLoss : mon === 'test_score' ? record.testScore : record.trainLoss;
+        const higher = mon === 'test_score' && (o.metric?.higherIsBetter ?? true);
+        const d = o.earlyStop.minDelta ?? 0;
+        if (v != null && (Number.isNaN(best) || (higher ? v > best + d : v < best - d))) { best = v; sinceBest = 0; }
+        else if (++sinceBest >= o.earlyStop.patience) stoppedEarly = true;
       }
-      if (b % 8 === 7) await tick();
+      await tick();
     }
-    const trainTimeS = now() - te;
-    if (cancelled && done === 0) break;
-    o.scheduler?.step();
-    const trainScore = o.metric && scoreChunks.length ? batchScore(o.metric, trueChunks, scoreChunks, width) : null;
-    let testLoss: number | null = null;
-    let testScore: number | null = null;
-    let testTimeS = 0;
-    if ((o.testEachEpoch ?? true) && o.data.test.count > 0) {
-      const r = evaluate(model, o.data.test, { loss: o.loss, metric: o.metric, batchSize: o.testBatchSize ?? o.data.testBatchSize });
-      testLoss = r.loss; testScore = r.score; testTimeS = r.timeS;
-    }
-    const record: EpochRecord = Object.freeze({ epoch, trainLoss: lossSum / Math.max(1, done), trainScore, testLoss, testScore, lr, trainTimeS, testTimeS, trainSamplesPerS: done / Math.max(trainTimeS, 1e-9) });
-    records.push(record);
-    const ret = o.onEpochEnd ? await o.onEpochEnd(record) : undefined;
-    if (ret === false) stoppedEarly = true;
-    if (o.earlyStop) {
-      const mon = o.earlyStop.monitor ?? 'test_loss';
-      const v = mon === 'test_loss' ? record.testLoss : mon === 'test_score' ? record.testScore : record.trainLoss;
-      const higher = mon === 'test_score' && (o.metric?.higherIsBetter ?? true);
-      const d = o.earlyStop.minDelta ?? 0;
-      if (v != null && (Number.isNaN(best) || (higher ? v > best + d : v < best - d))) { best = v; sinceBest = 0; }
-      else if (++sinceBest >= o.earlyStop.patience) stoppedEarly = true;
-    }
-    await tick();
+  } finally {
+    if (full) disposeFullBatch(full);
   }
   model.eval?.();
   return { records, stoppedEarly, cancelled, timeS: now() - t0 };

@@ -31,6 +31,8 @@ export interface RpnLayerOptions {
   readonly fastPaths?: boolean;
   readonly training?: boolean;
   readonly context?: BuildContext;
+  /** The tinyBIG config `toConfig` records (specialised layers serialise as their own class). */
+  readonly describe?: { readonly layerClass: string; readonly layerParameters: Record<string, unknown> };
 }
 
 /** An RPN layer: several independent heads and their fusion. */
@@ -136,6 +138,7 @@ export function rpnLayer(options: RpnLayerOptions): RpnLayer {
     train: life.train,
     eval: life.eval,
     toConfig() {
+      if (o.describe) return { layer_class: o.describe.layerClass, layer_parameters: { ...o.describe.layerParameters } };
       const p: Record<string, unknown> = { name, m, n, width, head_configs: heads.map((h) => h.toConfig()) };
       if (givenFusion) p.head_fusion_configs = givenFusion.toConfig();
       p.parameters_init_method = method;

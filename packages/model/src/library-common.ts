@@ -24,12 +24,13 @@ export function reconciliationConfig(o: O, enableBiasDefault: boolean): Function
   return fc('tinybig.reconciliation.identity_reconciliation', { enable_bias: enableBias });
 }
 
-export function outputs(n: number, o: O, d: { batchNorm?: boolean; relu?: boolean; dropout?: boolean; p?: number; softmax?: boolean }): FunctionConfig[] {
+/** tinyBIG's output list [BatchNorm1d(n)?, ReLU?, Dropout(p)?, Softmax(dim=-1)?] from the `with_*` flags; `softmaxClass` swaps the last (graph heads: LogSoftmax). */
+export function outputs(n: number, o: O, d: { batchNorm?: boolean; relu?: boolean; dropout?: boolean; p?: number; softmax?: boolean }, softmaxClass = 'torch.nn.Softmax'): FunctionConfig[] {
   const out: FunctionConfig[] = [];
   if (bool(o.withBatchNorm, d.batchNorm ?? false)) out.push(fc('torch.nn.BatchNorm1d', { num_features: n }));
   if (bool(o.withRelu, d.relu ?? false)) out.push(fc('torch.nn.ReLU'));
   if (bool(o.withDropout, d.dropout ?? false)) out.push(fc('torch.nn.Dropout', { p: num(o.p, d.p ?? 0.5) }));
-  if (bool(o.withSoftmax, d.softmax ?? false)) out.push(fc('torch.nn.Softmax', { dim: -1 }));
+  if (bool(o.withSoftmax, d.softmax ?? false)) out.push(fc(softmaxClass, { dim: -1 }));
   return out;
 }
 

@@ -34,6 +34,8 @@ export interface RpnModelOptions {
   readonly fastPaths?: boolean;
   readonly training?: boolean;
   readonly context?: BuildContext;
+  /** The tinyBIG config `toConfig` records (library models serialise as their own class). */
+  readonly describe?: { readonly modelClass: string; readonly modelParameters: Record<string, unknown> };
 }
 
 /** A stack of RPN layers (tinyBIG `rpn`). */
@@ -138,6 +140,7 @@ export function rpnModel(options: RpnModelOptions): RpnModel {
     train: life.train,
     eval: life.eval,
     toConfig() {
+      if (o.describe) return { model_class: o.describe.modelClass, model_parameters: { ...o.describe.modelParameters } };
       return { model_class: 'tinybig.model.rpn', model_parameters: { name, depth: layers.length, layer_configs: layers.map((l) => l.toConfig()) } };
     },
     dispose() {

@@ -54,7 +54,7 @@ export function elementaryModelConfig(fastPaths = true): Record<string, unknown>
  * Times what `rpn train` does per batch: forward, loss, gradients (tf.variableGrads) and an AdamW
  * step of @rpn/learn; inference at batch 1 and 1000. Random data of the model's shape.
  */
-function trainCase(name: string, config: () => Record<string, unknown>, o: { m: number; n: number; batch: number; classify: boolean; minReps: number }): BenchCase {
+export function trainCase(name: string, config: () => Record<string, unknown>, o: { m: number; n: number; batch: number; classify: boolean; minReps: number }): BenchCase {
   return {
     name,
     async run({ reps }) {

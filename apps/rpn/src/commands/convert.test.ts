@@ -64,3 +64,18 @@ describe('rpn convert', () => {
     expect(lines).toEqual(['layers.0.heads.0.w [1,50] float64', 'layers.0.heads.0.w_remainder [5,4] float64', 'layers.1.heads.0.w [1,90] float64', 'layers.1.heads.0.w_remainder [3,5] float64', 'parameters: 175', 'format: torch']);
   });
 });
+
+describe('rpn convert and info use the checkpoint codec list', () => {
+  it('recognises every codec ending and sniffs extension-less files; a bad rpn_config is a typed error', async () => {
+    const { CHECKPOINT_CODECS, writeSafetensors, readSafetensors } = await import('@rpn/checkpoint');
+    for (const c of CHECKPOINT_CODECS) for (const e of c.extensions) expect(isCheckpointPath(path.join(dir, `x${e}`)), e).toBe(true);
+    fs.copyFileSync(path.join(ck, 'rpn_model_float64.pt'), path.join(dir, 'checkpoint'));
+    expect(isCheckpointPath(path.join(dir, 'checkpoint'))).toBe(true);
+    fs.writeFileSync(path.join(dir, 'c.yaml'), 'model_configs: {}\n');
+    expect(isCheckpointPath(path.join(dir, 'c.yaml'))).toBe(false);
+    const sd = await readStateDict(path.join(ck, 'rpn_model_float64.pt'));
+    fs.writeFileSync(path.join(dir, 'bad.safetensors'), writeSafetensors(sd, { rpn_config: '{oops' }));
+    expect(readSafetensors(new Uint8Array(fs.readFileSync(path.join(dir, 'bad.safetensors')))).tensors.size).toBe(sd.size);
+    await expect(checkpointInfoCommand(path.join(dir, 'bad.safetensors'), () => {})).rejects.toThrow(/rpn_config metadata is not JSON/);
+  });
+});

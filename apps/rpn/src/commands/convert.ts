@@ -1,13 +1,11 @@
 import * as fs from 'node:fs';
 import { CheckpointError, type Registry } from '@rpn/core';
 import {
-
   assignStateDict,
-  formatFromBytes,
+  codecForBytes,
+  codecForPath,
   formatFromPath,
-  readNative,
-  readSafetensors,
-  readTorchStateDict,
+  readCheckpoint,
   saveStateDict,
   type CheckpointFormat,
   type CheckpointModel,
@@ -36,23 +34,11 @@ interface Input {
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
-/** Reads any checkpoint: a native folder (or its model.json), a `.pt`, a safetensors file, or an extension-less tinyBIG `save_ckpt` file. */
+/** Reads any checkpoint (a native folder or its model.json, a `.pt`, a safetensors file, or an extension-less tinyBIG `save_ckpt` file) through @rpn/checkpoint's codec list. */
 export async function readAnyCheckpoint(input: string): Promise<Input> {
   if (!fs.existsSync(input)) throw new CheckpointError('checkpoint not found', { argument: 'input', expected: 'a .pt, .safetensors, or a native checkpoint folder', received: input });
-  if (fs.statSync(input).isDirectory() || input.endsWith('model.json')) {
-    const ck = await readNative(input);
-    return { format: 'native', stateDict: ck.stateDict, config: ck.config, metadata: ck.metadata };
-  }
-  const bytes = new Uint8Array(fs.readFileSync(input));
-  const format = formatFromPath(input) === 'native' ? formatFromBytes(bytes) : formatFromPath(input);
-  if (format === 'torch') return { format, stateDict: readTorchStateDict(bytes), config: null, metadata: {} };
-  const st = readSafetensors(bytes);
-  let config: Record<string, unknown> | null = null;
-  if (st.metadata.rpn_config) {
-    try { config = JSON.parse(st.metadata.rpn_config); } catch { throw new CheckpointError('rpn_config metadata is not JSON', { argument: '__metadata__.rpn_config', expected: 'a JSON model config', received: st.metadata.rpn_config.slice(0, 80) }); }
-  }
-  const { rpn_config: _c, format: _f, ...metadata } = st.metadata;
-  return { format: 'safetensors', stateDict: st.tensors, config, metadata };
+  const ck = await readCheckpoint(input);
+  return { format: ck.format, stateDict: ck.stateDict, config: ck.config, metadata: ck.metadata };
 }
 
 /**
@@ -103,18 +89,17 @@ export async function checkpointInfoCommand(file: string, print: (line: string) 
   print(`format: ${src.format}${src.config ? `, model_class ${String(src.config.model_class)}` : ''}`);
 }
 
-/** True when `file` looks like a checkpoint rather than a YAML config (for `rpn info`). */
+/** True when `file` looks like a checkpoint rather than a YAML config (for `rpn info`): a folder with model.json, a known ending, or sniffed bytes. */
 export function isCheckpointPath(file: string): boolean {
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) return fs.existsSync(`${file}/model.json`);
-  if (/\.(pt|pth|ckpt|safetensors)$/i.test(file) || file.endsWith('model.json')) return true;
+  if (codecForPath(file).extensions.length || file.endsWith('model.json')) return true;
   if (!fs.existsSync(file)) return false;
   const fd = fs.openSync(file, 'r');
   try {
-    const b = Buffer.alloc(9);
-    fs.readSync(fd, b, 0, 9, 0);
-    return (b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) || b[8] === 0x7b;
+    const b = Buffer.alloc(16);
+    const n = fs.readSync(fd, b, 0, 16, 0);
+    try { codecForBytes(new Uint8Array(b.buffer, b.byteOffset, n)); return true; } catch { return false; }
   } finally {
     fs.closeSync(fd);
   }
 }
-

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type { Registry } from '@rpn/core';
 import { CheckpointError } from '@rpn/core';
-import { evaluate, experimentMetric, learnerLoss, type Dataset } from '@rpn/learn';
+import { evaluateTest, experimentMetric, learnerLoss, type Dataset } from '@rpn/learn';
 import { buildModel, formatNumber, loadExperiment, readYaml, type AppModel } from './run.js';
 import { checkLoadedModel, type NonFiniteOptions } from '../weights-check.js';
 
@@ -23,7 +23,7 @@ export async function evalCommand(file: string, checkpoint: string, o: NonFinite
     await loadWeights(model, checkpoint, o);
     const loss = learnerLoss(loaded.exp.learnerConfigs);
     const metric = experimentMetric(loaded.exp, loaded.data.task);
-    const r = evaluate(model, loaded.data.test, { loss, metric, batchSize: loaded.data.testBatchSize });
+    const r = evaluateTest(model, loaded.data, { loss, metric, batchSize: loaded.data.testBatchSize });
     print(`data: ${loaded.data.description}; test ${loaded.data.test.count} rows`);
     if (r.loss != null) print(`test loss: ${formatNumber(r.loss)}`);
     print(`final test ${metric.name}: ${formatNumber(r.score)}`);

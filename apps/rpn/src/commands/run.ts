@@ -61,11 +61,24 @@ export async function loadExperiment(doc: unknown, file: string, o: RunOverrides
   return { exp, data, modelConfig, seed };
 }
 
+/**
+ * A graph dataset's graph for a graph model that names none: tinyBIG's graph scripts build `gcn` /
+ * `gat` with `graph = data_loader.get_graph()`; a YAML file cannot, so the runner passes the
+ * dataset's `nodes` and `links` to model classes of the graph family (gcn, gat, graph_* heads)
+ * whose parameters give no `graph`, `nodes` or `links` of their own.
+ */
+export function withDataGraph(mc: { model_class?: unknown; model_parameters?: Record<string, unknown> }, graph: Loaded['data']['graph']): Record<string, unknown> {
+  const p = mc.model_parameters ?? {};
+  const cls = typeof mc.model_class === 'string' ? mc.model_class.slice(mc.model_class.lastIndexOf('.') + 1) : '';
+  if (!graph || !/^(gcn|gat)$|graph/.test(cls) || p.graph != null || p.nodes != null || p.links != null) return {};
+  return { nodes: [...graph.nodes], links: graph.links.map((l) => [l[0], l[1]]), ...(p.directed == null ? { directed: graph.directed } : {}) };
+}
+
 /** Builds the model of an experiment and checks it against the data width. */
 export function buildModel(registry: Registry, loaded: Loaded): AppModel {
   // tinyBIG seeds torch with random_seed before building the model: seed our initialisation likewise.
-  const mc = loaded.modelConfig as { model_parameters?: Record<string, unknown> };
-  const seeded = { ...mc, model_parameters: { seed: loaded.seed, ...(mc.model_parameters ?? {}) } };
+  const mc = loaded.modelConfig as { model_class?: unknown; model_parameters?: Record<string, unknown> };
+  const seeded = { ...mc, model_parameters: { seed: loaded.seed, ...withDataGraph(mc, loaded.data.graph), ...(mc.model_parameters ?? {}) } };
   const model = registry.build<AppModel>(seeded, 'model');
   if (model.m !== undefined && model.m !== loaded.data.train.inputWidth) {
     model.dispose();

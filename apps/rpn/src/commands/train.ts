@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import cliProgress from 'cli-progress';
 import type { BackendInfo, Registry } from '@rpn/core';
-import { accuracy, evaluate, experimentMetric, learnerFromConfig, train, type Dataset, type EpochRecord } from '@rpn/learn';
+import { accuracy, evaluateTest, experimentMetric, learnerFromConfig, train, type Dataset, type EpochRecord } from '@rpn/learn';
 import { buildModel, epochLine, formatNumber, loadExperiment, readYaml, type AppModel, type Loaded, type RunOverrides } from './run.js';
 import { fromCaller } from '../caller-cwd.js';
 import { curveSpec, functionSpec, terminalChart, writeChart } from './plots.js';
@@ -76,10 +76,10 @@ export async function runExperiment(doc: unknown, file: string, name: string, o:
       } : undefined,
       onEpochEnd: (r) => { if (r.epoch % step === 0 || r.epoch === epochs || r.epoch === 1) print(epochLine(r, metric.name)); },
     });
-    const finalEval = evaluate(model, data.test, { loss: learner.loss, metric, batchSize: data.testBatchSize });
+    const finalEval = evaluateTest(model, data, { loss: learner.loss, metric, batchSize: data.testBatchSize });
     const final = finalEval.score ?? Number.NaN;
     // Tabular labels learned as numbers (tinyBIG's iris/diabetes/banknote): the docs also report the rounded accuracy.
-    const roundedAccuracy = data.task === 'regression' && data.numClasses && data.test.targetWidth === 1 && finalEval.width === 1 ? accuracy().evaluate(data.test.y, finalEval.yScore, 1) : null;
+    const roundedAccuracy = data.task === 'regression' && data.numClasses && data.test.targetWidth === 1 && finalEval.width === 1 ? accuracy().evaluate(finalEval.yTrue, finalEval.yScore, 1) : null;
     if (out) {
       ensureDir(out, ofs);
       let checkpoint: string | null = path.join(out, 'checkpoint');

@@ -4,11 +4,13 @@ import { envelopeOf, pick } from '../params.js';
 import { FUNCTION_LISTS, functionDataset } from './functions.js';
 import { TABULAR_FILES, tabularDataset } from './tabular.js';
 import { cifar10Dataset, embeddedMnist, idxDataset } from './vision.js';
+import { karateClubDataset } from './graphs.js';
 
 export * from './functions.js';
 export * from './tabular.js';
 export * from './vision.js';
 export * from './equations.js';
+export * from './graphs.js';
 
 type Loader = (o: Record<string, any>, seed: number | undefined) => Promise<Dataset>;
 
@@ -34,6 +36,8 @@ const LOADERS: Record<string, Loader> = {
   mnist_idx: async (o) => idxDataset('mnist', needDir(o, 'mnist_idx'), { ...common(o), normalize: o.normalize }),
   fashion_mnist: async (o) => idxDataset('fashion_mnist', o.cacheDir || o.dir ? needDir(o, 'fashion_mnist') : DEBIAN_FASHION_MNIST, { ...common(o), normalize: o.normalize, mean: num(o.mean) ?? 0.2860, std: num(o.std) ?? 0.3530 }),
   cifar10: async (o) => cifar10Dataset(needDir(o, 'cifar10'), { ...common(o), normalize: o.normalize }),
+  /** Zachary's karate club (34 nodes, 2 clubs), semi-supervised: a graph dataset for gcn / gat. */
+  karate_club: async (o) => karateClubDataset({ ...common(o), trainIdx: o.trainIdx }),
 };
 
 /** Data class names accepted in `data_configs` (`tinybig.data.<name>` or bare). */
