@@ -71,4 +71,31 @@ describe('training divergence', () => {
     expect(tf.memory().numTensors).toBe(before);
     opt.dispose(); tf.dispose(model.vars);
   });
+
+  it('full-batch (instance axis) training stops the same way, leaks nothing and keeps the weights', async () => {
+    const all = makeSplit(Float32Array.from([1, 0, 0, 1, 1, 1, 2, -1]), Float32Array.from([0.5, 1, -0.25, -1]), 2, 1);
+    const w = tf.variable(tf.tensor2d([0.3, -0.2], [2, 1]), true, 'fbw');
+    const scale = tf.variable(tf.scalar(1), false, 'fbscale');
+    // the output overflows from the second epoch: scale becomes Infinity after epoch 1
+    const model: TrainableModel & { inLayout: unknown } = {
+      inLayout: { instances: { name: 'nodes', count: 4 } },
+      forward: (x) => tf.mul(tf.matMul(x as tf.Tensor2D, w), scale),
+      trainableVariables: () => [w],
+    };
+    const d: Dataset = { name: 'g', train: all, test: all, trainBatchSize: 1, testBatchSize: 1, task: 'regression', description: 'g', nodes: { all, trainIdx: Int32Array.from([0, 2]), testIdx: Int32Array.from([1, 3]) } };
+    const opt = adamW([w], { lr: 0.01, weightDecay: 0 });
+    await train(model, { data: d, optimizer: opt, loss: mseLoss(), epochs: 1 }); // slots exist now
+    const before = tf.memory().numTensors;
+    const good = Array.from(w.dataSync());
+    const inf = tf.scalar(Number.POSITIVE_INFINITY);
+    scale.assign(inf); inf.dispose();
+    let err: unknown;
+    try { await train(model, { data: d, optimizer: opt, loss: mseLoss(), epochs: 2 }); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(TrainingDivergedError);
+    expect((err as TrainingDivergedError).epoch).toBe(1);
+    expect((err as TrainingDivergedError).batch).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Array.from(w.dataSync())).toEqual(good);
+    opt.dispose(); tf.dispose([w, scale]);
+  });
 });
