@@ -38,6 +38,9 @@ Examples (from the repository root):
   rpn eval apps/rpn/configs/elementary_configs.yaml --checkpoint runs/elem/checkpoint
   rpn predict --checkpoint runs/elem/checkpoint --input points.csv
   rpn bench --case elementary
+predict reads raw rows and normalises them as the training data were (rpn train saves the data's
+normalisation in the checkpoint); results.json and plots are written atomically, and a full or
+read-only disk is an error, not a truncated file.
 The last line of train, start and eval is \`final test <metric>: <value>\`. A failing command prints one
 line, \`error: <message>\` (what was expected and received), and exits with status 1; RPN_DEBUG=1 adds
 the stack trace.`);
@@ -45,6 +48,7 @@ the stack trace.`);
 /** An optional path option, resolved from the caller's directory when given. */
 const opt = (p: string | undefined): string | undefined => (p === undefined ? undefined : fromCaller(p));
 
+const rejectNonFinite = () => new Option('--reject-non-finite', 'refuse checkpoints whose weights hold NaN or Infinity (default: load them with a warning)');
 const backendOption = () => new Option('--backend <name>', 'tfjs backend: wasm (default), cpu, or RPN_BACKEND');
 const intArg = (name: string) => (v: string) => {
   const n = Number(v);
@@ -87,11 +91,12 @@ program
   .command('info')
   .description('list the parameters of a tinyBIG YAML (experiment file or bare model config) or of a checkpoint')
   .argument('<file>', 'tinyBIG YAML config, or a checkpoint (.pt, .safetensors, native folder)')
+  .addOption(rejectNonFinite())
   .addOption(backendOption())
-  .action(async (file: string, opts: { backend?: string }) => {
+  .action(async (file: string, opts: { backend?: string; rejectNonFinite?: boolean }) => {
     await setupBackend({ backend: opts.backend });
     const at = fromCaller(file);
-    if (isCheckpointPath(at)) await checkpointInfoCommand(at, (l) => console.log(l));
+    if (isCheckpointPath(at)) await checkpointInfoCommand(at, (l) => console.log(l), { allowNonFinite: !opts.rejectNonFinite });
     else infoCommand(at, appRegistry(), (l) => console.log(l));
   });
 
@@ -103,10 +108,11 @@ program
   .option('--config <file>', 'tinyBIG YAML with the model config (needed for .pt → native)')
   .addOption(new Option('--format <format>', 'override the output format').choices([...CHECKPOINT_FORMATS]))
   .option('--no-strict', 'report names/shapes that do not fit the model instead of failing')
+  .addOption(rejectNonFinite())
   .addOption(backendOption())
-  .action(async (input: string, output: string, opts: { config?: string; format?: CheckpointFormat; strict: boolean; backend?: string }) => {
+  .action(async (input: string, output: string, opts: { config?: string; format?: CheckpointFormat; strict: boolean; backend?: string; rejectNonFinite?: boolean }) => {
     await setupBackend({ backend: opts.backend });
-    await convertCommand(fromCaller(input), fromCaller(output), { registry: appRegistry(), config: opt(opts.config), format: opts.format, strict: opts.strict });
+    await convertCommand(fromCaller(input), fromCaller(output), { registry: appRegistry(), config: opt(opts.config), format: opts.format, strict: opts.strict, allowNonFinite: !opts.rejectNonFinite });
   });
 
 interface TrainOpts { epochs?: number; batchSize?: number; backend?: string; seed?: number; out?: string; progress?: boolean; plots: boolean; displayStep?: number }
@@ -145,22 +151,25 @@ program
   .argument('<config>', 'tinyBIG experiment YAML')
   .requiredOption('--checkpoint <path>', 'checkpoint folder written by rpn train (or a .pt/.safetensors file)')
   .option('--seed <n>', 'override random_seed (generated datasets)', intArg('seed'))
+  .addOption(rejectNonFinite())
   .addOption(backendOption())
-  .action(async (config: string, opts: { checkpoint: string; backend?: string; seed?: number }) => {
+  .action(async (config: string, opts: { checkpoint: string; backend?: string; seed?: number; rejectNonFinite?: boolean }) => {
     await setupBackend({ backend: opts.backend });
-    await evalCommand(fromCaller(config), fromCaller(opts.checkpoint), { registry: appRegistry(), seed: opts.seed });
+    await evalCommand(fromCaller(config), fromCaller(opts.checkpoint), { registry: appRegistry(), seed: opts.seed, allowNonFinite: !opts.rejectNonFinite });
   });
 
 program
   .command('predict')
-  .description('run a saved model on rows of a CSV or JSON file; prints one JSON line per row')
+  .description('run a saved model on raw rows of a CSV or JSON file (normalised as the training data were); prints one JSON line per row')
   .requiredOption('--checkpoint <path>', 'checkpoint folder written by rpn train')
-  .requiredOption('--input <file>', 'CSV (one row per line, optional header) or JSON ([[…], …] or {"rows": […]})')
-  .option('--config <file>', 'tinyBIG YAML with the model config (for checkpoints that hold none, e.g. .pt)')
+  .requiredOption('--input <file>', 'CSV (one row per line; a header of names only is skipped; a tinyBIG Name_type table header drops its id and label columns) or JSON ([[…], …] or {"rows": […]})')
+  .option('--config <file>', 'tinyBIG YAML with the model config (for checkpoints that hold none, e.g. .pt); an experiment file also gives the data normalisation')
+  .option('--no-normalize', 'the rows are already normalised: do not apply the training data\'s normalisation')
+  .addOption(rejectNonFinite())
   .addOption(backendOption())
-  .action(async (opts: { checkpoint: string; input: string; config?: string; backend?: string }) => {
+  .action(async (opts: { checkpoint: string; input: string; config?: string; backend?: string; normalize: boolean; rejectNonFinite?: boolean }) => {
     await setupBackend({ backend: opts.backend });
-    await predictCommand(fromCaller(opts.checkpoint), fromCaller(opts.input), { registry: appRegistry(), config: opt(opts.config) });
+    await predictCommand(fromCaller(opts.checkpoint), fromCaller(opts.input), { registry: appRegistry(), config: opt(opts.config), normalize: opts.normalize, allowNonFinite: !opts.rejectNonFinite });
   });
 
 program

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '@rpn/core';
+import type { Normalization } from './normalization.js';
 import type { InstanceSplits } from './full-batch.js';
 
 /** One split of a dataset, in row-major typed arrays. */
@@ -31,6 +32,13 @@ export interface Dataset {
   readonly trueFunction?: (x: readonly number[]) => number;
   /** For function datasets: variable names and ranges. */
   readonly variables?: readonly { name: string; low: number; high: number }[];
+  /**
+   * The normalisation applied to the features as the source files hold them (MNIST's mean/std,
+   * a table's min–max…); `null` or absent: the features are used as read. Saved with checkpoints.
+   */
+  readonly normalization?: Normalization | null;
+  /** Feature column names (tabular datasets: the header names between id and label). */
+  readonly featureNames?: readonly string[];
   /**
    * For instance-interdependent data (graph nodes): every node in one split and the train/test
    * index sets (tinyBIG's `train_idx`, `test_idx`). Models with an instance axis train on it full-batch.

@@ -6,6 +6,7 @@ import type { Metric } from './metrics.js';
 import type { Optimizer } from './optimizers.js';
 import type { Scheduler } from './schedulers.js';
 import { mt19937 } from './random.js';
+import { assertFiniteStep } from './divergence.js';
 import { checkIndex, disposeFullBatch, evaluateRows, fullBatch, hasInstanceAxis, lossOnRows, rowsOf, selectRows, type LayoutLike } from './full-batch.js';
 
 /** What the trainer needs of a model (an `@rpn/model` model fits). */
@@ -204,8 +205,14 @@ export async function train(model: TrainableModel, o: TrainOptions): Promise<Tra
           scores = tf.keep(tf.reshape(full ? selectRows(out, full.rows) : out, [e - s, -1]));
           return full ? lossOnRows(o.loss, out, y, full.rows) : o.loss(out, y);
         }, vars as tf.Variable[]);
-        o.optimizer.step(vars.map((v) => grads[v.name]));
         const lv = value.dataSync()[0];
+        // before the step: a non-finite loss or gradient stops here, the weights stay the last good ones
+        try { assertFiniteStep(lv, grads, epoch, b + 1); } catch (err) {
+          tf.dispose([value, ...(full ? [] : [x, y]), ...Object.values(grads)]);
+          if (scores) (scores as tf.Tensor).dispose();
+          throw err;
+        }
+        o.optimizer.step(vars.map((v) => grads[v.name]));
         if (o.metric && scores) {
           const sc = scores as tf.Tensor;
           width = sc.shape[1] ?? 1;
@@ -220,7 +227,6 @@ export async function train(model: TrainableModel, o: TrainOptions): Promise<Tra
         }
         tf.dispose([value, ...(full ? [] : [x, y]), ...Object.values(grads)]);
         if (scores) (scores as tf.Tensor).dispose();
-        if (!Number.isFinite(lv)) throw new ValueError('training diverged', { argument: 'loss', expected: 'a finite loss', received: `${lv} at epoch ${epoch}, batch ${b + 1}` });
         lossSum += lv * (e - s);
         done += e - s;
         if (o.onBatchEnd) {

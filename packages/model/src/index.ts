@@ -26,6 +26,7 @@ export * from './architectures/chain.js';
 export * from './architectures/instance.js';
 export * from './output.js';
 export * from './config.js';
+export * from './finite.js';
 
 type O = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { RpnError, assertLayout, flatLayout, type Layout, type ParameterSpec } from '@rpn/core';
+import { RpnError, ValueError, assertLayout, flatLayout, type Layout, type ParameterSpec } from '@rpn/core';
 import { initialValue, type InitMethod, type InitTarget } from './init.js';
 
 /** One parameter or buffer, by its full tinyBIG state_dict name. */
@@ -104,7 +104,8 @@ export interface Lifecycle {
   /** Throws a typed error once the object has been disposed. */
   checkAlive(): void;
   /**
-   * The preamble of every forward: checks the object is alive and `x` holds rows of the input
+   * The preamble of every forward: checks the object is alive, `x` is a live tensor (a disposed
+   * one is a ValueError, not tfjs's raw "Tensor is disposed") and holds rows of the input
    * layout (`[b, m]` for a width m), and returns the mode to run in (`options.training`, else
    * the object's own mode).
    */
@@ -127,6 +128,9 @@ export function lifecycle(what: string, training: boolean, children: readonly { 
     checkAlive,
     begin(x: Tensor, layout: Layout | number, options?: ForwardOptions): boolean {
       checkAlive();
+      if ((x as { isDisposed?: unknown } | null)?.isDisposed === true) {
+        throw new ValueError(`the input of this ${what} has been disposed`, { argument: 'x', expected: 'a live tensor', received: `a disposed tensor of shape [${x.shape.join(', ')}]` });
+      }
       assertLayout(x, typeof layout === 'number' ? flatLayout(layout) : layout, 'x');
       return options?.training ?? state.training;
     },

@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { parse } from 'yaml';
+import { fileURLToPath } from 'node:url';
+import { modelConfigOf, readYaml } from '../config-file.js';
 import { appRegistry } from '../registry.js';
 import { median } from './types.js';
 import type { BenchCase } from './types.js';
@@ -16,8 +16,8 @@ const CONFIG_DIR = new URL('../../configs/', import.meta.url);
 
 /** tinyBIG's `model_configs` from one of its experiment YAMLs, with the fast paths switched on or off. */
 export function mnistModelConfig(file: string, fastPaths: boolean): Record<string, unknown> {
-  const doc = parse(fs.readFileSync(new URL(file, CONFIG_DIR), 'utf8')) as { configurations: { model_configs: Record<string, any> } };
-  const mc = structuredClone(doc.configurations.model_configs);
+  const path = fileURLToPath(new URL(file, CONFIG_DIR));
+  const mc = structuredClone(modelConfigOf(readYaml(path), path)) as Record<string, any>;
   mc.model_parameters = { ...(mc.model_parameters ?? {}), fast_paths: fastPaths };
   return mc;
 }

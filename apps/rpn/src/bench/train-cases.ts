@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { parse } from 'yaml';
+import { fileURLToPath } from 'node:url';
+import { modelConfigOf, readYaml } from '../config-file.js';
 import { adamW } from '@rpn/learn';
 import { appRegistry } from '../registry.js';
 import { median } from './types.js';
@@ -44,8 +44,8 @@ export function kanModelConfig(fastPaths = true): Record<string, unknown> {
 
 /** tinyBIG's elementary model (its own YAML, 47 parameters). */
 export function elementaryModelConfig(fastPaths = true): Record<string, unknown> {
-  const doc = parse(fs.readFileSync(new URL('../../configs/elementary_configs.yaml', import.meta.url), 'utf8')) as { configurations: { model_configs: Record<string, any> } };
-  const mc = structuredClone(doc.configurations.model_configs);
+  const path = fileURLToPath(new URL('../../configs/elementary_configs.yaml', import.meta.url));
+  const mc = structuredClone(modelConfigOf(readYaml(path), path)) as Record<string, any>;
   mc.model_parameters = { ...(mc.model_parameters ?? {}), fast_paths: fastPaths };
   return mc;
 }

@@ -107,6 +107,34 @@ describe('rpn CLI', () => {
     expect(f.err).toMatch(/unknown bench case.*elementary/);
   });
 
+  it('hostile input: bad YAML for info (the reader train uses), empty predict cells, a diverging run: one line each, exit 1, nothing saved lost', () => {
+    for (const [name, text] of [['syntax.yaml', 'model_class: [unclosed\n  - : :\n'], ['scalar.yaml', '42\n']]) {
+      const f = path.join(tmp, name);
+      fs.writeFileSync(f, text);
+      const r = rpn('info', f);
+      expect(r.code, name).toBe(1);
+      expect(r.err.trimEnd().split('\n'), `${name}: ${r.err}`).toHaveLength(1);
+      expect(r.err, name).toMatch(/^error: config file is not (valid YAML|a YAML mapping)/);
+    }
+    const out = path.join(tmp, 'div');
+    const ok = rpn('train', path.join(configs, 'elementary_configs.yaml'), '--epochs', '1', '--out', out, '--no-plots');
+    expect(ok.code, ok.err).toBe(0);
+    const saved = fs.readFileSync(path.join(out, 'checkpoint', 'weights.bin'));
+    const cells = path.join(tmp, 'cells.csv');
+    fs.writeFileSync(cells, '0.1,0.2\n0.3,\n');
+    const p = rpn('predict', '--checkpoint', path.join(out, 'checkpoint'), '--input', cells);
+    expect(p.code).toBe(1);
+    expect(p.out).toBe('');
+    expect(p.err).toMatch(/^error: empty input cell.*row 2 \(line 2\), column 2/);
+    // a learning rate that makes the loss overflow: typed error naming epoch and batch; the first run's checkpoint is untouched
+    const hot = variant('hot.yaml', 'elementary_configs.yaml', (c) => { c.learner_configs.learner_parameters.optimizer_configs.optimizer_parameters.lr = 1e30; });
+    const d = rpn('train', hot, '--epochs', '5', '--out', out, '--no-plots');
+    expect(d.code).toBe(1);
+    expect(d.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(d.err).toMatch(/^error: training diverged: non-finite (loss|gradient) at epoch \d+, batch \d+/);
+    expect(fs.readFileSync(path.join(out, 'checkpoint', 'weights.bin')).equals(saved)).toBe(true);
+  });
+
   it('bench --case elementary prints one JSON line with the required fields', () => {
     const r = rpn('bench', '--case', 'elementary', '--reps', '3');
     expect(r.code, r.err).toBe(0);

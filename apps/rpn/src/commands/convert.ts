@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import { parse } from 'yaml';
 import { CheckpointError, type Registry } from '@rpn/core';
 import {
   assignStateDict,
@@ -12,10 +11,11 @@ import {
   type CheckpointModel,
   type StateDict,
 } from '@rpn/checkpoint';
-import { modelConfigOf } from '../config-file.js';
+import { modelConfigOf, readYaml } from '../config-file.js';
+import { checkStateDict, type NonFiniteOptions } from '../weights-check.js';
 
 /** Options of {@link convertCommand}. */
-export interface ConvertOptions {
+export interface ConvertOptions extends NonFiniteOptions {
   /** Builds the model to check names/shapes against (strict) and to leave our optional names out of a `.pt`. */
   readonly registry?: Registry;
   /** A tinyBIG YAML/JSON file with the model config (needed when IN is a `.pt`, which holds none, and OUT is native). */
@@ -49,10 +49,10 @@ export async function readAnyCheckpoint(input: string): Promise<Input> {
 export async function convertCommand(input: string, output: string, opts: ConvertOptions = {}): Promise<void> {
   const print = opts.print ?? ((l: string) => console.log(l));
   const src = await readAnyCheckpoint(input);
+  checkStateDict(src.stateDict, input, opts);
   let config = src.config;
   if (opts.config) {
-    if (!fs.existsSync(opts.config)) throw new CheckpointError('config file not found', { argument: '--config', expected: 'a tinyBIG YAML or JSON file', received: opts.config });
-    config = modelConfigOf(parse(fs.readFileSync(opts.config, 'utf8')), opts.config);
+    config = modelConfigOf(readYaml(opts.config, '--config'), opts.config);
   }
   const format = opts.format ?? formatFromPath(output);
   let stateDict: StateDict = src.stateDict;
@@ -76,8 +76,9 @@ export async function convertCommand(input: string, output: string, opts: Conver
 }
 
 /** `rpn info CHECKPOINT`: each tensor's name, dtype and shape, then `parameters: N` and the format. */
-export async function checkpointInfoCommand(file: string, print: (line: string) => void = (l) => console.log(l)): Promise<void> {
+export async function checkpointInfoCommand(file: string, print: (line: string) => void = (l) => console.log(l), o: NonFiniteOptions = {}): Promise<void> {
   const src = await readAnyCheckpoint(file);
+  checkStateDict(src.stateDict, file, o);
   let total = 0;
   for (const [name, t] of src.stateDict) {
     const n = t.shape.reduce((a, b) => a * b, 1);

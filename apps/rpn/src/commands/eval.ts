@@ -3,22 +3,24 @@ import type { Registry } from '@rpn/core';
 import { CheckpointError } from '@rpn/core';
 import { evaluateTest, experimentMetric, learnerLoss, type Dataset } from '@rpn/learn';
 import { buildModel, formatNumber, loadExperiment, readYaml, type AppModel } from './run.js';
+import { checkLoadedModel, type NonFiniteOptions } from '../weights-check.js';
 
-/** Loads checkpoint weights into `model`: a native folder, a safetensors file or a tinyBIG `.pt`. */
-export async function loadWeights(model: AppModel, checkpoint: string): Promise<void> {
+/** Loads checkpoint weights into `model`: a native folder, a safetensors file or a tinyBIG `.pt`; non-finite weights are warned about or refused (see {@link NonFiniteOptions}). */
+export async function loadWeights(model: AppModel, checkpoint: string, o: NonFiniteOptions = {}): Promise<void> {
   if (!fs.existsSync(checkpoint)) throw new CheckpointError('checkpoint not found', { argument: '--checkpoint', expected: 'a checkpoint folder (model.json + weights.bin), a .safetensors or a .pt file', received: checkpoint });
   const { loadStateDict } = await import('@rpn/checkpoint');
   await loadStateDict(model as never, checkpoint, { strict: true });
+  checkLoadedModel(model as never, checkpoint, o);
 }
 
 /** `rpn eval CONFIG --checkpoint DIR`: the experiment's test loss and metric for saved weights. */
-export async function evalCommand(file: string, checkpoint: string, o: { registry: Registry; print?: (l: string) => void; seed?: number }): Promise<{ metric: string; score: number; loss: number | null; data: Dataset }> {
+export async function evalCommand(file: string, checkpoint: string, o: NonFiniteOptions & { registry: Registry; print?: (l: string) => void; seed?: number }): Promise<{ metric: string; score: number; loss: number | null; data: Dataset }> {
   const print = o.print ?? ((l: string) => console.log(l));
   if (!fs.existsSync(checkpoint)) throw new CheckpointError('checkpoint not found', { argument: '--checkpoint', expected: 'a checkpoint folder (model.json + weights.bin), a .safetensors or a .pt file', received: checkpoint });
   const loaded = await loadExperiment(readYaml(file), file, { seed: o.seed });
   const model = buildModel(o.registry, loaded);
   try {
-    await loadWeights(model, checkpoint);
+    await loadWeights(model, checkpoint, o);
     const loss = learnerLoss(loaded.exp.learnerConfigs);
     const metric = experimentMetric(loaded.exp, loaded.data.task);
     const r = evaluateTest(model, loaded.data, { loss, metric, batchSize: loaded.data.testBatchSize });

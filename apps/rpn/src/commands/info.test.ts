@@ -53,4 +53,31 @@ describe('rpn info', () => {
     fs.writeFileSync(file, 'model_class: tinybig.model.no_such_model\nmodel_parameters: {}\n');
     expect(() => run(file)).toThrow(UnknownNameError);
   });
+
+  it('reports YAML syntax errors, scalars, lists, empty files and alias bombs as one-line ConfigErrors naming the file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rpn-info-'));
+    const cases: Record<string, string> = {
+      'syntax.yaml': 'model_class: [unclosed\n  - : :\n',
+      'scalar.yaml': '42\n',
+      'string.yaml': 'just a string\n',
+      'list.yaml': '- a\n- b\n',
+      'empty.yaml': '',
+      'nested-scalar.yaml': 'configurations: 5\n',
+      'bomb.yaml': ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n'),
+    };
+    for (const [name, text] of Object.entries(cases)) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, text);
+      let err: unknown;
+      try { run(file); } catch (e) { err = e; }
+      expect(err, name).toBeInstanceOf(ConfigError);
+      expect((err as Error).message, name).toContain(file);
+      expect((err as Error).message, name).not.toMatch(/\n/);
+    }
+  });
+
+  it('a folder that is not a checkpoint is a ConfigError, not a raw EISDIR', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rpn-info-'));
+    expect(() => run(dir)).toThrow(ConfigError);
+  });
 });

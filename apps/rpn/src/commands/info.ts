@@ -1,7 +1,5 @@
-import * as fs from 'node:fs';
-import { parse } from 'yaml';
-import { ConfigError, type Registry } from '@rpn/core';
-import { modelConfigOf } from '../config-file.js';
+import type { Registry } from '@rpn/core';
+import { modelConfigOf, readYaml } from '../config-file.js';
 
 /** A built model as far as `info` needs it. */
 interface Summarizable {
@@ -11,8 +9,7 @@ interface Summarizable {
 
 /** `rpn info FILE`: each parameter's name and shape, then `parameters: N`. */
 export function infoCommand(file: string, registry: Registry, print: (line: string) => void): void {
-  if (!fs.existsSync(file)) throw new ConfigError('config file not found', { argument: 'file', expected: 'a path to a tinyBIG YAML file', received: file });
-  const doc = parse(fs.readFileSync(file, 'utf8'));
+  const doc = readYaml(file, 'file');
   const model = registry.build<Summarizable>(modelConfigOf(doc, file), 'model');
   try {
     const s = model.summary();

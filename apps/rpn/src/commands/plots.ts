@@ -1,21 +1,19 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vl from 'vega-lite';
 import * as vega from 'vega';
 import { Resvg } from '@resvg/resvg-js';
 // @ts-ignore asciichart ships no types
 import asciichart from 'asciichart';
+import { nodeOutputFs, writeFileAtomic, type OutputFs } from '../output-files.js';
 
-/** Renders a Vega-Lite spec to `<base>.svg` and `<base>.png`. Returns the written paths. */
-export async function writeChart(spec: Record<string, unknown>, base: string): Promise<string[]> {
+/** Renders a Vega-Lite spec to `<base>.svg` and `<base>.png`, each written atomically. Returns the written paths. */
+export async function writeChart(spec: Record<string, unknown>, base: string, fs: OutputFs = nodeOutputFs): Promise<string[]> {
   const compiled = vl.compile({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white', ...spec } as vl.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
-  fs.mkdirSync(path.dirname(base), { recursive: true });
-  fs.writeFileSync(`${base}.svg`, svg);
   const png = new Resvg(svg, { background: 'white', font: { loadSystemFonts: true } }).render().asPng();
-  fs.writeFileSync(`${base}.png`, png);
+  writeFileAtomic(`${base}.svg`, svg, fs);
+  writeFileAtomic(`${base}.png`, png, fs);
   return [`${base}.svg`, `${base}.png`];
 }
 

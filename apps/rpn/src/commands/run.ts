@@ -1,13 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { parse } from 'yaml';
 import { ConfigError, type BackendInfo, type Registry } from '@rpn/core';
 import {
   datasetFromConfig, evaluate, experimentMetric, learnerFromConfig, readExperiment, train,
   type Dataset, type EpochRecord, type Experiment, type TrainableModel,
 } from '@rpn/learn';
-import { modelConfigOf } from '../config-file.js';
+import { modelConfigOf, readYaml } from '../config-file.js';
 import { fromCaller } from '../caller-cwd.js';
 
 /** A built model as the app uses it (an @rpn/model model). */
@@ -19,15 +18,8 @@ export interface AppModel extends TrainableModel {
   dispose(): void;
 }
 
-/** Reads a tinyBIG YAML file; a missing or unparsable file is a ConfigError. */
-export function readYaml(file: string): unknown {
-  if (!fs.existsSync(file)) throw new ConfigError('config file not found', { argument: 'CONFIG', expected: 'a path to a tinyBIG YAML experiment file', received: file });
-  try {
-    return parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`config file is not valid YAML: ${(e as Error).message.split('\n')[0]}`, { argument: 'CONFIG', expected: 'YAML', received: file });
-  }
-}
+/** Reads a tinyBIG YAML file; see {@link readYaml} in config-file.ts (re-exported for the commands). */
+export { readYaml };
 
 /** Overrides of `rpn train`. */
 export interface RunOverrides {

@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { readYaml } from '../config-file.js';
 import { runExperiment, type TrainCommandOptions, type TrainRun } from './train.js';
 
 /** The embedded default experiment (`configs/start_mnist_dual_lphm.yaml`, shipped with the app). */
@@ -15,6 +14,6 @@ export function startConfigPath(): string {
  */
 export async function startCommand(o: TrainCommandOptions): Promise<TrainRun> {
   const file = startConfigPath();
-  const doc = parse(fs.readFileSync(file, 'utf8'));
+  const doc = readYaml(file);
   return runExperiment(doc, file, 'start_mnist_dual_lphm', { ...o, out: o.out === undefined ? null : o.out });
 }

@@ -1,12 +1,12 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import cliProgress from 'cli-progress';
 import type { BackendInfo, Registry } from '@rpn/core';
-import { accuracy, evaluateTest, experimentMetric, learnerFromConfig, train, type EpochRecord } from '@rpn/learn';
+import { accuracy, evaluateTest, experimentMetric, learnerFromConfig, train, type Dataset, type EpochRecord } from '@rpn/learn';
 import { buildModel, epochLine, formatNumber, loadExperiment, readYaml, type AppModel, type Loaded, type RunOverrides } from './run.js';
 import { fromCaller } from '../caller-cwd.js';
 import { curveSpec, functionSpec, terminalChart, writeChart } from './plots.js';
+import { ensureDir, isFileSystemError, nodeOutputFs, OutputError, outputError, writeFileAtomic, type OutputFs } from '../output-files.js';
 
 /** Options of {@link trainCommand}. */
 export interface TrainCommandOptions extends RunOverrides {
@@ -22,6 +22,8 @@ export interface TrainCommandOptions extends RunOverrides {
   /** SVG/PNG plots (default true when writing output). */
   readonly plots?: boolean;
   readonly signal?: AbortSignal;
+  /** File operations for results.json and plots (tests inject failures; default node:fs). */
+  readonly outputFs?: OutputFs;
 }
 
 /** What a run returns. */
@@ -46,6 +48,10 @@ export async function runExperiment(doc: unknown, file: string, name: string, o:
   const t0 = performance.now();
   const loaded = await loadExperiment(doc, file, o);
   const { exp, data } = loaded;
+  const ofs = o.outputFs ?? nodeOutputFs;
+  const out = o.out === null ? null : fromCaller(o.out ?? path.join('runs', name));
+  // a read-only or missing output folder fails now, not after the training
+  if (out) ensureDir(out, ofs);
   const model = buildModel(o.registry, loaded);
   let learner: ReturnType<typeof learnerFromConfig> | null = null;
   try {
@@ -74,14 +80,16 @@ export async function runExperiment(doc: unknown, file: string, name: string, o:
     const final = finalEval.score ?? Number.NaN;
     // Tabular labels learned as numbers (tinyBIG's iris/diabetes/banknote): the docs also report the rounded accuracy.
     const roundedAccuracy = data.task === 'regression' && data.numClasses && data.test.targetWidth === 1 && finalEval.width === 1 ? accuracy().evaluate(finalEval.yTrue, finalEval.yScore, 1) : null;
-    const out = o.out === null ? null : fromCaller(o.out ?? path.join('runs', name));
     if (out) {
-      fs.mkdirSync(out, { recursive: true });
+      ensureDir(out, ofs);
       let checkpoint: string | null = path.join(out, 'checkpoint');
+      let checkpointFailure: unknown = null;
       try {
         const { saveModel } = await import('@rpn/checkpoint');
-        await saveModel(model as unknown as Parameters<typeof saveModel>[0], checkpoint, { metadata: { experiment: name, final_test: { [metric.name]: final } } });
+        await saveModel(model as unknown as Parameters<typeof saveModel>[0], checkpoint, { metadata: { experiment: name, final_test: { [metric.name]: final }, data: dataRecord(data) } });
       } catch (e) {
+        // a full or read-only disk is fatal (after results.json is tried); other failures are warnings
+        if (isFileSystemError(e)) checkpointFailure = e;
         print(`warning: checkpoint not written: ${(e as Error).message}`);
         checkpoint = null;
       }
@@ -94,16 +102,19 @@ export async function runExperiment(doc: unknown, file: string, name: string, o:
         timings: { total_s: (performance.now() - t0) / 1000, train_s: result.timeS, mean_epoch_s: result.records.length ? result.records.reduce((a, r) => a + r.trainTimeS, 0) / result.records.length : 0 },
         stopped_early: result.stoppedEarly, cancelled: result.cancelled, checkpoint,
       };
-      fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify(results, null, 2));
+      writeFileAtomic(path.join(out, 'results.json'), JSON.stringify(results, null, 2), ofs);
       if (o.plots ?? true) {
         try {
-          await writeChart(curveSpec(`${name}: loss`, 'loss', { train: result.records.map((r) => r.trainLoss), test: result.records.map((r) => r.testLoss) }, result.records.every((r) => r.trainLoss > 0)), path.join(out, 'loss'));
-          await writeChart(curveSpec(`${name}: ${metric.name}`, metric.name, { test: result.records.map((r) => r.testScore), train: result.records.map((r) => r.trainScore) }, metric.name === 'mse'), path.join(out, 'metric'));
-          if (data.trueFunction && data.variables) await writeFunctionPlot(model, data as Required<typeof data>, name, path.join(out, 'function'));
+          await writeChart(curveSpec(`${name}: loss`, 'loss', { train: result.records.map((r) => r.trainLoss), test: result.records.map((r) => r.testLoss) }, result.records.every((r) => r.trainLoss > 0)), path.join(out, 'loss'), ofs);
+          await writeChart(curveSpec(`${name}: ${metric.name}`, metric.name, { test: result.records.map((r) => r.testScore), train: result.records.map((r) => r.trainScore) }, metric.name === 'mse'), path.join(out, 'metric'), ofs);
+          if (data.trueFunction && data.variables) await writeFunctionPlot(model, data as Required<typeof data>, name, path.join(out, 'function'), ofs);
         } catch (e) {
+          // a file-system failure is typed and fatal; a rendering failure leaves the run's results standing
+          if (e instanceof OutputError || isFileSystemError(e)) throw outputError(e, out, 'write the plots to');
           print(`warning: plots not written: ${(e as Error).message}`);
         }
       }
+      if (checkpointFailure) throw outputError(checkpointFailure, path.join(out, 'checkpoint'), 'write the checkpoint');
       print(`wrote ${out}/ (results.json${checkpoint ? ', checkpoint/' : ''}${(o.plots ?? true) ? `, loss.svg/png, metric.svg/png${data.trueFunction ? ', function.svg/png' : ''}` : ''})`);
     }
     const losses = result.records.map((r) => r.testLoss ?? r.trainLoss);
@@ -119,7 +130,7 @@ export async function runExperiment(doc: unknown, file: string, name: string, o:
 }
 
 /** Learned vs true function along the diagonal of the input box (all variables swept together). */
-async function writeFunctionPlot(model: AppModel, data: { trueFunction: (x: readonly number[]) => number; variables: readonly { name: string; low: number; high: number }[]; description: string }, name: string, base: string): Promise<void> {
+async function writeFunctionPlot(model: AppModel, data: { trueFunction: (x: readonly number[]) => number; variables: readonly { name: string; low: number; high: number }[]; description: string }, name: string, base: string, ofs: OutputFs): Promise<void> {
   const k = 200;
   const vars = data.variables;
   const rows = Array.from({ length: k }, (_, i) => vars.map((v) => v.low + ((v.high - v.low) * i) / (k - 1)));
@@ -130,5 +141,19 @@ async function writeFunctionPlot(model: AppModel, data: { trueFunction: (x: read
   const learned = Array.from(y.dataSync());
   tf.dispose([x, y]);
   const t = rows.map((_, i) => i / (k - 1));
-  await writeChart(functionSpec(`${name}: learned vs true (${data.description})`, t, truth, learned, `t (each variable = low + t·(high − low))`), base);
+  await writeChart(functionSpec(`${name}: learned vs true (${data.description})`, t, truth, learned, `t (each variable = low + t·(high − low))`), base, ofs);
+}
+
+/**
+ * What `rpn predict` needs to know of the training data, saved in the checkpoint's metadata:
+ * the input width, the feature normalisation applied (so raw rows are normalised the same way)
+ * and, for tables, the feature column names.
+ */
+export function dataRecord(data: Dataset): Record<string, unknown> {
+  return {
+    name: data.name,
+    input_width: data.train.inputWidth,
+    normalization: data.normalization ?? null,
+    ...(data.featureNames ? { feature_names: [...data.featureNames] } : {}),
+  };
 }

@@ -3,6 +3,7 @@ import { makeSplit, takeRows, type Dataset } from '../data.js';
 import { trainTestSplitIndices } from '../random.js';
 import { splitSize } from './checks.js';
 import { exists, packageDataPath, readText } from './files.js';
+import { applyNormalization, type Normalization } from '../normalization.js';
 
 /** A parsed table in tinyBIG's format: header `Name_type` columns, first column id, last column label. */
 export interface Table {
@@ -81,11 +82,13 @@ export interface TabularOptions {
   readonly dataContents?: readonly string[];
 }
 
-function normalize(a: Float64Array, width: number, type: string, range: readonly [number, number], names: readonly string[], source: string): void {
+/** The normalisation of a `rows × width` array by its own column statistics (tinyBIG's `normalize_X`/`normalize_Y`). */
+function columnNormalization(a: Float64Array, width: number, type: string, range: readonly [number, number], names: readonly string[], source: string): Normalization {
   const rows = a.length / width;
   if (type === 'mean_std' && rows < 2) {
     throw new ValueError('mean_std normalisation needs at least two rows (the unbiased std of one row is undefined)', { argument: `${source} (normalize_type)`, expected: 'two or more rows, or min_max', received: `${rows} row` });
   }
+  const mins: number[] = [], maxs: number[] = [], means: number[] = [], stds: number[] = [];
   for (let j = 0; j < width; j++) {
     let mn = Infinity, mx = -Infinity, s = 0;
     for (let i = 0; i < rows; i++) { const v = a[i * width + j]; mn = Math.min(mn, v); mx = Math.max(mx, v); s += v; }
@@ -96,11 +99,9 @@ function normalize(a: Float64Array, width: number, type: string, range: readonly
     if ((type === 'mean_std' ? std : mx - mn) === 0) {
       throw new ValueError(`column ${names[j]} is constant: ${type} normalisation would divide by zero`, { argument: `${source} column ${names[j]}`, expected: 'a column with at least two distinct values (or normalisation off)', received: `every value ${mn}` });
     }
-    for (let i = 0; i < rows; i++) {
-      const v = a[i * width + j];
-      a[i * width + j] = type === 'mean_std' ? (v - mean) / std : ((v - mn) / (mx - mn)) * (range[1] - range[0]) + range[0];
-    }
+    mins.push(mn); maxs.push(mx); means.push(mean); stds.push(std);
   }
+  return Object.freeze(type === 'mean_std' ? { type: 'mean_std' as const, mean: means, std: stds } : { type: 'min_max' as const, min: mins, max: maxs, range: [range[0], range[1]] as const });
 }
 
 /** Builds a dataset from a table with tinyBIG's split and normalisation (targets are the label as a number, [N, 1]). */
@@ -113,8 +114,9 @@ export function tableDataset(name: string, table: Table, o: TabularOptions = {})
   const type = o.normalizeType ?? 'min_max';
   if (type !== 'min_max' && type !== 'mean_std') throw new ValueError('unknown normalisation', { argument: 'data_parameters.normalize_type', expected: 'min_max or mean_std', received: JSON.stringify(type) });
   const range = o.normalizeRange ?? [0, 1];
-  if (o.normalizeX) normalize(x, nf, type, range, table.featureNames, name);
-  if (o.normalizeY) normalize(y, 1, type, range, [table.labelName], name);
+  const normalization = o.normalizeX ? columnNormalization(x, nf, type, range, table.featureNames, name) : null;
+  if (normalization) applyNormalization(normalization, x, nf);
+  if (o.normalizeY) applyNormalization(columnNormalization(y, 1, type, range, [table.labelName], name), y, 1);
   const all = makeSplit(Float32Array.from(x), Float32Array.from(y), nf, 1);
   const nTrain = splitSize(table.rows, o.trainPercentage ?? 0.9, name);
   const { train, test } = trainTestSplitIndices(table.rows, nTrain, o.randomState ?? 123, o.shuffle ?? true);
@@ -128,6 +130,8 @@ export function tableDataset(name: string, table: Table, o: TabularOptions = {})
     task: 'regression' as const,
     numClasses: classes,
     description: `${name}: ${table.rows} rows, ${nf} features (${table.featureNames.join(', ')}), label ${table.labelName}`,
+    normalization,
+    featureNames: table.featureNames,
   });
 }
 

