@@ -97,7 +97,7 @@ program
     await setupBackend({ backend: opts.backend });
     const at = fromCaller(file);
     if (isCheckpointPath(at)) await checkpointInfoCommand(at, (l) => console.log(l), { allowNonFinite: !opts.rejectNonFinite });
-    else infoCommand(at, appRegistry(), (l) => console.log(l));
+    else await infoCommand(at, appRegistry(), (l) => console.log(l));
   });
 
 program

@@ -10,21 +10,21 @@ import { infoCommand } from './info.js';
 const configs = path.resolve(import.meta.dirname, '..', '..', 'configs');
 const registry = appRegistry();
 
-function run(file: string): string[] {
+async function run(file: string): Promise<string[]> {
   const lines: string[] = [];
-  infoCommand(file, registry, (l) => lines.push(l));
+  await infoCommand(file, registry, (l) => lines.push(l));
   return lines;
 }
 
 describe('rpn info', () => {
-  it("prints tinyBIG's 47 parameters for elementary_configs.yaml", () => {
+  it("prints tinyBIG's 47 parameters for elementary_configs.yaml", async () => {
     const before = tf.memory().numTensors;
-    const lines = run(path.join(configs, 'elementary_configs.yaml'));
+    const lines = await run(path.join(configs, 'elementary_configs.yaml'));
     expect(lines).toEqual(['layers.0.heads.0.w [1,24]', 'layers.1.heads.0.w [1,23]', 'parameters: 47']);
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('reads a bare model config', () => {
+  it('reads a bare model config', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rpn-info-'));
     const file = path.join(dir, 'model.yaml');
     fs.writeFileSync(file, [
@@ -43,18 +43,18 @@ describe('rpn info', () => {
       '            remainder_configs: {function_class: tinybig.remainder.zero_remainder}',
       '',
     ].join('\n'));
-    expect(run(file)).toEqual(['layers.0.heads.0.w [1,6]', 'layers.0.heads.0.b [2]', 'parameters: 8']);
+    expect(await run(file)).toEqual(['layers.0.heads.0.w [1,6]', 'layers.0.heads.0.b [2]', 'parameters: 8']);
   });
 
-  it('fails with typed errors for a missing file and an unknown class', () => {
-    expect(() => run('/nonexistent/config.yaml')).toThrow(ConfigError);
+  it('fails with typed errors for a missing file and an unknown class', async () => {
+    await expect(run('/nonexistent/config.yaml')).rejects.toThrow(ConfigError);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rpn-info-'));
     const file = path.join(dir, 'bad.yaml');
     fs.writeFileSync(file, 'model_class: tinybig.model.no_such_model\nmodel_parameters: {}\n');
-    expect(() => run(file)).toThrow(UnknownNameError);
+    await expect(run(file)).rejects.toThrow(UnknownNameError);
   });
 
-  it('reports YAML syntax errors, scalars, lists, empty files and alias bombs as one-line ConfigErrors naming the file', () => {
+  it('reports YAML syntax errors, scalars, lists, empty files and alias bombs as one-line ConfigErrors naming the file', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rpn-info-'));
     const cases: Record<string, string> = {
       'syntax.yaml': 'model_class: [unclosed\n  - : :\n',
@@ -69,15 +69,25 @@ describe('rpn info', () => {
       const file = path.join(dir, name);
       fs.writeFileSync(file, text);
       let err: unknown;
-      try { run(file); } catch (e) { err = e; }
+      try { await run(file); } catch (e) { err = e; }
       expect(err, name).toBeInstanceOf(ConfigError);
       expect((err as Error).message, name).toContain(file);
       expect((err as Error).message, name).not.toMatch(/\n/);
     }
   });
 
-  it('a folder that is not a checkpoint is a ConfigError, not a raw EISDIR', () => {
+  it('a folder that is not a checkpoint is a ConfigError, not a raw EISDIR', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rpn-info-'));
-    expect(() => run(dir)).toThrow(ConfigError);
+    await expect(run(dir)).rejects.toThrow(ConfigError);
+  });
+
+  it('graph experiments: the model takes its dataset\'s graph, as in rpn train (tinyBIG names and counts)', async () => {
+    const lines = await run(path.join(configs, 'gcn_karate_configs.yaml'));
+    expect(lines).toEqual(['layers.0.heads.0.w [1,544]', 'layers.1.heads.0.w [1,32]', 'parameters: 576']);
+  });
+  it('an RPN 2 cnn experiment lists tinyBIG\'s layer indices (pooling layers count)', async () => {
+    const lines = await run(path.join(configs, 'mnist_cnn_configs.yaml'));
+    expect(lines.filter((l) => l.startsWith('layers.')).map((l) => l.split('.')[1])).toEqual(['0', '0', '1', '1', '3', '3', '4', '4']);
+    expect(lines.at(-1)).toBe('parameters: 221458');
   });
 });
