@@ -24,18 +24,29 @@ export function bceLoss(o: { reduction?: R } = {}): Loss {
   });
 }
 
+/** |x − y| as d·sign(d): its gradient is sign(d), 0 where x = y, as torch's (tf.abs's is −1 there). */
+function absDiff(s: tf.Tensor, y: tf.Tensor, what: string): tf.Tensor {
+  const d = tf.sub(s, sameShape(s, y, what));
+  return tf.mul(d, tf.sign(d));
+}
+
+/** ½m² + δ(d − m), m = min(d, δ): ½d² below δ, δ(d − ½δ) above (no branch on the tape). */
+function huberOf(d: tf.Tensor, delta: number): tf.Tensor {
+  const m = tf.minimum(d, delta);
+  return tf.add(tf.mul(tf.square(m), 0.5), tf.mul(tf.sub(d, m), delta));
+}
+
 /** `torch.nn.L1Loss`: |x − y|. */
 export function l1Loss(o: { reduction?: R } = {}): Loss {
-  return makeLoss('L1Loss', { reduction: o.reduction ?? 'mean' }, (s, y) => tf.abs(tf.sub(s, sameShape(s, y, 'L1Loss'))));
+  return makeLoss('L1Loss', { reduction: o.reduction ?? 'mean' }, (s, y) => absDiff(s, y, 'L1Loss'));
 }
 
 /** `torch.nn.SmoothL1Loss(beta=1)`: d = |x − y|; ½d²/β if d < β, else d − ½β (β = 0: L1). */
 export function smoothL1Loss(o: { reduction?: R; beta?: number } = {}): Loss {
   const beta = o.beta ?? 1;
   return makeLoss('SmoothL1Loss', { reduction: o.reduction ?? 'mean', beta }, (s, y) => {
-    const d = tf.abs(tf.sub(s, sameShape(s, y, 'SmoothL1Loss')));
-    if (beta === 0) return d;
-    return tf.where(tf.less(d, beta), tf.div(tf.mul(tf.square(d), 0.5), beta), tf.sub(d, 0.5 * beta));
+    const d = absDiff(s, y, 'SmoothL1Loss');
+    return beta === 0 ? d : tf.div(huberOf(d, beta), beta);
   });
 }
 
@@ -43,8 +54,7 @@ export function smoothL1Loss(o: { reduction?: R; beta?: number } = {}): Loss {
 export function huberLoss(o: { reduction?: R; delta?: number } = {}): Loss {
   const delta = o.delta ?? 1;
   return makeLoss('HuberLoss', { reduction: o.reduction ?? 'mean', delta }, (s, y) => {
-    const d = tf.abs(tf.sub(s, sameShape(s, y, 'HuberLoss')));
-    return tf.where(tf.less(d, delta), tf.mul(tf.square(d), 0.5), tf.mul(tf.sub(d, 0.5 * delta), delta));
+    return huberOf(absDiff(s, y, 'HuberLoss'), delta);
   });
 }
 

@@ -68,6 +68,7 @@ const adamax: OptimizerBuilder = (vars, o, a) => {
  * `torch.optim.NAdam`: μₜ = β₁(1 − ½·0.96^(tψ)), Πₜ = ∏μ; m, v as Adam; d = √(v/(1−β₂ᵗ)) + ε;
  * p ← p − lr(1−μₜ)/(1−Πₜ)·g/d − lr·μₜ₊₁/(1−Πₜμₜ₊₁)·m/d. Defaults lr 2e-3, betas (0.9, 0.999), eps 1e-8,
  * weight_decay 0, momentum_decay ψ 4e-3, decoupled_weight_decay false (true: p ← p(1 − lr·λ) first).
+ * Πₜ₊₁ = Πₜ·μₜ₊₁ as in torch ≥ 2.0 (torch 1.13, Debian's, multiplies μₜ in twice: a bug fixed since).
  */
 const nadam: OptimizerBuilder = (vars, o, a) => {
   checkKeys(o, ['lr', 'betas', 'eps', 'weightDecay', 'momentumDecay', 'decoupledWeightDecay', ...IMPL], 'torch.optim.NAdam', a);
