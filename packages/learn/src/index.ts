@@ -1,6 +1,8 @@
 export * from './random.js';
 export * from './optimizers.js';
+export { MORE_OPTIMIZERS, REFUSED_OPTIMIZERS, type OptimizerBuilder } from './optimizers-more.js';
 export * from './schedulers.js';
+export * from './schedulers-more.js';
 export * from './losses.js';
 export * from './metrics.js';
 export * from './data.js';

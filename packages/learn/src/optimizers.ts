@@ -1,67 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ValueError, type Params } from '@rpn/core';
 import { bool, checkKeys, envelopeOf, num, pick } from './params.js';
+import { betasOf, makeOptimizer, nonNeg, type Optimizer, type StepScalars, type Update } from './optimizer-base.js';
+import { MORE_OPTIMIZERS, refuseOptimizer } from './optimizers-more.js';
 
-/**
- * An optimizer over a fixed list of variables, following torch.optim's update rules exactly
- * (bias-corrected Adam with ε outside the square root, AdamW's decoupled weight decay,
- * SGD's dampening/nesterov, …). The learning rate is mutable so schedulers can set it.
- */
-export interface Optimizer {
-  readonly name: string;
-  /** Current learning rate. */
-  readonly lr: number;
-  /** The learning rate given at construction (schedulers start from it). */
-  readonly initialLr: number;
-  setLearningRate(lr: number): void;
-  /** Applies one step. `grads[i]` is the gradient of `variables[i]`; gradients are not disposed. */
-  step(grads: readonly tf.Tensor[]): void;
-  /** Steps taken. */
-  readonly steps: number;
-  /** The torch-style config this optimizer was made from. */
-  toConfig(): { optimizer_class: string; optimizer_parameters: Record<string, unknown> };
-  /** Frees the optimizer's state (moments, momentum buffers). */
-  dispose(): void;
-}
-
-/** One variable's update; `k` holds the step's scalars (from `stepScalars`), shared by every variable. */
-type Update = (p: tf.Variable, g: tf.Tensor, slots: tf.Variable[], t: number, lr: number, k: readonly tf.Scalar[]) => void;
-
-/** The scalars an update uses at step t (uploaded once per step instead of once per op and variable). */
-type StepScalars = (t: number, lr: number) => number[];
-
-function makeOptimizer(name: string, className: string, params: Record<string, unknown>, variables: readonly tf.Variable[], lr0: number, nSlots: number, update: Update, initSlot: (p: tf.Variable, k: number) => tf.Tensor = (p) => tf.zerosLike(p), stepScalars?: StepScalars): Optimizer {
-  let lr = lr0;
-  let t = 0;
-  const slots: tf.Variable[][] = variables.map((p) => Array.from({ length: nSlots }, (_, k) => tf.tidy(() => tf.variable(initSlot(p, k), false))));
-  const opt: Optimizer = {
-    name,
-    get lr() { return lr; },
-    initialLr: lr0,
-    get steps() { return t; },
-    setLearningRate(v: number) {
-      if (!Number.isFinite(v) || v < 0) throw new ValueError('invalid learning rate', { argument: 'lr', expected: 'a finite number ≥ 0', received: String(v) });
-      lr = v;
-    },
-    step(grads: readonly tf.Tensor[]) {
-      if (grads.length !== variables.length) throw new ValueError('one gradient per variable is needed', { argument: 'grads', expected: `${variables.length} tensors`, received: `${grads.length}` });
-      t += 1;
-      const k = stepScalars ? stepScalars(t, lr).map((v) => tf.scalar(v)) : [];
-      try {
-        for (let i = 0; i < variables.length; i++) {
-          const g = grads[i];
-          if (!g) continue;
-          tf.tidy(() => update(variables[i], g, slots[i], t, lr, k));
-        }
-      } finally {
-        tf.dispose(k);
-      }
-    },
-    toConfig: () => ({ optimizer_class: className, optimizer_parameters: { ...params, lr } }),
-    dispose() { for (const s of slots) for (const v of s) v.dispose(); },
-  };
-  return opt;
-}
+export type { Optimizer } from './optimizer-base.js';
 
 /** Options of {@link adamW} / {@link adam} (torch names, camelCase). */
 export interface AdamOptions { lr?: number; betas?: readonly [number, number]; eps?: number; weightDecay?: number; amsgrad?: boolean }
@@ -117,15 +60,6 @@ function adamUpdate(decoupled: boolean, wd: number, amsgrad: boolean): Update {
   };
 }
 
-function betasOf(o: Params, argument: string): [number, number] {
-  const b = o.betas;
-  if (b === undefined || b === null) return [0.9, 0.999];
-  if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && x >= 0 && x < 1)) {
-    throw new ValueError('invalid parameter value', { argument: `${argument}.betas`, expected: 'two numbers in [0, 1)', received: JSON.stringify(b) });
-  }
-  return [b[0], b[1]];
-}
-
 /**
  * `torch.optim.AdamW`: p ← p·(1 − lr·λ); m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
  * p ← p − lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε). Defaults lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 1e-2.
@@ -153,8 +87,6 @@ export function rmsprop(variables: readonly tf.Variable[], o: { lr?: number; alp
 export function adagrad(variables: readonly tf.Variable[], o: { lr?: number; lrDecay?: number; weightDecay?: number; initialAccumulatorValue?: number; eps?: number } = {}): Optimizer {
   return fromOptions('Adagrad', variables, o as Params);
 }
-
-const nonNeg = (v: number) => v >= 0;
 
 const BUILDERS: Record<string, (vars: readonly tf.Variable[], o: Params, a: string) => Optimizer> = {
   AdamW: (vars, o, a) => adamLike('AdamW', true, vars, o, a, 1e-2),
@@ -221,6 +153,7 @@ const BUILDERS: Record<string, (vars: readonly tf.Variable[], o: Params, a: stri
       p.assign(tf.sub(p, tf.mul(tf.div(g, tf.add(tf.sqrt(s), eps)), clr)));
     }, (p) => tf.fill(p.shape, init));
   },
+  ...MORE_OPTIMIZERS,
 };
 
 function adamLike(name: 'Adam' | 'AdamW', decoupled: boolean, vars: readonly tf.Variable[], o: Params, a: string, wdDefault: number): Optimizer {
@@ -231,6 +164,36 @@ function adamLike(name: 'Adam' | 'AdamW', decoupled: boolean, vars: readonly tf.
   const wd = num(o, 'weightDecay', wdDefault, a, nonNeg, 'a number ≥ 0');
   const ams = bool(o, 'amsgrad', false, a);
   return makeOptimizer(name, `torch.optim.${name}`, { betas: [b1, b2], eps, weight_decay: wd, amsgrad: ams }, vars, lr, ams ? 3 : 2, adamUpdate(decoupled, wd, ams), undefined, adamScalars(decoupled, b1, b2, eps, wd));
+}
+
+/** `torch.optim.Adadelta` (lr 1.0, rho 0.9, eps 1e-6, weight_decay 0); see MORE_OPTIMIZERS for the rule. */
+export function adadelta(variables: readonly tf.Variable[], o: { lr?: number; rho?: number; eps?: number; weightDecay?: number } = {}): Optimizer {
+  return fromOptions('Adadelta', variables, o as Params);
+}
+
+/** `torch.optim.Adamax`: u ← max(β₂u, |g|+ε), p ← p − lr/(1−β₁ᵗ)·m/u (lr 2e-3). */
+export function adamax(variables: readonly tf.Variable[], o: { lr?: number; betas?: readonly [number, number]; eps?: number; weightDecay?: number } = {}): Optimizer {
+  return fromOptions('Adamax', variables, o as Params);
+}
+
+/** `torch.optim.NAdam`: Adam with Nesterov momentum and μₜ = β₁(1 − ½·0.96^(t·momentum_decay)) (lr 2e-3). */
+export function nadam(variables: readonly tf.Variable[], o: { lr?: number; betas?: readonly [number, number]; eps?: number; weightDecay?: number; momentumDecay?: number; decoupledWeightDecay?: boolean } = {}): Optimizer {
+  return fromOptions('NAdam', variables, o as Params);
+}
+
+/** `torch.optim.RAdam`: Adam with the variance rectification r(ρₜ) once ρₜ > 5, plain momentum SGD before (lr 1e-3). */
+export function radam(variables: readonly tf.Variable[], o: { lr?: number; betas?: readonly [number, number]; eps?: number; weightDecay?: number; decoupledWeightDecay?: boolean } = {}): Optimizer {
+  return fromOptions('RAdam', variables, o as Params);
+}
+
+/** `torch.optim.ASGD`: p ← p(1 − λη) − ηg, ηₜ₊₁ = lr/(1 + λ·lr·t)^α (lr 1e-2, lambd 1e-4, alpha 0.75, t0 1e6). */
+export function asgd(variables: readonly tf.Variable[], o: { lr?: number; lambd?: number; alpha?: number; t0?: number; weightDecay?: number } = {}): Optimizer {
+  return fromOptions('ASGD', variables, o as Params);
+}
+
+/** `torch.optim.Rprop`: per-element step sizes grown by η₊ / shrunk by η₋ on sign agreement, p ← p − sign(g)·step. */
+export function rprop(variables: readonly tf.Variable[], o: { lr?: number; etas?: readonly [number, number]; stepSizes?: readonly [number, number] } = {}): Optimizer {
+  return fromOptions('Rprop', variables, o as Params);
 }
 
 function fromOptions(shortName: string, variables: readonly tf.Variable[], o: Params): Optimizer {
@@ -246,6 +209,7 @@ export const OPTIMIZER_NAMES: readonly string[] = Object.freeze(Object.keys(BUIL
  */
 export function optimizerFromConfig(config: unknown, variables: readonly tf.Variable[]): Optimizer {
   const { className, shortName, options } = envelopeOf(config, 'optimizer_configs');
+  refuseOptimizer(shortName, 'optimizer_configs.optimizer_class');
   const build = pick(shortName, className, BUILDERS, 'optimizer', 'optimizer_configs.optimizer_class');
   delete options.params;
   return build(variables, options, 'optimizer_configs.optimizer_parameters');

@@ -1,31 +1,9 @@
 import { checkKeys, envelopeOf, num, pick } from './params.js';
-import type { Optimizer } from './optimizers.js';
+import type { Optimizer } from './optimizer-base.js';
+import { makeScheduler, type Scheduler } from './scheduler-base.js';
+import { MORE_SCHEDULERS } from './schedulers-more.js';
 
-/**
- * A learning-rate schedule stepped once per epoch, as tinyBIG's learner does
- * (`lr_scheduler.step()` after each epoch). `step()` sets the optimizer's rate for the next epoch.
- */
-export interface Scheduler {
-  readonly name: string;
-  /** Epochs stepped so far. */
-  readonly epoch: number;
-  /** The rate for epoch `e` (0-based), from the optimizer's initial rate. */
-  lrAt(e: number): number;
-  step(): void;
-  toConfig(): { lr_scheduler_class: string; lr_scheduler_parameters: Record<string, unknown> };
-}
-
-function makeScheduler(name: string, params: Record<string, unknown>, optimizer: Optimizer, lrAt: (e: number, lr0: number) => number): Scheduler {
-  let epoch = 0;
-  const lr0 = optimizer.initialLr;
-  return {
-    name,
-    get epoch() { return epoch; },
-    lrAt: (e: number) => lrAt(e, lr0),
-    step() { epoch += 1; optimizer.setLearningRate(lrAt(epoch, lr0)); },
-    toConfig: () => ({ lr_scheduler_class: `torch.optim.lr_scheduler.${name}`, lr_scheduler_parameters: { ...params } }),
-  };
-}
+export type { Scheduler } from './scheduler-base.js';
 
 /** `ExponentialLR(gamma)`: lr·γᵉ. */
 export function exponentialLR(optimizer: Optimizer, o: { gamma: number }): Scheduler {
@@ -54,6 +32,7 @@ const BUILDERS: Record<string, (opt: Optimizer, o: Record<string, unknown>) => S
     checkKeys(o, ['TMax', 'tMax', 'etaMin', 'lastEpoch', 'verbose'], 'CosineAnnealingLR', A);
     return cosineAnnealingLR(opt, { tMax, etaMin: num(o, 'etaMin', 0, A) });
   },
+  ...MORE_SCHEDULERS,
 };
 
 /** Scheduler class names accepted in configs (`torch.optim.lr_scheduler.<name>` or bare). */

@@ -149,8 +149,9 @@ export function evaluateTest(model: TrainableModel, data: Dataset, o: { loss?: L
 
 /**
  * tinyBIG's backward learner: for each epoch, model.train(); for each (shuffled) batch,
- * forward → loss → gradients → optimizer step; then the scheduler steps once; then the model
- * is tested (model.eval(), no gradients). Every tensor a step creates is disposed.
+ * forward → loss → gradients → optimizer step; then the model is tested (model.eval(), no gradients);
+ * then the scheduler steps once (a per-batch one, CyclicLR/OneCycleLR, after every optimizer step instead;
+ * ReduceLROnPlateau with the epoch's test loss, or its train loss without a test pass). Every tensor a step creates is disposed.
  * A model whose input layout has an instance axis (graph nodes, tokens) is never fed shuffled
  * or split rows: each epoch is ONE step on the whole node set (`data.nodes.all`, else the train
  * split), with the loss and train metric on `data.nodes.trainIdx` and the test pass on
@@ -213,6 +214,7 @@ export async function train(model: TrainableModel, o: TrainOptions): Promise<Tra
           throw err;
         }
         o.optimizer.step(vars.map((v) => grads[v.name]));
+        if (o.scheduler?.interval === 'batch') o.scheduler.step();
         if (o.metric && scores) {
           const sc = scores as tf.Tensor;
           width = sc.shape[1] ?? 1;
@@ -237,7 +239,6 @@ export async function train(model: TrainableModel, o: TrainOptions): Promise<Tra
       }
       const trainTimeS = now() - te;
       if (cancelled && done === 0) break;
-      o.scheduler?.step();
       const trainScore = o.metric && scoreChunks.length ? batchScore(o.metric, trueChunks, scoreChunks, width) : null;
       let testLoss: number | null = null;
       let testScore: number | null = null;
@@ -250,6 +251,9 @@ export async function train(model: TrainableModel, o: TrainOptions): Promise<Tra
         const r = evaluate(model, o.data.test, { loss: o.loss, metric: o.metric, batchSize: o.testBatchSize ?? o.data.testBatchSize });
         testLoss = r.loss; testScore = r.score; testTimeS = r.timeS;
       }
+      // per-epoch schedulers step here (after the test pass, which does not depend on the rate);
+      // one that steps on a metric (ReduceLROnPlateau) gets the test loss, else the train loss
+      if (o.scheduler?.interval === 'epoch') o.scheduler.step(o.scheduler.needsMetric ? (testLoss ?? lossSum / Math.max(1, done)) : undefined);
       const record: EpochRecord = Object.freeze({ epoch, trainLoss: lossSum / Math.max(1, done), trainScore, testLoss, testScore, lr, trainTimeS, testTimeS, trainSamplesPerS: done / Math.max(trainTimeS, 1e-9) });
       records.push(record);
       const ret = o.onEpochEnd ? await o.onEpochEnd(record) : undefined;

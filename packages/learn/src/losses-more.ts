@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, type Params } from '@rpn/core';
+import { bool, checkKeys, num, str } from './params.js';
+import { makeLoss, sameShape, type Loss } from './loss-base.js';
+
+const A = 'loss_configs.loss_parameters';
+
+/** Reads `reduction`; 'none' is refused with the reason (the trainer needs a scalar, as torch's backward()). */
+export function reductionOf(o: Params, a: string, allowed: readonly string[]): string {
+  if (o.reduction === 'none') {
+    throw new ConfigError("reduction 'none' gives no scalar to train on (torch's backward() refuses it too); use loss.elementwise from code", { argument: `${a}.reduction`, expected: `one of ${allowed.join(', ')}`, received: '"none"' });
+  }
+  return str(o, 'reduction', 'mean', a, allowed);
+}
+
+type R = 'mean' | 'sum';
+
+/** `torch.nn.BCELoss`: −(y·log x + (1−y)·log(1−x)), each log clamped at −100 as torch does; x are probabilities. */
+export function bceLoss(o: { reduction?: R } = {}): Loss {
+  return makeLoss('BCELoss', { reduction: o.reduction ?? 'mean' }, (s, y) => {
+    const t = sameShape(s, y, 'BCELoss');
+    const lx = tf.maximum(tf.log(s), -100), l1x = tf.maximum(tf.log(tf.sub(1, s)), -100);
+    return tf.neg(tf.add(tf.mul(t, lx), tf.mul(tf.sub(1, t), l1x)));
+  });
+}
+
+/** |x − y| as d·sign(d): its gradient is sign(d), 0 where x = y, as torch's (tf.abs's is −1 there). */
+function absDiff(s: tf.Tensor, y: tf.Tensor, what: string): tf.Tensor {
+  const d = tf.sub(s, sameShape(s, y, what));
+  return tf.mul(d, tf.sign(d));
+}
+
+/** ½m² + δ(d − m), m = min(d, δ): ½d² below δ, δ(d − ½δ) above (no branch on the tape). */
+function huberOf(d: tf.Tensor, delta: number): tf.Tensor {
+  const m = tf.minimum(d, delta);
+  return tf.add(tf.mul(tf.square(m), 0.5), tf.mul(tf.sub(d, m), delta));
+}
+
+/** `torch.nn.L1Loss`: |x − y|. */
+export function l1Loss(o: { reduction?: R } = {}): Loss {
+  return makeLoss('L1Loss', { reduction: o.reduction ?? 'mean' }, (s, y) => absDiff(s, y, 'L1Loss'));
+}
+
+/** `torch.nn.SmoothL1Loss(beta=1)`: d = |x − y|; ½d²/β if d < β, else d − ½β (β = 0: L1). */
+export function smoothL1Loss(o: { reduction?: R; beta?: number } = {}): Loss {
+  const beta = o.beta ?? 1;
+  return makeLoss('SmoothL1Loss', { reduction: o.reduction ?? 'mean', beta }, (s, y) => {
+    const d = absDiff(s, y, 'SmoothL1Loss');
+    return beta === 0 ? d : tf.div(huberOf(d, beta), beta);
+  });
+}
+
+/** `torch.nn.HuberLoss(delta=1)`: d = |x − y|; ½d² if d < δ, else δ(d − ½δ). */
+export function huberLoss(o: { reduction?: R; delta?: number } = {}): Loss {
+  const delta = o.delta ?? 1;
+  return makeLoss('HuberLoss', { reduction: o.reduction ?? 'mean', delta }, (s, y) => {
+    return huberOf(absDiff(s, y, 'HuberLoss'), delta);
+  });
+}
+
+/**
+ * `torch.nn.KLDivLoss(reduction='mean', log_target=False)`: x are log-probabilities; y·(log y − x) (0 where y = 0),
+ * or eᵞ·(y − x) with log_target. 'mean' averages over every element (torch's default), 'batchmean' divides
+ * the sum by the batch size (the KL divergence per sample).
+ */
+export function klDivLoss(o: { reduction?: R | 'batchmean'; logTarget?: boolean } = {}): Loss {
+  const logTarget = o.logTarget ?? false;
+  return makeLoss('KLDivLoss', { reduction: o.reduction ?? 'mean', log_target: logTarget }, (s, y) => {
+    const t = sameShape(s, y, 'KLDivLoss');
+    if (logTarget) return tf.mul(tf.exp(t), tf.sub(t, s));
+    const ylogy = tf.mul(t, tf.log(tf.where(tf.greater(t, 0), t, tf.onesLike(t))));
+    return tf.sub(ylogy, tf.mul(t, s));
+  });
+}
+
+const LEGACY = ['sizeAverage', 'reduce'];
+const red = (o: Params) => reductionOf(o, A, ['mean', 'sum']) as R;
+
+/** Config builders of the losses beyond the first four, by torch class name. */
+export const MORE_LOSSES: Readonly<Record<string, (o: Params) => Loss>> = Object.freeze({
+  BCELoss: (o: Params) => {
+    checkKeys(o, ['reduction', 'weight', ...LEGACY], 'BCELoss', A);
+    if (o.weight != null) throw new ConfigError('BCELoss: per-element weight is not supported', { argument: `${A}.weight`, expected: 'no weight', received: JSON.stringify(o.weight).slice(0, 60) });
+    return bceLoss({ reduction: red(o) });
+  },
+  L1Loss: (o: Params) => { checkKeys(o, ['reduction', ...LEGACY], 'L1Loss', A); return l1Loss({ reduction: red(o) }); },
+  SmoothL1Loss: (o: Params) => { checkKeys(o, ['reduction', 'beta', ...LEGACY], 'SmoothL1Loss', A); return smoothL1Loss({ reduction: red(o), beta: num(o, 'beta', 1, A, (v) => v >= 0, 'a number ≥ 0') }); },
+  HuberLoss: (o: Params) => { checkKeys(o, ['reduction', 'delta'], 'HuberLoss', A); return huberLoss({ reduction: red(o), delta: num(o, 'delta', 1, A, (v) => v > 0, 'a number > 0') }); },
+  KLDivLoss: (o: Params) => { checkKeys(o, ['reduction', 'logTarget', ...LEGACY], 'KLDivLoss', A); return klDivLoss({ reduction: reductionOf(o, A, ['mean', 'sum', 'batchmean']) as R | 'batchmean', logTarget: bool(o, 'logTarget', false, A) }); },
+});
