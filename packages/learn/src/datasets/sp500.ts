@@ -6,7 +6,7 @@ import { parseSeriesCsv, windowedDataset, type WindowOptions } from './time-seri
 
 /** The S&P 500 files of npm `vega-datasets` and their default value column. */
 export const SP500_FILES: Readonly<Record<string, string>> = Object.freeze({
-  /** 5,104 trading days 2000-01-03 … 2020, columns open, high, low, close, adjclose, volume. */
+  /** 5,105 trading days from 2000-01-03, columns open, high, low, close, adjclose, volume. */
   'sp500-2000.csv': 'close',
   /** 123 monthly prices, Jan 2000 … Mar 2010. */
   'sp500.csv': 'price',
