@@ -5,12 +5,20 @@ import { FUNCTION_LISTS, functionDataset } from './functions.js';
 import { TABULAR_FILES, tabularDataset } from './tabular.js';
 import { cifar10Dataset, embeddedMnist, idxDataset } from './vision.js';
 import { karateClubDataset } from './graphs.js';
+import { miserablesDataset } from './miserables.js';
+import { CITATION_SPLITS, citationDataset } from './citation.js';
+import { SERIES_PROFILES, timeSeriesDataset, type WindowOptions } from './time-series.js';
+import { sp500Dataset } from './sp500.js';
 
 export * from './functions.js';
 export * from './tabular.js';
 export * from './vision.js';
 export * from './equations.js';
 export * from './graphs.js';
+export * from './miserables.js';
+export * from './citation.js';
+export * from './time-series.js';
+export * from './sp500.js';
 
 type Loader = (o: Record<string, any>, seed: number | undefined) => Promise<Dataset>;
 
@@ -25,6 +33,14 @@ const needDir = (o: Record<string, any>, what: string): string => {
   return d;
 };
 
+const windows = (o: Record<string, any>): WindowOptions => ({
+  xLen: o.xLen, yLen: o.yLen, xyGap: o.xyGap, trainPercentage: o.trainPercentage, normalize: o.normalize, normalizationMode: o.normalizationMode, ...common(o),
+});
+const series = (name: string): Loader => async (o) => timeSeriesDataset(name, needDir(o, name), {
+  ...windows(o), timeGranularity: o.timeGranularity, targetAttributes: o.targetAttributes, coverageYearRange: num(o.coverageYearRange), instanceIds: o.instanceIds,
+});
+const citation = (name: string): Loader => async (o) => citationDataset(name, needDir(o, name), { ...common(o), trainIdx: o.trainIdx, testIdx: o.testIdx, normalization: o.normalization });
+
 /** Where Debian's `dataset-fashion-mnist` package installs the IDX files (the default of `fashion_mnist`). */
 export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 
@@ -38,6 +54,14 @@ const LOADERS: Record<string, Loader> = {
   cifar10: async (o) => cifar10Dataset(needDir(o, 'cifar10'), { ...common(o), normalize: o.normalize }),
   /** Zachary's karate club (34 nodes, 2 clubs), semi-supervised: a graph dataset for gcn / gat. */
   karate_club: async (o) => karateClubDataset({ ...common(o), trainIdx: o.trainIdx }),
+  /** Les Misérables (npm vega-datasets, 77 nodes, 11 groups), semi-supervised, one-hot features. */
+  miserables: async (o, seed) => miserablesDataset({ ...common(o), trainIdx: o.trainIdx, perGroup: num(o.perGroup), seed: num(o.seed) ?? seed }),
+  /** tinyBIG's citation graphs from the user's `node` / `link` files. */
+  ...Object.fromEntries(Object.keys(CITATION_SPLITS).map((n) => [n, citation(n)])),
+  /** tinyBIG's time series from the user's CSVs. */
+  ...Object.fromEntries(Object.keys(SERIES_PROFILES).map((n) => [n, series(n)])),
+  /** The S&P 500 (npm vega-datasets), offline, with tinyBIG's windows. */
+  sp500: async (o) => sp500Dataset({ ...windows(o), file: o.file, column: o.column }),
 };
 
 /** Data class names accepted in `data_configs` (`tinybig.data.<name>` or bare). */
