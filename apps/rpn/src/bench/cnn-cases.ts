@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { embeddedMnist } from '@rpn/learn';
 import { appRegistry } from '../registry.js';
-import { median } from './types.js';
+import { timeIt } from './types.js';
 import type { BenchCase } from './types.js';
 
 /** The subset of a built cnn the bench reads (`@rpn/model`'s RpnModel of grid layers). */
@@ -23,15 +23,6 @@ export const CNN_MNIST_CONFIG = Object.freeze({
   },
 });
 
-function timeIt(f: () => void, n: number): number {
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    f();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
 
 /**
  * `cnn_mnist`: the cnn above on 64 rows of the embedded MNIST digits (28×28, normalised), Adam

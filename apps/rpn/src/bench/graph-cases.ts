@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { adamW, fullBatch, disposeFullBatch, lossOnRows, makeSplit, nllLoss } from '@rpn/learn';
 import { appRegistry } from '../registry.js';
-import { median } from './types.js';
+import { peakRssMb, timeIt, type BenchModel } from './types.js';
 import type { BenchCase } from './types.js';
 
 /** Zachary's karate club (34 nodes, 78 undirected edges, 2 clubs), the data file `karate_club.json` of @rpn/learn. */
@@ -21,14 +21,6 @@ export function karateClub(): KarateClub {
   return JSON.parse(fs.readFileSync(path.join(learnRoot, 'data', 'karate_club.json'), 'utf8')) as KarateClub;
 }
 
-interface BenchModel {
-  forward(x: tf.Tensor, o?: { training?: boolean }): tf.Tensor;
-  trainableVariables(): tf.Variable[];
-  summary(): { total: number };
-  dispose(): void;
-}
-
-const peakRssMb = () => +(process.resourceUsage().maxRSS / 1024).toFixed(1);
 
 /**
  * `gcn_karate`: tinyBIG's `gcn(dims = [34, 16, 2])` on Zachary's karate club, features one-hot node
@@ -57,7 +49,6 @@ export function gcnKarateBenchCase(): BenchCase {
         tf.dispose([value, ...Object.values(grads)]);
       };
       const infer = () => { const r = tf.tidy(() => model.forward(batch.x, { training: false })); r.dataSync(); r.dispose(); };
-      const timeIt = (f: () => void, n: number) => { const t: number[] = []; for (let i = 0; i < n; i++) { const t0 = performance.now(); f(); t.push(performance.now() - t0); } return median(t); };
       try {
         const n = Math.max(50, reps);
         for (let i = 0; i < 20; i++) step();

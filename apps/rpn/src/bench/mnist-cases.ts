@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
 import { modelConfigOf, readYaml } from '../config-file.js';
 import { appRegistry } from '../registry.js';
-import { median } from './types.js';
+import { timeIt } from './types.js';
 import type { BenchCase } from './types.js';
 
 /** The subset of a built model the bench needs (`@rpn/model`'s RpnModel). */
@@ -56,15 +56,6 @@ function mnistCase(name: string, file: string, fastPaths: boolean): BenchCase {
         }, true, vars);
         cost?.dataSync();
         cost?.dispose();
-      };
-      const timeIt = (f: () => void, n: number): number => {
-        const t: number[] = [];
-        for (let i = 0; i < n; i++) {
-          const t0 = performance.now();
-          f();
-          t.push(performance.now() - t0);
-        }
-        return median(t);
       };
       const infer = (input: tf.Tensor) => () => {
         const y = tf.tidy(() => model.forward(input));

@@ -3,17 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { modelConfigOf, readYaml } from '../config-file.js';
 import { adamW } from '@rpn/learn';
 import { appRegistry } from '../registry.js';
-import { median } from './types.js';
+import { median, peakRssMb, type BenchModel } from './types.js';
 import type { BenchCase } from './types.js';
 
-interface BenchModel {
-  forward(x: tf.Tensor, o?: { training?: boolean }): tf.Tensor;
-  trainableVariables(): tf.Variable[];
-  summary(): { total: number };
-  dispose(): void;
-}
-
-const peakRssMb = () => +(process.resourceUsage().maxRSS / 1024).toFixed(1);
 
 /**
  * Runs `f` at least `min` and at most `max` times, stopping once `budgetMs` has been spent: V8
