@@ -233,9 +233,13 @@ export function processingChain(spec: ProcessingSpec): ProcessingChain {
     const f = functions[i];
     const own = f.parameterSpecs ? f.parameterSpecs() : [];
     if (single) return own.map((s) => ({ ...s }));
-    // A list member is never registered by tinyBIG: its affine weight/bias are kept as optional
-    // NON-trainable buffers (init ones/zeros, so values and parameter counts are tinyBIG's) that a
-    // checkpoint or the golden harness can set; running statistics are optional buffers as well.
+    // A list member is never registered by tinyBIG, so nothing of it is trained. A BatchNorm keeps
+    // its running statistics AND its affine weight/bias as optional NON-trainable buffers (init
+    // ones/zeros: tinyBIG's values and parameter counts) that a checkpoint or the golden harness can
+    // set. Any other list member (LayerNorm) has no buffers at all: it stays the no-affine
+    // normalisation tinyBIG computes, which the fused order-2 Taylor path relies on (a Taylor
+    // expansion whose LayerNorm declared buffers would lose its fused path: 2.5 GB at b = 1000).
+    if (!own.some((s) => !s.trainable)) return [];
     return own.map((s) => ({ ...s, name: `${i}.${s.name}`, trainable: false, optional: true }));
   };
   const chain: ProcessingChain = {
