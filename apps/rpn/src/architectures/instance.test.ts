@@ -74,6 +74,11 @@ describe('every graph/attention class: config, round trip, training step', () =>
       const c = caseOf(id);
       const dotted = c.config.class as string;
       const net = build(c, undefined, dotted.slice(dotted.lastIndexOf('.') + 1));
+      // the case's own parameter values, not an unseeded random init (which can leave every ReLU dead)
+      for (const p of net.namedParameters()) {
+        const t = c.state_dict?.[p.name] as JsonTensor | undefined;
+        if (t) tf.tidy(() => p.variable.assign(tf.reshape(toTensor(t), p.variable.shape)));
+      }
       const x = toTensor(c.input);
       const config = net.toConfig();
       expect(Object.values(config)[0]).toBe(dotted);
