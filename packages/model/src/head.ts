@@ -165,6 +165,8 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
   }
   const nk = layoutWidth(kernel.outLayout);
   const fusion = givenFusion ?? (C > 1 ? meanFusion({ dims: Array(C).fill(nk) }) : undefined);
+  /** The head's output width: the fused width of C channel outputs of width nk (a concatenation widens it). */
+  const nOut = fusion ? fusion.calculateN(Array(C).fill(nk)) : nk;
   const rem = kernel.remainder;
   if (remainder && !isZeroRemainder(remainder) && !remainder.requireParameters && rem.m !== rem.n && !/constant|one_remainder/.test(remainder.className)) {
     throw new ConfigError(`${remainder.className} cannot map m = ${rem.m} to n = ${rem.n} without parameters`, { argument: 'remainder', expected: 'a remainder with parameters (linear_remainder), zero or constant when m ≠ n', received: remainder.className });
@@ -250,9 +252,9 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
     kind: 'head',
     name,
     m,
-    n: fusion ? fusion.calculateN(Array(C).fill(nk)) : nk,
+    n: nOut,
     inLayout: kernel.inLayout,
-    outLayout: fusion && fusion.calculateN(Array(C).fill(nk)) !== nk ? flatLayout(fusion.calculateN(Array(C).fill(nk))) : kernel.outLayout,
+    outLayout: nOut !== nk ? flatLayout(nOut) : kernel.outLayout,
     kernel,
     channelNum: C,
     mPrime,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { ConfigError, chainLayout, type HeadKernel, type Interdependence, type KernelContext, type KernelParameters } from '@rpn/core';
-import type { KernelFactory, KernelRequest } from './rpn.js';
+import { kernelSizes, reconciledProduct, type KernelFactory, type KernelRequest } from './rpn.js';
 
 /**
  * Reads the constant L×L matrix of a chain interdependence once (no data, no parameters) and
@@ -61,11 +61,10 @@ export function chainKernel(chainLength: number): KernelFactory {
     const psi = request.reconciliation;
     const inst = request.instanceInterdependence;
     const at = chainMatrixTransposed(inst, L);
-    const D = kappa ? kappa.calculateD(m) : m;
+    const { D, l } = kernelSizes(request, m);
     if (!psi && D !== n) {
       throw new ConfigError('without a reconciliation the chain head outputs κ(ξ(x)) itself', { argument: 'n', expected: `n = D = ${D}`, received: String(n) });
     }
-    const l = psi && psi.requireParameters ? (request.l ?? psi.calculateL(n, D)) : 0;
     const kappaParams = (kappa?.parameterSpecs?.() ?? []).length > 0;
 
     /** `Σ_t A[t, t'] v[b, t, :]` for `v` of `[b, L, k]`: one broadcast batched product. */
@@ -75,11 +74,7 @@ export function chainKernel(chainLength: number): KernelFactory {
       const rows = tf.reshape(x, [b * L, m]);
       return kappa ? kappa.forward(rows, ctx.context('data_transformation.')) : rows;
     };
-    const weights = (rows: Tensor, p: KernelParameters, ctx: KernelContext): Tensor => {
-      const wf = p.wFlat();
-      if (ctx.fastPaths && psi!.product) return psi!.product(rows, wf, n);
-      return tf.matMul(rows, tf.transpose(psi!.forward(wf, n, D)));
-    };
+    const weights = (rows: Tensor, p: KernelParameters, ctx: KernelContext): Tensor => reconciledProduct(psi!, rows, p.wFlat(), n, ctx.fastPaths);
 
     return Object.freeze({
       kind: 'chain',

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { ConfigError, gridLayout, type HeadKernel, type KernelContext, type KernelParameters } from '@rpn/core';
 import type { KernelFactory, KernelRequest } from './rpn.js';
-import { convGatherIndex, gatherColumns, gatherPlan, type GridGeometry } from './patches.js';
+import { checkGridWidths, convGatherIndex, gatherColumns, gatherPlan, type GridGeometry } from './patches.js';
 import { channelMajor, foldTerms, offsetViews } from './shifts.js';
 
 /**
@@ -29,8 +29,7 @@ export function gridKernel(geometry: GridGeometry, outChannel: number): KernelFa
     const g = geometry;
     const { patchNum: P, patchSize: S, channels: C, m } = g;
     const n = outChannel * P;
-    if (request.m !== m) throw new ConfigError('the conv head reads another width than its grid', { argument: 'm', expected: `${m} (h·w·d·in_channel)`, received: String(request.m) });
-    if (request.n !== n) throw new ConfigError('the conv head writes another width than its patches', { argument: 'n', expected: `${n} (out_channel·patch_num)`, received: String(request.n) });
+    checkGridWidths(request, g, n, 'conv', 'in_channel', 'out_channel');
     const psi = request.reconciliation;
     if (!psi) throw new ConfigError('the conv head needs a parameter reconciliation', { argument: 'parameter_fabrication', expected: 'identity, lorr or dual_lphm reconciliation', received: 'none' });
     const D = C * S;

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   ConfigError, ShapeError, flatLayout, formatShape,
-  type HeadKernel, type InstanceAxis, type KernelContext, type KernelParameters, type Reconciliation,
+  type HeadKernel, type InstanceAxis, type KernelContext, type KernelParameters,
 } from '@rpn/core';
-import type { KernelFactory, KernelRequest } from './rpn.js';
+import { kernelSizes, reconciledProduct, type KernelFactory, type KernelRequest } from './rpn.js';
 
 /**
  * tinyBIG's `operator_based_normalize_matrix(mx, mask_zeros, rescale_factor, softmax, mode)` as the
@@ -52,10 +52,6 @@ export function normalizeInstanceMatrix(a: Tensor, o: InstanceNormalization): Te
 }
 
 /** `k · ψ(w)ᵀ`: ψ's own product (fast paths on) or the plain W = ψ(w), k·Wᵀ. */
-function reconcile(psi: Reconciliation, k: Tensor, wf: Tensor | null, n: number, fast: boolean): Tensor {
-  if (fast && psi.product) return psi.product(k, wf, n);
-  return tf.matMul(k, tf.transpose(psi.forward(wf, n, k.shape[1] as number)));
-}
 
 /**
  * The instance kernel (tinyBIG `head.forward` with an instance interdependence: GCN, GAT and
@@ -83,12 +79,8 @@ export function instanceKernel(options: InstanceKernelOptions): KernelFactory {
     if (count !== undefined && inst.calculateBPrime(count) !== count) {
       throw new ConfigError('the instance kernel keeps one output row per input row', { argument: 'instance_interdependence', expected: `b' = b = ${count}`, received: `b' = ${inst.calculateBPrime(count)}` });
     }
-    const mPrime = attr ? attr.calculateMPrime(m) : m;
-    const D = kappa ? kappa.calculateD(mPrime) : mPrime;
+    const { mPrime, D, l, lAttribute, lInstance } = kernelSizes(request);
     if (!psi && D !== n) throw new ConfigError('without a reconciliation the expansion width must be the head width', { argument: 'parameter_fabrication', expected: `a reconciliation, or D = n = ${n}`, received: `D = ${D}` });
-    const l = psi && psi.requireParameters ? (request.l ?? psi.calculateL(n, D)) : 0;
-    const lAttribute = attr && attr.requireParameters ? (request.lAttribute ?? attr.calculateL()) : 0;
-    const lInstance = inst.requireParameters ? (request.lInstance ?? inst.calculateL()) : 0;
     const axis: InstanceAxis = Object.freeze({ name: options.axis, ...(count !== undefined ? { count } : {}) });
     // A and κ(x) are shared by the channels when no channel has its own ξ parameters
     const shareA = C > 1 && !inst.requireParameters;
@@ -129,8 +121,8 @@ export function instanceKernel(options: InstanceKernelOptions): KernelFactory {
         }
         let out: Tensor;
         if (!psi) out = tf.matMul(A, kx, true, false);
-        else if (ctx.fastPaths && n < D) out = tf.matMul(A, reconcile(psi, kx, p.wFlat(), n, true), true, false);
-        else out = reconcile(psi, tf.matMul(A, kx, true, false), p.wFlat(), n, ctx.fastPaths);
+        else if (ctx.fastPaths && n < D) out = tf.matMul(A, reconciledProduct(psi, kx, p.wFlat(), n, true), true, false);
+        else out = reconciledProduct(psi, tf.matMul(A, kx, true, false), p.wFlat(), n, ctx.fastPaths);
         return p.b ? tf.add(out, p.b) : out;
       },
     });

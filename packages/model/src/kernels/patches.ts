@@ -119,17 +119,7 @@ export function gridGeometry(o: GridGeometryOptions): GridGeometry {
  * or `m` (the zero pad column) outside the grid. Gathered rows view as `(b, P, C·S)`.
  */
 export function convGatherIndex(g: GridGeometry): Int32Array {
-  const { patchNum: P, patchSize: S, channels: C, cells: N, m } = g;
-  const out = new Int32Array(P * C * S);
-  for (let p = 0; p < P; p++) {
-    for (let c = 0; c < C; c++) {
-      for (let o = 0; o < S; o++) {
-        const cell = g.layout.cells[p * S + o];
-        out[p * C * S + c * S + o] = cell < 0 ? m : c * N + cell;
-      }
-    }
-  }
-  return out;
+  return gatherIndex(g, (p, c) => p * g.channels + c);
 }
 
 /**
@@ -138,13 +128,23 @@ export function convGatherIndex(g: GridGeometry): Int32Array {
  * last axis gives `out[b, c·P + p]` directly.
  */
 export function poolGatherIndex(g: GridGeometry): Int32Array {
+  return gatherIndex(g, (p, c) => c * g.patchNum + p);
+}
+
+/**
+ * The gather index shared by both kernels: block `block(p, c)` of S entries holds, for offset o,
+ * the input column `c·N + cell` that offset o of patch p reads in channel c (`m`, the zero pad
+ * column, outside the grid).
+ */
+function gatherIndex(g: GridGeometry, block: (p: number, c: number) => number): Int32Array {
   const { patchNum: P, patchSize: S, channels: C, cells: N, m } = g;
-  const out = new Int32Array(C * P * S);
-  for (let c = 0; c < C; c++) {
-    for (let p = 0; p < P; p++) {
+  const out = new Int32Array(P * C * S);
+  for (let p = 0; p < P; p++) {
+    for (let c = 0; c < C; c++) {
+      const at = block(p, c) * S;
       for (let o = 0; o < S; o++) {
         const cell = g.layout.cells[p * S + o];
-        out[c * P * S + p * S + o] = cell < 0 ? m : c * N + cell;
+        out[at + o] = cell < 0 ? m : c * N + cell;
       }
     }
   }
@@ -197,4 +197,10 @@ export function gatherColumns(x: Tensor, plan: GatherPlan): Tensor {
     return { value, gradFunc };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x) as Tensor;
+}
+
+/** Refuses a head whose m or n is not its grid's: `m = h·w·d·C`, `n = k·P` (k output channels per patch). */
+export function checkGridWidths(request: { m: number; n: number }, g: GridGeometry, n: number, what: string, channelsArgument: string, perPatch: string): void {
+  if (request.m !== g.m) throw new ConfigError(`the ${what} head reads another width than its grid`, { argument: 'm', expected: `${g.m} (h·w·d·${channelsArgument})`, received: String(request.m) });
+  if (request.n !== n) throw new ConfigError(`the ${what} head writes another width than its patches`, { argument: 'n', expected: `${n} (${perPatch}·patch_num)`, received: String(request.n) });
 }

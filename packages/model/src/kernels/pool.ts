@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { ConfigError, gridLayout, type HeadKernel, type KernelContext, type KernelParameters } from '@rpn/core';
 import type { KernelFactory, KernelRequest } from './rpn.js';
-import { gatherColumns, gatherPlan, poolGatherIndex, type GridGeometry } from './patches.js';
+import { checkGridWidths, gatherColumns, gatherPlan, poolGatherIndex, type GridGeometry } from './patches.js';
 import { channelMajor, foldTerms, offsetViews } from './shifts.js';
 
 /** A reduction over the last axis of `[b, k, S]` → `[b, k]`, with torch's gradient. */
@@ -129,8 +129,7 @@ export function poolKernel(geometry: GridGeometry, metric: PoolingMetric): Kerne
     const g = geometry;
     const { patchNum: P, patchSize: S, channels: C, m } = g;
     const n = C * P;
-    if (request.m !== m) throw new ConfigError('the pooling head reads another width than its grid', { argument: 'm', expected: `${m} (h·w·d·channel_num)`, received: String(request.m) });
-    if (request.n !== n) throw new ConfigError('the pooling head writes another width than its patches', { argument: 'n', expected: `${n} (channel_num·patch_num)`, received: String(request.n) });
+    checkGridWidths(request, g, n, 'pooling', 'channel_num', 'channel_num');
     const plan = gatherPlan(poolGatherIndex(g), m);
     const [h2, w2, d2] = g.outputGridShape;
     return Object.freeze({

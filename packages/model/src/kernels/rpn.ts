@@ -28,6 +28,32 @@ export interface KernelRequest extends HeadComponents {
 export type KernelFactory = (request: KernelRequest) => HeadKernel;
 
 /**
+ * The sizes every kernel over `x·A_a → κ` declares: m' = ξ_a.calculate_m_prime(m), D = κ.calculate_D(m'),
+ * and the parameter counts l = ψ.calculate_l(n, D), l_a, l_i (tinyBIG's explicit counts when given).
+ */
+export function kernelSizes(request: KernelRequest, m: number = request.m, n: number = request.n): { mPrime: number; D: number; l: number; lAttribute: number; lInstance: number } {
+  const { dataTransformation: kappa, reconciliation: psi, attributeInterdependence: attr, instanceInterdependence: inst } = request;
+  const mPrime = attr ? attr.calculateMPrime(m) : m;
+  const D = kappa ? kappa.calculateD(mPrime) : mPrime;
+  return {
+    mPrime,
+    D,
+    l: psi && psi.requireParameters ? (request.l ?? psi.calculateL(n, D)) : 0,
+    lAttribute: attr && attr.requireParameters ? (request.lAttribute ?? attr.calculateL()) : 0,
+    lInstance: inst && inst.requireParameters ? (request.lInstance ?? inst.calculateL()) : 0,
+  };
+}
+
+/**
+ * `κ · ψ(w)ᵀ` for rows κ `[r, D]`: ψ's own structured `product` when fast paths are on and it has
+ * one (W is never built), else the plain `κ · ψ(w, n, D)ᵀ`.
+ */
+export function reconciledProduct(psi: Reconciliation, k: Tensor, wf: Tensor | null, n: number, fast: boolean): Tensor {
+  if (fast && psi.product) return psi.product(k, wf, n);
+  return tf.matMul(k, tf.transpose(psi.forward(wf, n, k.shape[1] as number)));
+}
+
+/**
  * The RPN kernel (tinyBIG `head.calculate_inner_product` on `calculate_kappa_xi_x`): per channel c,
  * `A_iᵀ · κ(X·A_a) · ψ(w_c)ᵀ + b`, on flat rows `[m] → [n]`. It takes the cheapest of three equal
  * paths: (a) a fused product for the pair (κ structure, ψ structure) from {@link FUSED_PRODUCTS},
@@ -40,11 +66,7 @@ export function rpnKernel(request: KernelRequest, fused: readonly FusedProduct[]
   const psi = request.reconciliation;
   const attr = request.attributeInterdependence;
   const inst = request.instanceInterdependence;
-  const mPrime = attr ? attr.calculateMPrime(m) : m;
-  const D = kappa ? kappa.calculateD(mPrime) : mPrime;
-  const l = psi && psi.requireParameters ? (request.l ?? psi.calculateL(n, D)) : 0;
-  const lAttribute = attr && attr.requireParameters ? (request.lAttribute ?? attr.calculateL()) : 0;
-  const lInstance = inst && inst.requireParameters ? (request.lInstance ?? inst.calculateL()) : 0;
+  const { mPrime, D, l, lAttribute, lInstance } = kernelSizes(request);
   const kappaHasParams = (kappa?.parameterSpecs?.() ?? []).length > 0;
   // (a) applies only where nothing sits between x and κ·ψᵀ that the fused product cannot see
   const fusedEntry = !inst && !kappaHasParams ? findFusedProduct(kappa, psi, fused) : undefined;
@@ -78,9 +100,7 @@ export function rpnKernel(request: KernelRequest, fused: readonly FusedProduct[]
           if (shareKappa) ctx.cache.set('kappa_xi_x', kx);
         }
         if (psi) {
-          const wf = p.wFlat();
-          if (ctx.fastPaths && psi.product) out = psi.product(kx, wf, n);
-          else out = tf.matMul(kx, tf.transpose(psi.forward(wf, n, (kx.shape as number[])[1])));
+          out = reconciledProduct(psi, kx, p.wFlat(), n, ctx.fastPaths);
         } else out = kx;
       }
       return p.b ? tf.add(out, p.b) : out;
