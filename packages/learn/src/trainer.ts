@@ -243,12 +243,8 @@ export async function train(model: TrainableModel, o: TrainOptions): Promise<Tra
       let testLoss: number | null = null;
       let testScore: number | null = null;
       let testTimeS = 0;
-      if ((o.testEachEpoch ?? true) && nodes && nodes.testIdx.length > 0) {
-        const t1 = now();
-        const r = evaluateRows(model, nodes.all, nodes.testIdx, { loss: o.loss, metric: o.metric });
-        testLoss = r.loss; testScore = r.score; testTimeS = now() - t1;
-      } else if ((o.testEachEpoch ?? true) && !nodes && o.data.test.count > 0) {
-        const r = evaluate(model, o.data.test, { loss: o.loss, metric: o.metric, batchSize: o.testBatchSize ?? o.data.testBatchSize });
+      if ((o.testEachEpoch ?? true) && (nodes ? nodes.testIdx.length > 0 : o.data.test.count > 0)) {
+        const r = evaluateTest(model, o.data, { loss: o.loss, metric: o.metric, batchSize: o.testBatchSize ?? o.data.testBatchSize });
         testLoss = r.loss; testScore = r.score; testTimeS = r.timeS;
       }
       // per-epoch schedulers step here (after the test pass, which does not depend on the rate);
