@@ -130,7 +130,7 @@ export interface ListBounds {
   readonly length?: number;
 }
 
-type ValueOf<O> = O extends Option<infer T> ? T : never;
+type ValueOf<O> = O extends { readonly meta: OptionMeta<infer T> } ? T : never;
 
 /** A list whose items all satisfy `item`. */
 export function list<I extends Option<any, any, boolean>, const M extends Meta<ValueOf<I>[]> & ListBounds = {}>(item: I, meta: M & Meta<ValueOf<I>[]> = {} as M): Option<ValueOf<I>[], OutOf<ValueOf<I>[], M>, ReqOf<M>> {
