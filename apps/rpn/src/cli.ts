@@ -182,10 +182,11 @@ program
   .option('--config <file>', 'train the model of a tinyBIG experiment file (its optimizer, loss, batch size) on random data of its shape; one JSON line')
   .option('--steps <n>', 'with --config: timed training steps (default: about 3 s worth, 5–1000)', intArg('steps'))
   .option('--batch <n>', 'with --config: training batch size (default: the file\'s train_batch_size)', intArg('batch'))
+  .option('--profile', 'with --config: profile one training step (kernels per step, time per kernel class, matMul GFLOP/s, transpose-flag matMuls)')
   .addOption(backendOption())
-  .action(async (opts: { case?: string; reps?: number; list?: boolean; backend?: string; config?: string; steps?: number; batch?: number }) => {
+  .action(async (opts: { case?: string; reps?: number; list?: boolean; backend?: string; config?: string; steps?: number; batch?: number; profile?: boolean }) => {
     const backend = await setupBackend({ backend: opts.backend });
-    await benchCommand({ backend, cases: opts.case?.split(',').map((s) => s.trim()).filter(Boolean), reps: opts.reps, list: opts.list, config: opt(opts.config), steps: opts.steps, batch: opts.batch });
+    await benchCommand({ backend, cases: opts.case?.split(',').map((s) => s.trim()).filter(Boolean), reps: opts.reps, list: opts.list, config: opt(opts.config), steps: opts.steps, batch: opts.batch, profile: opts.profile });
   });
 
 // Folders named by environment variables are the caller's paths too.

@@ -70,15 +70,31 @@ function times(f: () => void, n: number): number[] {
 
 const round = (v: number, d = 1): number => +v.toFixed(d);
 
+/** A built experiment ready to time: its model, one training step, an inference, and the random data. */
+export interface PreparedExperiment {
+  readonly model: ConfigBenchModel;
+  readonly modelClass: string;
+  readonly batch: number;
+  readonly m: number;
+  readonly graphModel: boolean;
+  readonly optimizerClass: string;
+  readonly lossName: string;
+  /** One training step as `rpn train` does it per batch (forward, loss, gradients, optimizer step). */
+  step(): void;
+  /** An eval-mode forward of `input` (the training batch by default), read back. */
+  infer(input?: tf.Tensor): void;
+  /** A tensor of random rows of the model's input width (freed by dispose). */
+  randomInput(rows: number): tf.Tensor;
+  dispose(): void;
+}
+
 /**
- * `rpn bench --config FILE`: trains the model of a tinyBIG experiment file the way `rpn train`
- * does per batch (forward in training mode, the file's loss, tf.variableGrads, the file's optimizer
- * step) on seeded random data of the file's shape (input width = the model's m; targets class
- * indices for CrossEntropyLoss/NLLLoss, else uniform values of width n), at the file's batch size.
- * Then inference (eval mode) at batch 1 and 1,000. Returns the medians, samples/s and peak RSS.
- * Graph models (gcn, gat) train full-batch on a random graph of `batch` nodes (or the file's graph).
+ * Builds the model, optimizer and loss of an experiment file, and seeded random data of its shape:
+ * input width = the model's m; targets class indices for CrossEntropyLoss/NLLLoss, else uniform
+ * values of width n; the file's batch size. Graph models (gcn, gat) get a random graph of `batch`
+ * nodes unless the file names one.
  */
-export async function benchExperiment(doc: unknown, file: string, o: ConfigBenchOptions = {}): Promise<Record<string, unknown>> {
+export function prepareExperiment(doc: unknown, file: string, o: ConfigBenchOptions = {}): PreparedExperiment {
   const exp = readExperiment(doc, file);
   const mc = structuredClone(modelConfigOf(doc, file)) as { model_class?: unknown; model_parameters?: Record<string, unknown> };
   const dataParams = obj(exp.dataConfigs.data_parameters) ? exp.dataConfigs.data_parameters : {};
@@ -95,32 +111,57 @@ export async function benchExperiment(doc: unknown, file: string, o: ConfigBench
     else Object.assign(params, randomGraph(batch));
   }
   const model = appRegistry().build<ConfigBenchModel>({ ...mc, model_parameters: params }, 'model');
-  const disposers: tf.Tensor[] = [];
-  let optimizer: { dispose(): void } | undefined;
+  const tensors: tf.Tensor[] = [];
+  let learner: ReturnType<typeof learnerFromConfig> | undefined;
   try {
     const m = model.m;
     const n = model.n;
     if (m === undefined || n === undefined) throw new ConfigError('the bench needs a model with an input and output width', { argument: `${file}: model_configs`, expected: 'a model with m and n', received: String(mc.model_class) });
     const vars = model.trainableVariables();
-    const learner = learnerFromConfig(exp.learnerConfigs, vars);
-    optimizer = learner.optimizer;
-    const seed = o.dataSeed ?? 3;
-    const keep = <T extends tf.Tensor>(t: T): T => { disposers.push(t); return t; };
-    const x = keep(tf.randomUniform([batch, m], -1, 1, 'float32', seed));
-    const classes = CLASS_LOSSES.has(learner.loss.name);
-    const y = keep(classes ? tf.randomUniform([batch], 0, n, 'int32', seed + 1) : tf.randomUniform([batch, n], 0, 1, 'float32', seed + 1));
-    const step = () => {
-      const { value, grads } = tf.variableGrads(() => learner.loss(model.forward(x, { training: true }), y), vars);
-      learner.optimizer.step(vars.map((v) => grads[v.name]));
-      value.dataSync();
-      tf.dispose([value, ...Object.values(grads)]);
+    const l = learnerFromConfig(exp.learnerConfigs, vars);
+    learner = l;
+    let seed = o.dataSeed ?? 3;
+    const keep = <T extends tf.Tensor>(t: T): T => { tensors.push(t); return t; };
+    const randomInput = (rows: number) => keep(tf.randomUniform([rows, m], -1, 1, 'float32', seed++));
+    const x = randomInput(batch);
+    const y = keep(CLASS_LOSSES.has(l.loss.name) ? tf.randomUniform([batch], 0, n, 'int32', seed++) : tf.randomUniform([batch, n], 0, 1, 'float32', seed++));
+    return {
+      model, modelClass: String(mc.model_class), batch, m, graphModel,
+      optimizerClass: l.optimizer.toConfig().optimizer_class, lossName: `torch.nn.${l.loss.name}`,
+      step() {
+        const { value, grads } = tf.variableGrads(() => l.loss(model.forward(x, { training: true }), y), vars);
+        l.optimizer.step(vars.map((v) => grads[v.name]));
+        value.dataSync();
+        tf.dispose([value, ...Object.values(grads)]);
+      },
+      infer(input = x) { const r = tf.tidy(() => model.forward(input, { training: false })); r.dataSync(); r.dispose(); },
+      randomInput,
+      dispose() { l.optimizer.dispose(); tf.dispose(tensors); model.dispose(); },
     };
-    const infer = (input: tf.Tensor) => () => { const r = tf.tidy(() => model.forward(input, { training: false })); r.dataSync(); r.dispose(); };
+  } catch (e) {
+    learner?.optimizer.dispose();
+    tf.dispose(tensors);
+    model.dispose();
+    throw e;
+  }
+}
+
+/**
+ * `rpn bench --config FILE`: trains the model of a tinyBIG experiment file the way `rpn train`
+ * does per batch (forward in training mode, the file's loss, tf.variableGrads, the file's optimizer
+ * step) on seeded random data of the file's shape (see {@link prepareExperiment}), at the file's
+ * batch size. Then inference (eval mode) at batch 1 and 1,000. Returns the medians, samples/s and
+ * peak RSS. Graph models (gcn, gat) train and infer full-batch.
+ */
+export async function benchExperiment(doc: unknown, file: string, o: ConfigBenchOptions = {}): Promise<Record<string, unknown>> {
+  const p = prepareExperiment(doc, file, o);
+  try {
+    const { model, batch, graphModel } = p;
     model.train?.();
     const budget = o.warmupMs ?? 2000;
-    const warmMs = warmUp(step, 2, 1000, budget);
+    const warmMs = warmUp(p.step, 2, 1000, budget);
     const steps = o.steps ?? Math.min(1000, Math.max(5, Math.ceil(3000 / Math.max(warmMs, 1e-3))));
-    const t = times(step, steps);
+    const t = times(p.step, steps);
     const trainMs = median(t);
     const meanMs = t.reduce((a, b) => a + b, 0) / t.length;
     model.eval?.();
@@ -129,30 +170,29 @@ export async function benchExperiment(doc: unknown, file: string, o: ConfigBench
     let full: number | null = null;
     const notes: string[] = [];
     if (graphModel) {
-      const f = infer(x);
+      const f = () => p.infer();
       warmUp(f, 1, 1000, budget / 4);
       full = batch / (median(times(f, Math.max(5, Math.min(steps, 50)))) / 1000);
       notes.push(`graph model: inference is full-batch over the ${batch} nodes`);
     } else {
-      const x1 = keep(tf.randomUniform([1, m], -1, 1, 'float32', seed + 2));
-      const f1 = infer(x1);
+      const x1 = p.randomInput(1);
+      const f1 = () => p.infer(x1);
       const w1 = warmUp(f1, 1, 1000, budget / 2);
       b1 = 1 / (median(times(f1, Math.max(5, Math.min(200, Math.ceil(budget / 2 / Math.max(w1, 1e-3)))))) / 1000);
       if (o.inferB1000 === undefined || o.inferB1000 === true) {
-        const xb = keep(tf.randomUniform([1000, m], -1, 1, 'float32', seed + 3));
-        const fb = infer(xb);
+        const xb = p.randomInput(1000);
+        const fb = () => p.infer(xb);
         const wb = warmUp(fb, 1, 3, 0);
         b1000 = 1000 / (median(times(fb, Math.max(3, Math.min(10, Math.ceil(2000 / Math.max(wb, 1e-3)))))) / 1000);
       } else if (typeof o.inferB1000 === 'string') notes.push(o.inferB1000);
     }
-    const opt = learner.optimizer.toConfig();
     return {
       config: file,
-      model_class: String(mc.model_class),
+      model_class: p.modelClass,
       parameters: model.summary().total,
       batch,
-      optimizer: opt.optimizer_class,
-      loss: `torch.nn.${learner.loss.name}`,
+      optimizer: p.optimizerClass,
+      loss: p.lossName,
       steps,
       train_ms_per_step: round(trainMs, 3),
       train_ms_per_step_mean: round(meanMs, 3),
@@ -164,8 +204,6 @@ export async function benchExperiment(doc: unknown, file: string, o: ConfigBench
       peak_rss_mb: peakRssMb(),
     };
   } finally {
-    optimizer?.dispose();
-    tf.dispose(disposers);
-    model.dispose();
+    p.dispose();
   }
 }
