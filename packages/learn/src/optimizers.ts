@@ -31,7 +31,7 @@ function adamScalars(decoupled: boolean, b1: number, b2: number, eps: number, wd
  */
 function adamUpdate(decoupled: boolean, wd: number, amsgrad: boolean, scalarsOf: StepScalars): Update {
   const mode = wd === 0 ? 0 : decoupled ? 1 : 2;
-  return (p, g0, [m, v, vmax], t, lr, [kb1, k1b1, kb2, k1b2, kwd, keps, kstep]) => {
+  return (p, g0, [m, v, vmax], t, lr, scalars) => {
     if (!amsgrad && fusedAdamAvailable(p, g0, m, v)) {
       // one kernel instead of 13 (same bits; see adam-fused.ts); the scalars are read back from the step's values
       const [bb1, bb1c, bb2, bb2c, bwd, beps, bstep] = scalarsOf(t, lr);
@@ -41,6 +41,7 @@ function adamUpdate(decoupled: boolean, wd: number, amsgrad: boolean, scalarsOf:
       v.assign(v1);
       return;
     }
+    const [kb1, k1b1, kb2, k1b2, kwd, keps, kstep] = scalars();
     // every intermediate is freed as soon as it is used (inside the caller's tidy): the next
     // kernel's output reuses the freed, cache-warm buffer instead of a fresh one (wasm: 457k
     // parameters, 6.6–7.0 → 5.4–5.8 ms per step together with the kernel saved)

@@ -62,9 +62,12 @@ function warmUp(f: () => void, min: number, max: number, budgetMs: number): numb
   return (performance.now() - t0) / Math.max(1, i);
 }
 
-function times(f: () => void, n: number): number[] {
+/** Wall times (ms) of `n` calls of `f`; `cpuMs` receives the process CPU time (user + system) per call. */
+function times(f: () => void, n: number, cpu?: { ms: number }): number[] {
   const t: number[] = [];
+  const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) { const t0 = performance.now(); f(); t.push(performance.now() - t0); }
+  if (cpu) { const c = process.cpuUsage(c0); cpu.ms = (c.user + c.system) / 1000 / n; }
   return t;
 }
 
@@ -151,7 +154,8 @@ export function prepareExperiment(doc: unknown, file: string, o: ConfigBenchOpti
  * does per batch (forward in training mode, the file's loss, tf.variableGrads, the file's optimizer
  * step) on seeded random data of the file's shape (see {@link prepareExperiment}), at the file's
  * batch size. Then inference (eval mode) at batch 1 and 1,000. Returns the medians, samples/s and
- * peak RSS. Graph models (gcn, gat) train and infer full-batch.
+ * peak RSS, and the same per CPU second (`…_per_cpu_s`: process user + system time, which a shared
+ * machine does not inflate with waiting). Graph models (gcn, gat) train and infer full-batch.
  */
 export async function benchExperiment(doc: unknown, file: string, o: ConfigBenchOptions = {}): Promise<Record<string, unknown>> {
   const p = prepareExperiment(doc, file, o);
@@ -161,10 +165,13 @@ export async function benchExperiment(doc: unknown, file: string, o: ConfigBench
     const budget = o.warmupMs ?? 2000;
     const warmMs = warmUp(p.step, 2, 1000, budget);
     const steps = o.steps ?? Math.min(1000, Math.max(5, Math.ceil(3000 / Math.max(warmMs, 1e-3))));
-    const t = times(p.step, steps);
+    const cpu = { ms: 0 };
+    const t = times(p.step, steps, cpu);
     const trainMs = median(t);
     const meanMs = t.reduce((a, b) => a + b, 0) / t.length;
     model.eval?.();
+    const cpu1 = { ms: 0 };
+    const cpuB = { ms: 0 };
     let b1: number | null = null;
     let b1000: number | null = null;
     let full: number | null = null;
@@ -178,12 +185,12 @@ export async function benchExperiment(doc: unknown, file: string, o: ConfigBench
       const x1 = p.randomInput(1);
       const f1 = () => p.infer(x1);
       const w1 = warmUp(f1, 1, 1000, budget / 2);
-      b1 = 1 / (median(times(f1, Math.max(5, Math.min(200, Math.ceil(budget / 2 / Math.max(w1, 1e-3)))))) / 1000);
+      b1 = 1 / (median(times(f1, Math.max(5, Math.min(200, Math.ceil(budget / 2 / Math.max(w1, 1e-3)))), cpu1)) / 1000);
       if (o.inferB1000 === undefined || o.inferB1000 === true) {
         const xb = p.randomInput(1000);
         const fb = () => p.infer(xb);
         const wb = warmUp(fb, 1, 3, 0);
-        b1000 = 1000 / (median(times(fb, Math.max(3, Math.min(10, Math.ceil(2000 / Math.max(wb, 1e-3)))))) / 1000);
+        b1000 = 1000 / (median(times(fb, Math.max(3, Math.min(10, Math.ceil(2000 / Math.max(wb, 1e-3)))), cpuB)) / 1000);
       } else if (typeof o.inferB1000 === 'string') notes.push(o.inferB1000);
     }
     return {
@@ -197,8 +204,13 @@ export async function benchExperiment(doc: unknown, file: string, o: ConfigBench
       train_ms_per_step: round(trainMs, 3),
       train_ms_per_step_mean: round(meanMs, 3),
       train_samples_per_s: round(batch / (trainMs / 1000)),
+      // CPU time per step (user + system, mean): on a shared machine the wall time includes waiting for a core
+      train_cpu_ms_per_step: round(cpu.ms, 3),
+      train_samples_per_cpu_s: round(batch / (cpu.ms / 1000)),
       infer_samples_per_s_b1: b1 == null ? null : round(b1),
       infer_samples_per_s_b1000: b1000 == null ? null : round(b1000),
+      infer_samples_per_cpu_s_b1: b1 == null ? null : round(1 / (cpu1.ms / 1000)),
+      infer_samples_per_cpu_s_b1000: b1000 == null ? null : round(1000 / (cpuB.ms / 1000)),
       ...(full == null ? {} : { infer_samples_per_s_full_batch: round(full) }),
       ...(notes.length ? { note: notes.join('; ') } : {}),
       peak_rss_mb: peakRssMb(),
