@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@rpn/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adam, adamW } from './optimizers.js';
-import { FUSED_ADAM_KERNEL } from './adam-fused.js';
+import { FUSED_ADAM_KERNEL, FUSED_ADAM_MAX_SIZE } from './adam-fused.js';
 
 const SHAPES = [[7, 13], [64], [3, 5, 2], [1]];
 
@@ -58,6 +58,18 @@ describe('the fused Adam/AdamW update (one kernel per tensor)', () => {
     const fast = await run(make, true, 3);
     for (let i = 0; i < SHAPES.length; i++) expect(Array.from(fast.values[i])).toEqual(Array.from(plain.values[i]));
     expect(fast.kernels).toContain(FUSED_ADAM_KERNEL);
+  });
+
+  it('tensors above FUSED_ADAM_MAX_SIZE keep the plain path (its SIMD kernels are faster there)', async () => {
+    const big = tf.variable(tf.zeros([FUSED_ADAM_MAX_SIZE + 1]));
+    const small = tf.variable(tf.zeros([16]));
+    const opt = adamW([big, small]);
+    const grads = [tf.onesLike(big), tf.onesLike(small)];
+    const names = (await tf.profile(() => opt.step(grads))).kernels.map((k) => k.name);
+    expect(names.filter((k) => k === FUSED_ADAM_KERNEL)).toHaveLength(1);
+    expect(names).toContain('Sqrt');
+    opt.dispose();
+    tf.dispose([big, small, ...grads]);
   });
 
   it('amsgrad keeps the plain path', async () => {

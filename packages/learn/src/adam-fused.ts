@@ -80,8 +80,17 @@ function register(): void {
   }
 }
 
-/** True when the fused update runs: a wasm or cpu backend, float32 tensors, and fast paths not switched off (`RPN_FAST_PATHS=0`). */
+/**
+ * Largest tensor (elements) the fused update takes. Measured on wasm (one thread, Node 20, CPU time
+ * per step, fused vs the 13 kernels): 1k elements 0.034 vs 0.105 ms, 10k 0.24 vs 0.30, 100k 1.16 vs
+ * 1.54, 1M 25 vs 10 — the kernels' SIMD loops win on large tensors, the single scalar pass (one
+ * dispatch instead of 13) on small ones.
+ */
+export const FUSED_ADAM_MAX_SIZE = 131_072;
+
+/** True when the fused update runs: a wasm or cpu backend, float32 tensors of at most {@link FUSED_ADAM_MAX_SIZE} elements, and fast paths not switched off (`RPN_FAST_PATHS=0`). */
 export function fusedAdamAvailable(...ts: readonly tf.Tensor[]): boolean {
+  if (ts.some((t) => t.size > FUSED_ADAM_MAX_SIZE)) return false;
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_FAST_PATHS;
   if (env === '0' || env === 'false') return false;
   const name = tf.getBackend();
