@@ -40,6 +40,7 @@ Examples (from the repository root):
   rpn eval apps/rpn/configs/elementary_configs.yaml --checkpoint runs/elem/checkpoint
   rpn predict --checkpoint runs/elem/checkpoint --input points.csv
   rpn bench --case elementary
+  rpn bench --config apps/rpn/configs/mnist_dual_lphm_configs.yaml --steps 50
 predict reads raw rows and normalises them as the training data were (rpn train saves the data's
 normalisation in the checkpoint); results.json and plots are written atomically, and a full or
 read-only disk is an error, not a truncated file.
@@ -180,10 +181,14 @@ program
   .option('--case <names>', 'comma-separated case names (default: all)')
   .option('--reps <n>', 'repetitions per timing (medians)', intArg('reps'))
   .option('--list', 'list the case names')
+  .option('--config <file>', 'train the model of a tinyBIG experiment file (its optimizer, loss, batch size) on random data of its shape; one JSON line')
+  .option('--steps <n>', 'with --config: timed training steps (default: about 3 s worth, 5–1000)', intArg('steps'))
+  .option('--batch <n>', 'with --config: training batch size (default: the file\'s train_batch_size)', intArg('batch'))
+  .option('--profile', 'with --config: profile one training step (kernels per step, time per kernel class, matMul GFLOP/s, transpose-flag matMuls)')
   .addOption(backendOption())
-  .action(async (opts: { case?: string; reps?: number; list?: boolean; backend?: string }) => {
+  .action(async (opts: { case?: string; reps?: number; list?: boolean; backend?: string; config?: string; steps?: number; batch?: number; profile?: boolean }) => {
     const backend = await setupBackend({ backend: opts.backend });
-    await benchCommand({ backend, cases: opts.case?.split(',').map((s) => s.trim()).filter(Boolean), reps: opts.reps, list: opts.list });
+    await benchCommand({ backend, cases: opts.case?.split(',').map((s) => s.trim()).filter(Boolean), reps: opts.reps, list: opts.list, config: opt(opts.config), steps: opts.steps, batch: opts.batch, profile: opts.profile });
   });
 
 // Folders named by environment variables are the caller's paths too.

@@ -23,8 +23,12 @@ export interface Optimizer {
   dispose(): void;
 }
 
-/** One variable's update; `k` holds the step's scalars (from `stepScalars`), shared by every variable. */
-export type Update = (p: tf.Variable, g: tf.Tensor, slots: tf.Variable[], t: number, lr: number, k: readonly tf.Scalar[]) => void;
+/**
+ * One variable's update; `k()` gives the step's scalars (from `stepScalars`) as tensors, uploaded on
+ * the first call of the step and shared by every variable (an update that needs none, such as a
+ * fused kernel taking numbers, never uploads them).
+ */
+export type Update = (p: tf.Variable, g: tf.Tensor, slots: tf.Variable[], t: number, lr: number, k: () => readonly tf.Scalar[]) => void;
 
 /** The scalars an update uses at step t (uploaded once per step instead of once per op and variable). */
 export type StepScalars = (t: number, lr: number) => number[];
@@ -46,15 +50,16 @@ export function makeOptimizer(name: string, className: string, params: Record<st
     step(grads: readonly tf.Tensor[]) {
       if (grads.length !== variables.length) throw new ValueError('one gradient per variable is needed', { argument: 'grads', expected: `${variables.length} tensors`, received: `${grads.length}` });
       t += 1;
-      const k = stepScalars ? stepScalars(t, lr).map((v) => tf.scalar(v)) : [];
+      let k: tf.Scalar[] | null = null;
+      const scalars = (): readonly tf.Scalar[] => (k ??= stepScalars ? tf.tidy(() => stepScalars(t, lr).map((v) => tf.keep(tf.scalar(v)))) : []);
       try {
         for (let i = 0; i < variables.length; i++) {
           const g = grads[i];
           if (!g) continue;
-          tf.tidy(() => update(variables[i], g, slots[i], t, lr, k));
+          tf.tidy(() => update(variables[i], g, slots[i], t, lr, scalars));
         }
       } finally {
-        tf.dispose(k);
+        if (k) tf.dispose(k);
       }
     },
     toConfig: () => ({ optimizer_class: className, optimizer_parameters: { ...params, lr } }),

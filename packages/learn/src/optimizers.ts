@@ -3,6 +3,7 @@ import { ValueError, type Params } from '@rpn/core';
 import { bool, checkKeys, envelopeOf, num, pick } from './params.js';
 import { betasOf, makeOptimizer, nonNeg, type Optimizer, type StepScalars, type Update } from './optimizer-base.js';
 import { MORE_OPTIMIZERS, refuseOptimizer } from './optimizers-more.js';
+import { fusedAdamAvailable, fusedAdamStep } from './adam-fused.js';
 
 export type { Optimizer } from './optimizer-base.js';
 
@@ -24,10 +25,23 @@ function adamScalars(decoupled: boolean, b1: number, b2: number, eps: number, wd
  * torch's rule p ← p − lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε), written with the bias corrections
  * moved into the two scalars (the same quantity: √v/s + ε = (√v + ε·s)/s, s = √(1−β₂ᵗ)):
  * p ← p − (lr·s/(1−β₁ᵗ)) · m / (√v + ε·s). 13 elementwise kernels per variable instead of 14
- * (the division of √v by s is gone); the scalars are shared tensors of the step.
+ * (the division of √v by s is gone); the scalars are shared tensors of the step. Without amsgrad,
+ * on wasm and cpu and unless RPN_FAST_PATHS=0, the same operations run as one fused kernel per
+ * tensor (adam-fused.ts), with the same float32 result.
  */
-function adamUpdate(decoupled: boolean, wd: number, amsgrad: boolean): Update {
-  return (p, g0, [m, v, vmax], _t, _lr, [kb1, k1b1, kb2, k1b2, kwd, keps, kstep]) => {
+function adamUpdate(decoupled: boolean, wd: number, amsgrad: boolean, scalarsOf: StepScalars): Update {
+  const mode = wd === 0 ? 0 : decoupled ? 1 : 2;
+  return (p, g0, [m, v, vmax], t, lr, scalars) => {
+    if (!amsgrad && fusedAdamAvailable(p, g0, m, v)) {
+      // one kernel instead of 13 (same bits; see adam-fused.ts); the scalars are read back from the step's values
+      const [bb1, bb1c, bb2, bb2c, bwd, beps, bstep] = scalarsOf(t, lr);
+      const [p1, m1, v1] = fusedAdamStep(p, g0, m, v, { mode, kb1: bb1, k1b1: bb1c, kb2: bb2, k1b2: bb2c, kwd: bwd, keps: beps, kstep: bstep });
+      p.assign(p1);
+      m.assign(m1);
+      v.assign(v1);
+      return;
+    }
+    const [kb1, k1b1, kb2, k1b2, kwd, keps, kstep] = scalars();
     // every intermediate is freed as soon as it is used (inside the caller's tidy): the next
     // kernel's output reuses the freed, cache-warm buffer instead of a fresh one (wasm: 457k
     // parameters, 6.6–7.0 → 5.4–5.8 ms per step together with the kernel saved)
@@ -163,7 +177,7 @@ function adamLike(name: 'Adam' | 'AdamW', decoupled: boolean, vars: readonly tf.
   const eps = num(o, 'eps', 1e-8, a, nonNeg, 'a number ≥ 0');
   const wd = num(o, 'weightDecay', wdDefault, a, nonNeg, 'a number ≥ 0');
   const ams = bool(o, 'amsgrad', false, a);
-  return makeOptimizer(name, `torch.optim.${name}`, { betas: [b1, b2], eps, weight_decay: wd, amsgrad: ams }, vars, lr, ams ? 3 : 2, adamUpdate(decoupled, wd, ams), undefined, adamScalars(decoupled, b1, b2, eps, wd));
+  return makeOptimizer(name, `torch.optim.${name}`, { betas: [b1, b2], eps, weight_decay: wd, amsgrad: ams }, vars, lr, ams ? 3 : 2, adamUpdate(decoupled, wd, ams, adamScalars(decoupled, b1, b2, eps, wd)), undefined, adamScalars(decoupled, b1, b2, eps, wd));
 }
 
 /** `torch.optim.Adadelta` (lr 1.0, rho 0.9, eps 1e-6, weight_decay 0); see MORE_OPTIMIZERS for the rule. */

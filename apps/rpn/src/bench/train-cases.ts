@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fileURLToPath } from 'node:url';
-import { modelConfigOf, readYaml } from '../config-file.js';
 import { adamW } from '@rpn/learn';
 import { appRegistry } from '../registry.js';
 import { median, peakRssMb, type BenchModel } from './types.js';
@@ -14,32 +12,6 @@ import type { BenchCase } from './types.js';
 function warmUp(f: () => void, min: number, max: number, budgetMs: number): void {
   const t0 = performance.now();
   for (let i = 0; i < max && (i < min || performance.now() - t0 < budgetMs); i++) f();
-}
-
-function kanHead(): Record<string, unknown> {
-  return {
-    head_class: 'tinybig.module.rpn_head',
-    head_parameters: {
-      l: null, channel_num: 1,
-      data_transformation_configs: { function_class: 'tinybig.expansion.bspline_expansion', function_parameters: { name: 'bspline_expansion' } },
-      parameter_fabrication_configs: { function_class: 'tinybig.reconciliation.identity_reconciliation', function_parameters: { name: 'identity_reconciliation' } },
-      remainder_configs: { function_class: 'tinybig.remainder.linear_remainder', function_parameters: { name: 'linear_remainder', require_parameters: true, activation_function_configs: { function_class: 'torch.nn.SiLU' } } },
-    },
-  };
-}
-
-/** The KAN-like model of tinyBIG's docs (B-spline t=5, d=3 · identity · linear remainder with SiLU), 784→64→10. */
-export function kanModelConfig(fastPaths = true): Record<string, unknown> {
-  const layer = (m: number, n: number) => ({ layer_class: 'tinybig.module.rpn_layer', layer_parameters: { name: 'rpn_layer', m, n, width: 1, width_alloc: [1], head_configs: [kanHead()] } });
-  return { model_class: 'tinybig.model.rpn', model_parameters: { name: 'kan_784_64_10', depth: 2, depth_alloc: [1, 1], layer_configs: [layer(784, 64), layer(64, 10)], fast_paths: fastPaths } };
-}
-
-/** tinyBIG's elementary model (its own YAML, 47 parameters). */
-export function elementaryModelConfig(fastPaths = true): Record<string, unknown> {
-  const path = fileURLToPath(new URL('../../configs/elementary_configs.yaml', import.meta.url));
-  const mc = structuredClone(modelConfigOf(readYaml(path), path)) as Record<string, any>;
-  mc.model_parameters = { ...(mc.model_parameters ?? {}), fast_paths: fastPaths };
-  return mc;
 }
 
 /**
@@ -93,16 +65,6 @@ export function trainCase(name: string, config: () => Record<string, unknown>, o
       }
     },
   };
-}
-
-/** `elementary` (batch 100) and `kan_784_64_10` (batch 64), each also `…_materialized` (fast paths off). */
-export function trainBenchCases(): BenchCase[] {
-  return [
-    trainCase('elementary', () => elementaryModelConfig(true), { m: 2, n: 1, batch: 100, classify: false, minReps: 50 }),
-    trainCase('elementary_materialized', () => elementaryModelConfig(false), { m: 2, n: 1, batch: 100, classify: false, minReps: 50 }),
-    trainCase('kan_784_64_10', () => kanModelConfig(true), { m: 784, n: 10, batch: 64, classify: true, minReps: 10 }),
-    trainCase('kan_784_64_10_materialized', () => kanModelConfig(false), { m: 784, n: 10, batch: 64, classify: true, minReps: 10 }),
-  ];
 }
 
 /** matMul GFLOP/s reference (1000 × 784 · 784 × 1024, the scale of an MNIST layer). */

@@ -142,4 +142,16 @@ describe('rpn CLI', () => {
     for (const k of ['case', 'backend', 'simd', 'threads', 'train_samples_per_s', 'infer_samples_per_s_b1', 'infer_samples_per_s_b1000', 'peak_rss_mb']) expect(line, k).toHaveProperty(k);
     expect(line.case).toBe('elementary');
   });
+
+  it('bench --config FILE --steps N --batch N prints one JSON line for the file\'s model; --steps without --config is an error', () => {
+    const r = rpn('bench', '--config', path.join(configs, 'elementary_configs.yaml'), '--steps', '2', '--batch', '10');
+    expect(r.code, r.err).toBe(0);
+    expect(r.lines).toHaveLength(1);
+    const line = JSON.parse(r.lines[0]!);
+    expect(line).toMatchObject({ case: 'config:elementary_configs.yaml', backend: 'wasm', steps: 2, batch: 10, parameters: 47, optimizer: 'torch.optim.AdamW', loss: 'torch.nn.MSELoss' });
+    for (const k of ['threads', 'train_samples_per_s', 'infer_samples_per_s_b1', 'infer_samples_per_s_b1000', 'peak_rss_mb']) expect(line, k).toHaveProperty(k);
+    const bad = rpn('bench', '--steps', '2');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^error: --steps and --batch need --config/);
+  });
 });
