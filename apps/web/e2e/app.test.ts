@@ -74,24 +74,42 @@ describe.skipIf(missing !== null && !process.env.CI)('apps/web in headless Chrom
     await shot('3-save');
   });
 
-  it('composes a two-layer model in the form and trains it: the loss falls', async () => {
+  it('composes a two-layer model in the form and trains it: stop, then resume the same model; the loss falls', async () => {
     await page.click('#nav-compose');
     await page.fill('#compose-dims', '2, 3, 1');
     await page.selectOption('#compose-expansion', 'taylor_expansion');
     await page.fill('#compose-expansion-d', '2');
     await page.selectOption('#compose-reconciliation', 'lorr_reconciliation');
-    await page.fill('#compose-epochs', '15');
+    await page.fill('#compose-epochs', '400');
     await page.click('#compose-apply');
     await page.waitForFunction(() => document.querySelector('#compose-status')?.textContent?.startsWith('built'), null, { timeout: 30_000 });
     await shot('4-compose');
     await page.click('#nav-train');
     await page.fill('#train-target', '');
-    const runs = Number(await page.getAttribute('#train-final', 'data-run'));
-    await page.click('#train');
-    await page.waitForFunction((n) => Number(document.querySelector('#train-final')?.getAttribute('data-run')) > n, runs, { timeout: 60_000 });
+    const runEnd = async (click: string) => {
+      const runs = Number(await page.getAttribute('#train-final', 'data-run'));
+      await page.click(click);
+      return async () => {
+        await page.waitForFunction((n) => Number(document.querySelector('#train-final')?.getAttribute('data-run')) > n, runs, { timeout: 60_000 });
+        return { epochs: Number(await page.getAttribute('#train-final', 'data-epochs')), cancelled: await page.getAttribute('#train-final', 'data-cancelled') };
+      };
+    };
+    // stop after a few epochs of 400
+    const stopped = await runEnd('#train');
+    await page.waitForFunction(() => document.querySelector('#train-start')?.textContent?.endsWith('1…400') && Number(document.querySelector('#train-epoch')?.getAttribute('data-epoch')) >= 3, null, { timeout: 60_000 });
+    await page.click('#stop');
+    const s = await stopped();
+    expect(s.cancelled).toBe('true');
+    expect(s.epochs).toBeGreaterThanOrEqual(3);
+    expect(s.epochs).toBeLessThan(400);
+    // resume: the same model and optimizer continue at the next epoch, up to 5 more
+    await page.fill('#train-epochs', String(s.epochs + 5));
+    const resumed = await runEnd('#train');
+    const r = await resumed();
+    expect(r).toEqual({ epochs: s.epochs + 5, cancelled: 'false' });
+    expect(await page.getAttribute('#train-start', 'data-start-epoch')).toBe(String(s.epochs + 1));
     const first = Number(await page.getAttribute('#train-final', 'data-first-loss'));
     const last = Number(await page.getAttribute('#train-final', 'data-last-loss'));
-    expect(Number(await page.getAttribute('#train-final', 'data-epochs'))).toBe(15);
     expect(last).toBeLessThan(first);
     await shot('5-train-composed');
     expect(errors).toEqual([]);

@@ -68,7 +68,7 @@ export function TrainPanel({ client, enabled }: { client: WorkerClient; enabled:
       <button id="train-fresh" disabled={!enabled || running} onClick={() => void run(true)}>Restart optimizer</button>
       <button id="stop" disabled={!running} onClick={() => void client.request({ type: 'stop' })}>Stop</button>
       <p id="train-status" class="status">{status}</p>
-      {start && <p class="muted">{start.data}; {start.parameters} parameters; epochs {start.startEpoch}…{start.epochs}</p>}
+      {start && <p id="train-start" class="muted" data-start-epoch={start.startEpoch}>{start.data}; {start.parameters} parameters; epochs {start.startEpoch}…{start.epochs}</p>}
       {progress && <div class="bar"><div style={{ width: `${(100 * progress.step) / Math.max(1, progress.total)}%` }} /><span id="progress">epoch {progress.epoch} · step {progress.step}/{progress.total} · loss {progress.loss.toPrecision(4)}</span></div>}
       {last && <p id="train-epoch" class="status" data-epoch={last.epoch} data-test-score={last.testScore ?? ''}>epoch {last.epoch}: train loss {last.trainLoss.toExponential(3)}, test loss {last.testLoss?.toExponential(3) ?? '–'}, test {start?.metric} {last.testScore?.toExponential(3) ?? '–'}</p>}
       {end && <p id="train-final" class="status" data-run={runs} data-final={end.final} data-epochs={end.epochsDone} data-cancelled={String(end.cancelled)} data-first-loss={history.current[0]?.trainLoss} data-last-loss={last?.trainLoss}>final test {end.metric}: {end.final.toExponential(4)} after {end.epochsDone} epochs{end.cancelled ? ' (stopped)' : ''}</p>}
