@@ -137,10 +137,9 @@ const need = (): Model => {
   return state.model;
 };
 
-/** tfjs's own thread count of the wasm backend (1 without cross-origin isolation). */
+/** The wasm backend's thread count as @rpn/core's setupBackend reads it from tfjs (1 without cross-origin isolation). */
 function tfjsThreads(): number | null {
-  const b = tf.backend() as unknown as { wasm?: { _getThreadsCount?: () => number } };
-  return typeof b.wasm?._getThreadsCount === 'function' ? b.wasm._getThreadsCount() : null;
+  return state.backend?.threads ?? null;
 }
 
 /** Trains the current model on the current experiment; resumes the last run when it is this model's. */
