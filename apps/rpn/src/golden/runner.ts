@@ -1,23 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import type { Registry } from '@rpn/core';
-import { ADAPTERS } from './families/index.js';
-import { DOCUMENTED_DIFFERENCES, documentedRule } from './differences.js';
+import { FAMILIES, runCaseIn, type CaseResult } from './run-case.js';
 import type { GoldenCase } from './types.js';
-import { checkpointCases } from './families/checkpoint.js';
+import { checkpointCase } from './families/checkpoint.js';
 
-export type CaseStatus = 'passed' | 'failed' | 'documented';
+export { FAMILIES, runCaseIn, summarize, type CaseResult, type CaseStatus } from './run-case.js';
 
-export interface CaseResult {
-  readonly id: string;
-  readonly family: string;
-  readonly status: CaseStatus;
-  readonly message?: string;
+/** The `checkpoints/` folder of a golden directory as cases, one per sidecar JSON. */
+export function checkpointCases(dir: string): GoldenCase[] {
+  const folder = path.join(dir, 'checkpoints');
+  if (!fs.existsSync(folder)) return [];
+  return fs.readdirSync(folder).filter((f) => f.endsWith('.json')).sort().map((f) => checkpointCase(f, JSON.parse(fs.readFileSync(path.join(folder, f), 'utf8'))));
 }
-
-/** The families the suite knows, in report order. */
-export const FAMILIES: readonly string[] = ADAPTERS.map((a) => a.family);
 
 /** Reads the cases of one family file (`<dir>/<family>.json`). */
 export function loadCases(dir: string, family: string): GoldenCase[] {
@@ -64,31 +59,9 @@ export function unknownFamilies(dir: string): string[] {
     .sort();
 }
 
-/**
- * Runs one case: passes, fails (with a message) or is a documented difference. Never skipped.
- * Listed ids are documented whatever the run gives; a generic rule (differences.ts) documents a
- * case only when its adapted check passed.
- */
-export async function runCase(c: GoldenCase, registry: Registry, dir: string): Promise<CaseResult> {
-  const adapter = ADAPTERS.find((a) => a.family === c.family);
-  const before = tf.memory().numTensors;
-  let status: CaseStatus = 'passed';
-  let message: string | undefined;
-  try {
-    if (!adapter) throw new Error(`no adapter for family ${c.family}`);
-    await adapter.run(c, { registry, dir });
-    const leaked = tf.memory().numTensors - before;
-    if (leaked > 0) throw new Error(`leaked ${leaked} tensors`);
-  } catch (e) {
-    status = 'failed';
-    message = e instanceof Error ? e.message : String(e);
-  }
-  const doc = DOCUMENTED_DIFFERENCES[c.id];
-  if (doc) return { id: c.id, family: c.family, status: 'documented', message: `${doc}${status === 'passed' ? '' : ` [run: ${message}]`}` };
-  // A generic rule documents a case only when the adapter's adapted check passed.
-  const rule = documentedRule(c);
-  if (rule && status === 'passed') return { id: c.id, family: c.family, status: 'documented', message: `${rule.name}: ${rule.reason}` };
-  return { id: c.id, family: c.family, status, message };
+/** Runs one case of the golden directory `dir` (checkpoint files read with node:fs). */
+export function runCase(c: GoldenCase, registry: Registry, dir: string): Promise<CaseResult> {
+  return runCaseIn(c, { registry, dir, readBytes: (file) => new Uint8Array(fs.readFileSync(path.join(dir, file))) });
 }
 
 /** Runs every case of the given families. */
@@ -105,19 +78,3 @@ export async function runGolden(opts: { dir: string; families?: readonly string[
   return results;
 }
 
-/** Summary lines: one per family, then `golden: N passed, F failed, K documented differences`. */
-export function summarize(results: readonly CaseResult[], families: readonly string[]): string[] {
-  const lines: string[] = [];
-  for (const f of families) {
-    const rs = results.filter((r) => r.family === f);
-    const p = rs.filter((r) => r.status === 'passed').length;
-    const fl = rs.filter((r) => r.status === 'failed').length;
-    const d = rs.filter((r) => r.status === 'documented').length;
-    lines.push(`${f}: ${p} passed, ${fl} failed${d ? `, ${d} documented differences` : ''}`);
-  }
-  const p = results.filter((r) => r.status === 'passed').length;
-  const fl = results.filter((r) => r.status === 'failed').length;
-  const d = results.filter((r) => r.status === 'documented').length;
-  lines.push(`golden: ${p} passed, ${fl} failed, ${d} documented differences`);
-  return lines;
-}

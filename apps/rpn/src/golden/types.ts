@@ -17,6 +17,8 @@ export interface GoldenEnv {
   readonly registry: Registry;
   /** The golden directory (for checkpoint files). */
   readonly dir: string;
+  /** Reads a file of the golden directory (a checkpoint case's `file`): node:fs in the CLI, fetch in the browser. */
+  readonly readBytes: (file: string) => Uint8Array | Promise<Uint8Array>;
 }
 
 /** Runs one case: throws {@link GoldenMismatch} (or any error) when it does not match. */

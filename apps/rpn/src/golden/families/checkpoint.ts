@@ -1,31 +1,21 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { readTorchStateDict, tensorValues, verifyCheckpointSidecar, type CheckpointSidecar } from '@rpn/checkpoint';
 import { GoldenMismatch, type FamilyAdapter, type GoldenCase } from '../types.js';
 
 /**
- * The `checkpoints/` folder as golden cases: one case per sidecar JSON. Model checkpoints
+ * One sidecar JSON of the `checkpoints/` folder as a golden case. Model checkpoints
  * (`state_dict_keys`) are read, loaded strictly into the model of `model_configs` and run on
  * `input` against `expected_output`; tensor probes (`tensors`) are compared value by value
- * with their logical values, dtype and shape.
+ * with their logical values, dtype and shape. `file` is relative to the golden directory.
  */
-export function checkpointCases(dir: string): GoldenCase[] {
-  const folder = path.join(dir, 'checkpoints');
-  if (!fs.existsSync(folder)) return [];
-  return fs
-    .readdirSync(folder)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => {
-      const sidecar = JSON.parse(fs.readFileSync(path.join(folder, f), 'utf8'));
-      return { id: `checkpoint/${f.replace(/\.json$/, '')}`, family: 'checkpoint', class: 'checkpoint', sidecar, file: path.join(folder, sidecar.checkpoint_file ?? f.replace(/\.json$/, '.pt')) };
-    });
+export function checkpointCase(sidecarFile: string, sidecar: Record<string, unknown>): GoldenCase {
+  const stem = sidecarFile.replace(/\.json$/, '');
+  return { id: `checkpoint/${stem}`, family: 'checkpoint', class: 'checkpoint', sidecar, file: `checkpoints/${(sidecar.checkpoint_file as string | undefined) ?? `${stem}.pt`}` };
 }
 
 export const checkpointAdapter: FamilyAdapter = {
   family: 'checkpoint',
-  run(c, env) {
-    const bytes = new Uint8Array(fs.readFileSync(c.file));
+  async run(c, env) {
+    const bytes = await env.readBytes(c.file);
     const sidecar = c.sidecar as CheckpointSidecar & { tensors?: Record<string, { shape: number[]; dtype: string; data: (number | boolean)[] }> };
     if (sidecar.state_dict_keys) {
       verifyCheckpointSidecar(sidecar, bytes, env.registry);
