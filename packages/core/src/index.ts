@@ -5,6 +5,7 @@ export * from './config.js';
 export * from './registry.js';
 export * from './elementwise.js';
 export * from './processing.js';
+export { processingEntries } from './processing-entries.js';
 export * from './transformation.js';
 export * from './backend.js';
 export * from './geometry.js';
