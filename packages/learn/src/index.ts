@@ -11,4 +11,5 @@ export * from './trainer.js';
 export * from './divergence.js';
 export * from './full-batch.js';
 export * from './experiment.js';
+export * from './entries.js';
 export * from './datasets/index.js';

@@ -23,6 +23,9 @@ export interface Optimizer {
   dispose(): void;
 }
 
+/** What an `optimizer` registry entry makes from its options: the optimizer over a model's variables. */
+export type OptimizerFactory = (variables: readonly tf.Variable[]) => Optimizer;
+
 /** One variable's update; `k` holds the step's scalars (from `stepScalars`), shared by every variable. */
 export type Update = (p: tf.Variable, g: tf.Tensor, slots: tf.Variable[], t: number, lr: number, k: readonly tf.Scalar[]) => void;
 

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ValueError, type Params } from '@rpn/core';
-import { bool, checkKeys, envelopeOf, num, pick } from './params.js';
-import { betasOf, makeOptimizer, nonNeg, type Optimizer, type StepScalars, type Update } from './optimizer-base.js';
-import { MORE_OPTIMIZERS, refuseOptimizer } from './optimizers-more.js';
+import { ConfigError, ValueError, defineEntry, type Params, type Registry, type RegistryEntry } from '@rpn/core';
+import { bool, checkKeys, num } from './params.js';
+import { betasOf, makeOptimizer, nonNeg, type Optimizer, type OptimizerFactory, type StepScalars, type Update } from './optimizer-base.js';
+import { MORE_OPTIMIZERS, refuseOptimizer, type OptimizerBuilder } from './optimizers-more.js';
+import { buildPart, type PartLookup } from './lookup.js';
 
-export type { Optimizer } from './optimizer-base.js';
+export type { Optimizer, OptimizerFactory } from './optimizer-base.js';
 
 /** Options of {@link adamW} / {@link adam} (torch names, camelCase). */
 export interface AdamOptions { lr?: number; betas?: readonly [number, number]; eps?: number; weightDecay?: number; amsgrad?: boolean }
@@ -88,7 +89,7 @@ export function adagrad(variables: readonly tf.Variable[], o: { lr?: number; lrD
   return fromOptions('Adagrad', variables, o as Params);
 }
 
-const BUILDERS: Record<string, (vars: readonly tf.Variable[], o: Params, a: string) => Optimizer> = {
+const BUILDERS: readonly (readonly [string, OptimizerBuilder])[] = Object.entries({
   AdamW: (vars, o, a) => adamLike('AdamW', true, vars, o, a, 1e-2),
   Adam: (vars, o, a) => adamLike('Adam', false, vars, o, a, 0),
   SGD: (vars, o, a) => {
@@ -154,7 +155,7 @@ const BUILDERS: Record<string, (vars: readonly tf.Variable[], o: Params, a: stri
     }, (p) => tf.fill(p.shape, init));
   },
   ...MORE_OPTIMIZERS,
-};
+} satisfies Record<string, OptimizerBuilder>);
 
 function adamLike(name: 'Adam' | 'AdamW', decoupled: boolean, vars: readonly tf.Variable[], o: Params, a: string, wdDefault: number): Optimizer {
   checkKeys(o, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'foreach', 'capturable', 'differentiable', 'fused'], `torch.optim.${name}`, a);
@@ -197,20 +198,40 @@ export function rprop(variables: readonly tf.Variable[], o: { lr?: number; etas?
 }
 
 function fromOptions(shortName: string, variables: readonly tf.Variable[], o: Params): Optimizer {
-  return BUILDERS[shortName](variables, o, 'optimizer_parameters');
+  return BUILDERS.find(([n]) => n === shortName)![1](variables, o, 'optimizer_parameters');
 }
 
+const A = 'optimizer_configs.optimizer_parameters';
+
+/**
+ * Registry entries (kind `optimizer`) of the torch optimizers, `torch.optim.<Name>` or `<Name>`:
+ * each makes an {@link OptimizerFactory} from camelCase options (the optimizer is built over the
+ * model's variables by {@link optimizerFromConfig}).
+ */
+export const optimizerEntries: readonly RegistryEntry[] = Object.freeze(BUILDERS.map(([name, build]) =>
+  defineEntry('optimizer', name, (o): OptimizerFactory => (variables) => build(variables, o, A), { module: 'torch.optim' })));
+
 /** The optimizer class names accepted in configs (`torch.optim.<name>` or the bare name). */
-export const OPTIMIZER_NAMES: readonly string[] = Object.freeze(Object.keys(BUILDERS));
+export const OPTIMIZER_NAMES: readonly string[] = Object.freeze(optimizerEntries.map((e) => e.className));
+
+const PART: PartLookup = {
+  kind: 'optimizer', builtins: optimizerEntries, argument: 'optimizer_configs', what: 'optimizer',
+  made: (v) => typeof v === 'function', expected: 'a function from the model variables to an optimizer',
+};
 
 /**
  * Builds an optimizer from a tinyBIG `optimizer_configs` mapping
  * (`{optimizer_class: torch.optim.AdamW, optimizer_parameters: {lr, weight_decay}}`) over `variables`.
+ * The class is an `optimizer` entry of `registry` (a user's own optimizer) or a built-in one.
  */
-export function optimizerFromConfig(config: unknown, variables: readonly tf.Variable[]): Optimizer {
-  const { className, shortName, options } = envelopeOf(config, 'optimizer_configs');
-  refuseOptimizer(shortName, 'optimizer_configs.optimizer_class');
-  const build = pick(shortName, className, BUILDERS, 'optimizer', 'optimizer_configs.optimizer_class');
-  delete options.params;
-  return build(variables, options, 'optimizer_configs.optimizer_parameters');
+export function optimizerFromConfig(config: unknown, variables: readonly tf.Variable[], registry?: Registry): Optimizer {
+  const make = buildPart<OptimizerFactory>(config, PART, registry, (shortName, options) => {
+    refuseOptimizer(shortName, 'optimizer_configs.optimizer_class');
+    delete options.params;
+  });
+  const opt = make(variables);
+  if (!opt || typeof (opt as Optimizer).step !== 'function') {
+    throw new ConfigError('the optimizer entry did not make an optimizer', { argument: 'optimizer_configs.optimizer_class', expected: 'an object with step(grads)', received: String(opt) });
+  }
+  return opt;
 }

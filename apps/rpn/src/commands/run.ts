@@ -52,11 +52,11 @@ export function withCallerDataPaths(dataConfigs: Record<string, unknown>, resolv
   return { ...dataConfigs, data_parameters: next };
 }
 
-/** Reads the experiment, applies overrides, loads the data. The model is built separately. */
-export async function loadExperiment(doc: unknown, file: string, o: RunOverrides = {}): Promise<Loaded> {
+/** Reads the experiment, applies overrides, loads the data (its class a `dataset` entry of `o.registry` or a built-in). The model is built separately. */
+export async function loadExperiment(doc: unknown, file: string, o: RunOverrides & { readonly registry?: Registry } = {}): Promise<Loaded> {
   const exp = readExperiment(doc, file);
   const seed = o.seed ?? exp.seed ?? 0;
-  const data = await datasetFromConfig(withCallerDataPaths(exp.dataConfigs), { seed });
+  const data = await datasetFromConfig(withCallerDataPaths(exp.dataConfigs), { seed, registry: o.registry });
   const modelConfig = modelConfigOf(doc, file);
   return { exp, data, modelConfig, seed };
 }

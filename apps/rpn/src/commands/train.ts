@@ -55,8 +55,8 @@ export async function runExperiment(doc: unknown, file: string, name: string, o:
   const model = buildModel(o.registry, loaded);
   let learner: ReturnType<typeof learnerFromConfig> | null = null;
   try {
-    learner = learnerFromConfig(exp.learnerConfigs, model.trainableVariables());
-    const metric = experimentMetric(exp, data.task);
+    learner = learnerFromConfig(exp.learnerConfigs, model.trainableVariables(), o.registry);
+    const metric = experimentMetric(exp, data.task, o.registry);
     const epochs = o.epochs ?? exp.epochs;
     const batchSize = o.batchSize ?? data.trainBatchSize;
     const params = model.summary().total;
