@@ -49,7 +49,7 @@ describe('learner parts are registry entries', () => {
   });
 
   it('an unknown data class is a ConfigError naming data_configs.data_class', async () => {
-    const e = await datasetFromConfig({ data_class: 'tinybig.data.no_such_data' }).catch((x: unknown) => x as UnknownNameError);
+    const e = (await datasetFromConfig({ data_class: 'tinybig.data.no_such_data' }).catch((x: unknown) => x)) as UnknownNameError;
     expect(e).toBeInstanceOf(ConfigError);
     expect(e.argument).toBe('data_configs.data_class');
     expect(e.known).toContain('elementary_function');
