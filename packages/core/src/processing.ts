@@ -62,6 +62,7 @@ function makeProcessing(className: string, options: Params, registry?: Registry)
     throw new UnknownNameError(className, processingNames(registry), 'processing function');
   }
   const { entry, reg } = found;
+  entry.options?.parse(options, 'config');
   const f = entry.create(options, { registry: reg, build: (c, k) => reg.build(c, k) }) as ProcessingFunction;
   if (!f || typeof f.forward !== 'function') {
     throw new ConfigError(`processing entry "${entry.className}" did not make a processing function`, { argument: 'function_class', expected: 'an object with forward(x)', received: JSON.stringify(f)?.slice(0, 80) ?? String(f) });

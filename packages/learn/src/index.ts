@@ -13,3 +13,4 @@ export * from './full-batch.js';
 export * from './experiment.js';
 export * from './entries.js';
 export * from './datasets/index.js';
+export * from './runner/index.js';

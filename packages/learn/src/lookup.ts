@@ -30,6 +30,7 @@ export function buildPart<T>(config: unknown, part: PartLookup, registry?: Regis
   const stem = Object.keys(config as object).find((k) => k.endsWith('_class'));
   const entry = lookupEntry(env.className, part.kind, { registry, builtins: part.builtins, argument: `${part.argument}.${stem}`, what: part.what });
   const reg = registry?.find(env.className, part.kind) === entry ? registry : builtinRegistry(part.builtins);
+  entry.options?.parse(env.options, 'config');
   const value = entry.create(env.options, { registry: reg, build: (c, k) => reg.build(c, k) });
   if (!part.made(value)) {
     throw new ConfigError(`${part.what} entry "${entry.className}" did not make a ${part.what}`, { argument: `${part.argument}.${stem}`, expected: part.expected, received: value === null || typeof value !== 'object' ? String(value) : 'an object without it' });
