@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, UnknownNameError, createRegistry, defineEntry } from '@rpn/core';
+import { ConfigError, UnknownNameError, UnsupportedError, ValueError, createRegistry, defineEntry, describeOptions } from '@rpn/core';
 import { learnEntries } from './entries.js';
-import { optimizerEntries, optimizerFromConfig, sgd, type OptimizerFactory } from './optimizers.js';
+import { adam, optimizerEntries, optimizerFromConfig, sgd, type OptimizerFactory } from './optimizers.js';
 import { schedulerEntries, schedulerFromConfig, stepLR } from './schedulers.js';
 import { lossEntries, lossFromConfig, mseLoss } from './losses.js';
 import { metricEntries, metricFromConfig, type Metric } from './metrics.js';
@@ -95,5 +95,35 @@ describe('learner parts are registry entries', () => {
 
   it('the config builders still give the same objects as the functions', () => {
     expect(lossFromConfig({ loss_class: 'MSELoss', loss_parameters: { reduction: 'sum' } }).toConfig()).toEqual(mseLoss({ reduction: 'sum' }).toConfig());
+  });
+});
+
+describe('the optimizers\' options are declared once (option schemas on the entries)', () => {
+  it('entries carry torch\'s defaults and bounds for forms', () => {
+    const adamw = describeOptions(optimizerEntries.find((e) => e.className === 'AdamW')!.options!);
+    const by = Object.fromEntries(adamw.map((d) => [d.key, d]));
+    expect(by.lr).toMatchObject({ configKey: 'lr', default: 1e-3, min: 0 });
+    expect(by.weightDecay).toMatchObject({ configKey: 'weight_decay', default: 1e-2 });
+    expect(by.betas).toMatchObject({ default: [0.9, 0.999], minLength: 2, maxLength: 2 });
+    expect(optimizerEntries.every((e) => e.options !== undefined)).toBe(true);
+  });
+  it('a config\'s bad value is a ConfigError with the tinyBIG key; in code a ValueError with the camelCase key', () => {
+    const v = tf.variable(tf.zeros([2]));
+    const e = errorOf(() => optimizerFromConfig({ optimizer_class: 'torch.optim.Adam', optimizer_parameters: { weight_decay: -1 } }, [v]));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(e.argument).toBe('weight_decay');
+    const b = errorOf(() => optimizerFromConfig({ optimizer_class: 'torch.optim.AdamW', optimizer_parameters: { betas: [0.9, 1] } }, [v]));
+    expect(b.argument).toBe('betas');
+    const c = errorOf(() => adam([v], { weightDecay: -1 }));
+    expect(c).toBeInstanceOf(ValueError);
+    expect(c.argument).toBe('weightDecay');
+    v.dispose();
+  });
+  it('maximize is refused by every optimizer (Adam, AdamW, SGD, RMSprop and Adagrad used to ignore it)', () => {
+    const v = tf.variable(tf.zeros([2]));
+    for (const cls of ['Adam', 'AdamW', 'SGD', 'RMSprop', 'Adagrad', 'NAdam']) {
+      expect(() => optimizerFromConfig({ optimizer_class: `torch.optim.${cls}`, optimizer_parameters: { maximize: true } }, [v])).toThrow(UnsupportedError);
+    }
+    v.dispose();
   });
 });
