@@ -47,9 +47,10 @@ export class ConfigError extends RpnError {}
 /** A class/function name is not in the registry. */
 export class UnknownNameError extends ConfigError {
   readonly known: readonly string[];
-  constructor(name: string, known: readonly string[], what = 'function') {
+  /** `argument`: the config key holding the name (default `function_class`; e.g. `loss_configs.loss_class`). */
+  constructor(name: string, known: readonly string[], what = 'function', argument = 'function_class') {
     super(`unknown ${what} name "${name}"; known names: ${known.join(', ')}`, {
-      argument: 'function_class',
+      argument,
       expected: `one of ${known.length} registered names`,
       received: JSON.stringify(name),
     });

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { processingChain, processingFunction } from './processing.js';
-import { UnknownNameError } from './errors.js';
+import { ConfigError, UnknownNameError } from './errors.js';
+import { createRegistry, defineEntry } from './registry.js';
+import { processingEntries } from './processing-entries.js';
 
 const x = () => tf.tensor2d([[-1.5, 0, 0.5, 2], [0.25, -0.75, 1, -2]]);
 
@@ -75,5 +77,51 @@ describe('processing functions', () => {
     expect(tf.memory().numTensors).toBe(before + 1);
     y.dispose();
     input.dispose();
+  });
+});
+
+describe('processing functions as registry entries', () => {
+  // a user's activation: y = x³ (a formula no built-in computes)
+  const cube = defineEntry('processing', 'cube_activation', (o) => Object.freeze({
+    name: 'cube_activation', kind: 'processing' as const, className: 'cube_activation',
+    forward: (t: tf.Tensor) => tf.tidy(() => tf.mul(tf.pow(t, 3), (o.scale as number | undefined) ?? 1)),
+    toConfig: () => ({ function_class: 'cube_activation', function_parameters: o }),
+  }), { module: 'my.activations' });
+  const reg = createRegistry([cube]);
+  it('the built-ins are processing entries (short forms, modules, torch callables)', () => {
+    const names = processingEntries.map((e) => e.className);
+    for (const n of ['layer_norm', 'dropout', 'torch.nn.LayerNorm', 'torch.nn.BatchNorm1d', 'torch.nn.functional.gelu', 'torch.exp']) expect(names).toContain(n);
+    expect(processingEntries.every((e) => e.kind === 'processing')).toBe(true);
+  });
+  it('resolves a custom entry by name, dotted name and config through the given registry', () => {
+    const v = tf.tensor1d([-2, 3]);
+    expect(Array.from(processingFunction('cube_activation', reg).forward(v).dataSync())).toEqual([-8, 27]);
+    expect(Array.from(processingFunction('my.activations.cube_activation', reg).forward(v).dataSync())).toEqual([-8, 27]);
+    expect(Array.from(processingFunction({ function_class: 'cube_activation', function_parameters: { scale: 2 } }, reg).forward(v).dataSync())).toEqual([-16, 54]);
+    // the built-ins stay available beside the registry's entries
+    expect(processingChain(['cube_activation', 'torch.nn.functional.relu'], reg).forward(v).dataSync()[0]).toBe(0);
+    expect(() => processingFunction('cube_activation')).toThrow(UnknownNameError);
+  });
+  it('a factory built by registry.build resolves the registry\'s entries with no context', () => {
+    const r = createRegistry([cube, defineEntry('head', 'probe_head', (o) => processingChain(o.outputProcessFunctionConfigs as string))]);
+    const chain = r.build<ReturnType<typeof processingChain>>({ head_class: 'probe_head', head_parameters: { output_process_function_configs: 'cube_activation' } });
+    expect(Array.from(chain.forward(tf.tensor1d([2])).dataSync())).toEqual([8]);
+  });
+  it('an unknown name lists the registry\'s processing names with the built-ins', () => {
+    let err: unknown;
+    try { processingFunction('cube_activaton', reg); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(UnknownNameError);
+    expect((err as UnknownNameError).known).toContain('cube_activation');
+    expect((err as UnknownNameError).known).toContain('torch.nn.functional.sigmoid');
+  });
+  it('a torch.nn module named after an element-wise op keeps its class name', () => {
+    const f = processingFunction({ function_class: 'torch.nn.Hardtanh', function_parameters: { min_val: -0.5, max_val: 0.5 } });
+    expect(f.className).toBe('torch.nn.Hardtanh');
+    expect(Array.from(f.forward(tf.tensor1d([-2, 0.25, 2])).dataSync())).toEqual([-0.5, 0.25, 0.5]);
+    expect(f.toConfig().function_class).toBe('torch.nn.Hardtanh');
+  });
+  it('a custom entry that makes no processing function is a ConfigError', () => {
+    const bad = createRegistry([defineEntry('processing', 'broken', () => 42)]);
+    expect(() => processingFunction('broken', bad)).toThrow(ConfigError);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRegistry, defineEntry } from './registry.js';
+import { activeRegistry, createRegistry, defineEntry, lookupEntry } from './registry.js';
 import { camelToSnake, expandNumAlloc, optionsFromParameters, readEnvelope, snakeToCamel } from './config.js';
 import { ConfigError, UnknownNameError } from './errors.js';
 
@@ -54,5 +54,49 @@ describe('expandNumAlloc (process_num_alloc_configs)', () => {
   it('rejects mismatches', () => {
     expect(() => expandNumAlloc(3, null, ['x', 'y'])).toThrow(ConfigError);
     expect(() => expandNumAlloc(4, [2, 1], ['x', 'y'])).toThrow(/sum/);
+  });
+});
+
+describe('registry lookup by kind', () => {
+  const a = defineEntry('loss', 'my_loss', () => 'L', { module: 'my.losses' });
+  const b = defineEntry('metric', 'my_metric', () => 'M');
+  const reg = createRegistry([a, b]);
+  it('finds by kind, and not an entry of another kind', () => {
+    expect(reg.find('my.losses.my_loss', 'loss')).toBe(a);
+    expect(reg.find('my_loss', 'metric')).toBeUndefined();
+    expect(reg.find('nope')).toBeUndefined();
+  });
+  it('lists the entries of one kind in registration order', () => {
+    expect(reg.listEntries('loss')).toEqual([a]);
+    expect(reg.listEntries()).toEqual([a, b]);
+  });
+  it('an unknown name of a kind is a ConfigError naming the argument and listing that kind only', () => {
+    let err: unknown;
+    try { reg.resolve('other_loss', 'loss', 'loss_configs.loss_class'); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as UnknownNameError).known).toEqual(['my_loss']);
+    expect((err as ConfigError).argument).toBe('loss_configs.loss_class');
+  });
+  it('lookupEntry searches the given registry, then the built-ins, and lists both', () => {
+    const builtin = [defineEntry('loss', 'builtin_loss', () => 'B')];
+    expect(lookupEntry('my_loss', 'loss', { registry: reg, builtins: builtin })).toBe(a);
+    expect(lookupEntry('pkg.builtin_loss', 'loss', { registry: reg, builtins: builtin })).toBe(builtin[0]);
+    expect(lookupEntry('builtin_loss', 'loss', { builtins: builtin })).toBe(builtin[0]);
+    let err: unknown;
+    try { lookupEntry('x', 'loss', { registry: reg, builtins: builtin, argument: 'loss_configs.loss_class' }); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(UnknownNameError);
+    expect((err as UnknownNameError).known).toEqual(['my_loss', 'builtin_loss']);
+    expect((err as UnknownNameError).argument).toBe('loss_configs.loss_class');
+  });
+  it('activeRegistry is the registry whose build is running (innermost), and none after it', () => {
+    const seen: unknown[] = [];
+    const inner = createRegistry([defineEntry('x', 'probe', () => seen.push(activeRegistry()))]);
+    const outer = createRegistry([defineEntry('y', 'outer', () => { seen.push(activeRegistry()); inner.build({ x_class: 'probe' }); seen.push(activeRegistry()); })]);
+    outer.build({ y_class: 'outer' });
+    expect(seen).toEqual([outer, inner, outer]);
+    expect(activeRegistry()).toBeUndefined();
+    const failing = createRegistry([defineEntry('z', 'boom', () => { throw new Error('boom'); })]);
+    expect(() => failing.build({ z_class: 'boom' })).toThrow('boom');
+    expect(activeRegistry()).toBeUndefined();
   });
 });

@@ -15,7 +15,7 @@ export interface BuildContext {
  * module path it lives in (e.g. `tinybig.expansion`), and a factory taking camelCase options.
  */
 export interface RegistryEntry {
-  /** `expansion`, `reconciliation`, `head`, `layer`, `model`, `optimizer`, … */
+  /** `expansion`, `reconciliation`, `head`, `layer`, `model`, `processing`, `optimizer`, `lr_scheduler`, `loss`, `metric`, … */
   readonly kind: string;
   /** Short tinyBIG class name, e.g. `taylor_expansion`, or a full path for non-tinyBIG classes (`torch.nn.ReLU`). */
   readonly className: string;
@@ -42,19 +42,23 @@ export interface Registry {
   /** Every accepted name (short and dotted), sorted. */
   names(kind?: string): string[];
   has(name: string): boolean;
-  /** Resolves a short or dotted name; throws {@link UnknownNameError} listing the known names. */
-  resolve(name: string, kind?: string): RegistryEntry;
+  /** The entry a short or dotted name resolves to (only of `kind`, when given), or undefined. */
+  find(name: string, kind?: string): RegistryEntry | undefined;
+  /**
+   * The entries of one kind (`processing`, `optimizer`, `lr_scheduler`, `loss`, `metric`, `expansion`, …),
+   * or every entry, in registration order: the choices a UI lists.
+   */
+  listEntries(kind?: string): readonly RegistryEntry[];
+  /**
+   * Resolves a short or dotted name; throws {@link UnknownNameError} (a ConfigError) listing the known
+   * names of `kind`, with `argument` (the config key that held the name, e.g. `loss_configs.loss_class`).
+   */
+  resolve(name: string, kind?: string, argument?: string): RegistryEntry;
   /** Instantiates a `{*_class, *_parameters}` config. */
   build<T = unknown>(config: unknown, kind?: string): T;
   readonly entries: readonly RegistryEntry[];
 }
 
-/**
- * Creates a registry from groups of entries (e.g. `createRegistry(coreEntries, expansionEntries)`).
- * Dotted names resolve exactly, or else by their last segment (so both
- * `tinybig.expansion.taylor_expansion` and `tinybig.expansion.polynomial_expansion.taylor_expansion`
- * find `taylor_expansion`). Duplicate names are an error.
- */
 /** How deep a config may nest (beyond it, a typed error instead of a stack overflow). */
 export const MAX_CONFIG_DEPTH = 64;
 
@@ -73,6 +77,65 @@ export function assertFiniteParameters(params: unknown, where: string, depth = 0
   else for (const [k, v] of Object.entries(params)) assertFiniteParameters(v, `${where}.${k}`, depth + 1);
 }
 
+/** Whether an entry is of `kind` (`transformation` covers expansions and compressions). */
+function ofKind(e: RegistryEntry, kind?: string): boolean {
+  return !kind || e.kind === kind || (kind === 'transformation' && (e.kind === 'expansion' || e.kind === 'compression'));
+}
+
+/** The registries whose `build` is running, innermost last. */
+const building: Registry[] = [];
+
+/**
+ * The registry whose `build` is running (the innermost), or undefined outside a build. Factories that
+ * resolve names without a context (the processing functions of a head, a fusion, an expansion) look
+ * here first, so a config built through a registry holding a user's entries can name them.
+ */
+export function activeRegistry(): Registry | undefined {
+  return building[building.length - 1];
+}
+
+const builtins = new WeakMap<readonly RegistryEntry[], Registry>();
+
+/** A registry of one package's own entries (made once per list): the built-ins a lookup falls back to. */
+export function builtinRegistry(entries: readonly RegistryEntry[]): Registry {
+  let r = builtins.get(entries);
+  if (!r) { r = createRegistry(entries); builtins.set(entries, r); }
+  return r;
+}
+
+/** Options of {@link lookupEntry}. */
+export interface LookupOptions {
+  /** The caller's registry (with a user's entries); searched first. */
+  readonly registry?: Registry;
+  /** The package's own entries of this kind, searched after `registry`. */
+  readonly builtins: readonly RegistryEntry[];
+  /** The config key that held the name, for the error (e.g. `optimizer_configs.optimizer_class`). */
+  readonly argument?: string;
+  /** What the error calls the kind (default the kind). */
+  readonly what?: string;
+}
+
+/**
+ * Finds the entry named `name` of `kind` in `registry`, then among `builtins` (so the built-ins are
+ * always there and a registry adds to them). An unknown name is an {@link UnknownNameError}
+ * (a ConfigError) listing the short names of that kind.
+ */
+export function lookupEntry(name: string, kind: string, o: LookupOptions): RegistryEntry {
+  const regs = [o.registry, builtinRegistry(o.builtins)].filter((r): r is Registry => r !== undefined);
+  for (const r of regs) {
+    const e = r.find(name, kind);
+    if (e) return e;
+  }
+  const known = [...new Set(regs.flatMap((r) => r.listEntries(kind).map((e) => e.className)))];
+  throw new UnknownNameError(name, known, o.what ?? kind, o.argument);
+}
+
+/**
+ * Creates a registry from groups of entries (e.g. `createRegistry(coreEntries, expansionEntries)`).
+ * Dotted names resolve exactly, or else by their last segment (so both
+ * `tinybig.expansion.taylor_expansion` and `tinybig.expansion.polynomial_expansion.taylor_expansion`
+ * find `taylor_expansion`). Duplicate names are an error.
+ */
 export function createRegistry(...groups: readonly (readonly RegistryEntry[])[]): Registry {
   const byName = new Map<string, RegistryEntry>();
   const entries: RegistryEntry[] = [];
@@ -104,10 +167,17 @@ export function createRegistry(...groups: readonly (readonly RegistryEntry[])[])
     has(name: string) {
       return lookup(name) !== undefined;
     },
-    resolve(name: string, kind?: string) {
+    find(name: string, kind?: string) {
       const e = lookup(name);
-      if (!e || (kind && e.kind !== kind && !(kind === 'transformation' && (e.kind === 'expansion' || e.kind === 'compression')))) {
-        throw new UnknownNameError(name, registry.names(kind === 'transformation' ? undefined : kind).filter((n) => !n.includes('.')), kind ?? 'class');
+      return e && ofKind(e, kind) ? e : undefined;
+    },
+    listEntries(kind?: string) {
+      return Object.freeze(entries.filter((e) => ofKind(e, kind)));
+    },
+    resolve(name: string, kind?: string, argument?: string) {
+      const e = registry.find(name, kind);
+      if (!e) {
+        throw new UnknownNameError(name, registry.names(kind === 'transformation' ? undefined : kind).filter((n) => !n.includes('.')), kind ?? 'class', argument);
       }
       return e;
     },
@@ -118,7 +188,12 @@ export function createRegistry(...groups: readonly (readonly RegistryEntry[])[])
       const options = optionsFromParameters(env.parameters);
       delete options.device; // tinyBIG's torch device: meaningless here, accepted and dropped
       entry.options?.parse(options, 'config');
-      return entry.create(options, ctx) as T;
+      building.push(registry);
+      try {
+        return entry.create(options, ctx) as T;
+      } finally {
+        building.pop();
+      }
     },
   };
   const ctx: BuildContext = Object.freeze({ registry, build: <T>(c: unknown, k?: string) => registry.build<T>(c, k) });

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, UnsupportedError } from '@rpn/core';
+import { ConfigError, UnsupportedError, type Registry } from '@rpn/core';
 import { envelopeOf } from './params.js';
 import { lossFromConfig, type Loss } from './losses.js';
 import { optimizerFromConfig, type Optimizer } from './optimizers.js';
@@ -53,8 +53,11 @@ export interface Learner {
   readonly epochs: number;
 }
 
-/** Builds the optimizer (over `variables`), scheduler and loss of `learner_configs`. */
-export function learnerFromConfig(learnerConfigs: unknown, variables: readonly tf.Variable[]): Learner {
+/**
+ * Builds the optimizer (over `variables`), scheduler and loss of `learner_configs`. Their classes are
+ * registry entries: those of `registry` (a user's own optimizer, scheduler or loss), then the built-ins.
+ */
+export function learnerFromConfig(learnerConfigs: unknown, variables: readonly tf.Variable[], registry?: Registry): Learner {
   const { options } = envelopeOf(learnerConfigs, 'learner_configs');
   if (!obj(options.optimizerConfigs)) throw new ConfigError('learner has no optimizer_configs', { argument: 'learner_parameters.optimizer_configs', expected: '{optimizer_class, optimizer_parameters}', received: JSON.stringify(options.optimizerConfigs) });
   if (!obj(options.lossConfigs)) throw new ConfigError('learner has no loss_configs', { argument: 'learner_parameters.loss_configs', expected: '{loss_class, loss_parameters}', received: JSON.stringify(options.lossConfigs) });
@@ -62,10 +65,10 @@ export function learnerFromConfig(learnerConfigs: unknown, variables: readonly t
   if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 1) {
     throw new ConfigError('n_epochs must be a positive integer', { argument: 'learner_parameters.n_epochs', expected: 'an integer ≥ 1', received: JSON.stringify(options.nEpochs) });
   }
-  const loss = lossFromConfig(options.lossConfigs);
-  const optimizer = optimizerFromConfig(options.optimizerConfigs, variables);
+  const loss = lossFromConfig(options.lossConfigs, registry);
+  const optimizer = optimizerFromConfig(options.optimizerConfigs, variables, registry);
   try {
-    const scheduler = obj(options.lrSchedulerConfigs) ? schedulerFromConfig(options.lrSchedulerConfigs, optimizer) : undefined;
+    const scheduler = obj(options.lrSchedulerConfigs) ? schedulerFromConfig(options.lrSchedulerConfigs, optimizer, registry) : undefined;
     return Object.freeze({ optimizer, scheduler, loss, epochs });
   } catch (e) {
     optimizer.dispose(); // its slot tensors would leak on every failed call
@@ -73,13 +76,13 @@ export function learnerFromConfig(learnerConfigs: unknown, variables: readonly t
   }
 }
 
-/** The experiment's metric, or a default by task (accuracy for classification, mse for regression). */
-export function experimentMetric(exp: Experiment, task: 'classification' | 'regression'): Metric {
-  return exp.metricConfigs ? metricFromConfig(exp.metricConfigs) : task === 'classification' ? accuracy() : mse();
+/** The experiment's metric (a `metric` entry of `registry`, or a built-in), or a default by task (accuracy for classification, mse for regression). */
+export function experimentMetric(exp: Experiment, task: 'classification' | 'regression', registry?: Registry): Metric {
+  return exp.metricConfigs ? metricFromConfig(exp.metricConfigs, registry) : task === 'classification' ? accuracy() : mse();
 }
 
 /** The loss of `learner_configs` alone (for evaluation without an optimizer); undefined without one. */
-export function learnerLoss(learnerConfigs: unknown): Loss | undefined {
+export function learnerLoss(learnerConfigs: unknown, registry?: Registry): Loss | undefined {
   const { options } = envelopeOf(learnerConfigs, 'learner_configs');
-  return obj(options.lossConfigs) ? lossFromConfig(options.lossConfigs) : undefined;
+  return obj(options.lossConfigs) ? lossFromConfig(options.lossConfigs, registry) : undefined;
 }

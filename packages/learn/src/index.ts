@@ -11,5 +11,6 @@ export * from './trainer.js';
 export * from './divergence.js';
 export * from './full-batch.js';
 export * from './experiment.js';
+export * from './entries.js';
 export * from './datasets/index.js';
 export * from './runner/index.js';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError, formatShape } from '@rpn/core';
-import { checkKeys, envelopeOf, num, pick } from './params.js';
+import { ShapeError, defineEntry, formatShape, type Registry, type RegistryEntry } from '@rpn/core';
+import { checkKeys, num } from './params.js';
+import { buildPart, type PartLookup } from './lookup.js';
 import { makeLoss, sameShape, type Loss } from './loss-base.js';
 
 export type { Loss, Reduction } from './loss-base.js';
@@ -57,6 +58,7 @@ export function bceWithLogitsLoss(o: { reduction?: 'mean' | 'sum' } = {}): Loss 
 
 const A = 'loss_configs.loss_parameters';
 const red = (o: Record<string, unknown>) => reductionOf(o, A, ['mean', 'sum']) as 'mean' | 'sum';
+/** The config builders, by torch class name (the source of {@link lossEntries}). */
 const BUILDERS: Record<string, (o: Record<string, unknown>) => Loss> = {
   CrossEntropyLoss: (o) => { checkKeys(o, ['reduction', 'labelSmoothing', 'weight', 'ignoreIndex', 'sizeAverage', 'reduce'], 'CrossEntropyLoss', A); return crossEntropyLoss({ reduction: red(o), labelSmoothing: num(o, 'labelSmoothing', 0, A, (v) => v >= 0 && v <= 1, 'a number in [0, 1]') }); },
   NLLLoss: (o) => { checkKeys(o, ['reduction', 'weight', 'ignoreIndex', 'sizeAverage', 'reduce'], 'NLLLoss', A); return nllLoss({ reduction: red(o) }); },
@@ -65,11 +67,19 @@ const BUILDERS: Record<string, (o: Record<string, unknown>) => Loss> = {
   ...MORE_LOSSES,
 };
 
-/** Loss class names accepted in configs (`torch.nn.<name>` or bare). */
-export const LOSS_NAMES: readonly string[] = Object.freeze(Object.keys(BUILDERS));
+/** Registry entries (kind `loss`) of the torch losses, `torch.nn.<Name>` or `<Name>`: each makes a {@link Loss} from camelCase options. */
+export const lossEntries: readonly RegistryEntry[] = Object.freeze(Object.entries(BUILDERS).map(([name, build]) =>
+  defineEntry('loss', name, (o) => build(o), { module: 'torch.nn' })));
 
-/** Builds a loss from tinyBIG's `loss_configs`. */
-export function lossFromConfig(config: unknown): Loss {
-  const { className, shortName, options } = envelopeOf(config, 'loss_configs');
-  return pick(shortName, className, BUILDERS, 'loss', 'loss_configs.loss_class')(options);
+/** Loss class names accepted in configs (`torch.nn.<name>` or bare). */
+export const LOSS_NAMES: readonly string[] = Object.freeze(lossEntries.map((e) => e.className));
+
+const PART: PartLookup = {
+  kind: 'loss', builtins: lossEntries, argument: 'loss_configs', what: 'loss',
+  made: (v) => typeof v === 'function', expected: 'a loss: (scores, targets) => scalar',
+};
+
+/** Builds a loss from tinyBIG's `loss_configs` (a `loss` entry of `registry`, e.g. a user's own, or a built-in). */
+export function lossFromConfig(config: unknown, registry?: Registry): Loss {
+  return buildPart<Loss>(config, PART, registry);
 }

@@ -1,5 +1,6 @@
-import { ValueError } from '@rpn/core';
-import { envelopeOf, pick, str } from './params.js';
+import { ValueError, defineEntry, type Registry, type RegistryEntry } from '@rpn/core';
+import { str } from './params.js';
+import { buildPart, type PartLookup } from './lookup.js';
 
 /**
  * A metric over a whole split: true targets and the model's scores (row-major, `width` per row).
@@ -87,17 +88,24 @@ export function mse(): Metric {
   });
 }
 
-const BUILDERS: Record<string, (o: Record<string, unknown>) => Metric> = {
-  accuracy: () => accuracy(),
-  f1: (o) => f1({ average: str(o, 'average', 'binary', 'metric_configs.metric_parameters.average', ['binary', 'macro', 'micro', 'weighted']) as 'binary' }),
-  mse: () => mse(),
-};
+const metric = (name: string, make: (o: Record<string, unknown>) => Metric) => defineEntry('metric', name, (o) => make(o), { module: 'tinybig.metric' });
+
+/** Registry entries (kind `metric`) of tinyBIG's metrics, `tinybig.metric.<name>` or `<name>`: each makes a {@link Metric}. */
+export const metricEntries: readonly RegistryEntry[] = Object.freeze([
+  metric('accuracy', () => accuracy()),
+  metric('f1', (o) => f1({ average: str(o, 'average', 'binary', 'metric_configs.metric_parameters.average', ['binary', 'macro', 'micro', 'weighted']) as 'binary' })),
+  metric('mse', () => mse()),
+]);
 
 /** Metric class names accepted in configs (`tinybig.metric.<name>` or bare). */
-export const METRIC_NAMES: readonly string[] = Object.freeze(Object.keys(BUILDERS));
+export const METRIC_NAMES: readonly string[] = Object.freeze(metricEntries.map((e) => e.className));
 
-/** Builds a metric from tinyBIG's `metric_configs`. */
-export function metricFromConfig(config: unknown): Metric {
-  const { className, shortName, options } = envelopeOf(config, 'metric_configs');
-  return pick(shortName, className, BUILDERS, 'metric', 'metric_configs.metric_class')(options);
+const PART: PartLookup = {
+  kind: 'metric', builtins: metricEntries, argument: 'metric_configs', what: 'metric',
+  made: (v) => v != null && typeof (v as Metric).evaluate === 'function', expected: 'a metric with evaluate(yTrue, yScore, width)',
+};
+
+/** Builds a metric from tinyBIG's `metric_configs` (a `metric` entry of `registry`, or a built-in). */
+export function metricFromConfig(config: unknown, registry?: Registry): Metric {
+  return buildPart<Metric>(config, PART, registry);
 }

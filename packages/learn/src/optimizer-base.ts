@@ -23,6 +23,9 @@ export interface Optimizer {
   dispose(): void;
 }
 
+/** What an `optimizer` registry entry makes from its options: the optimizer over a model's variables. */
+export type OptimizerFactory = (variables: readonly tf.Variable[]) => Optimizer;
+
 /**
  * One variable's update; `k()` gives the step's scalars (from `stepScalars`) as tensors, uploaded on
  * the first call of the step and shared by every variable (an update that needs none, such as a
@@ -67,16 +70,3 @@ export function makeOptimizer(name: string, className: string, params: Record<st
   };
   return opt;
 }
-
-/** torch's `betas` option: two numbers in [0, 1), default (0.9, 0.999). */
-export function betasOf(o: Params, argument: string): [number, number] {
-  const b = o.betas;
-  if (b === undefined || b === null) return [0.9, 0.999];
-  if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && x >= 0 && x < 1)) {
-    throw new ValueError('invalid parameter value', { argument: `${argument}.betas`, expected: 'two numbers in [0, 1)', received: JSON.stringify(b) });
-  }
-  return [b[0], b[1]];
-}
-
-/** A check for options that must be ≥ 0. */
-export const nonNeg = (v: number): boolean => v >= 0;

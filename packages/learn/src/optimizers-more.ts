@@ -1,25 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { UnsupportedError, ValueError, type Params } from '@rpn/core';
-import { bool, checkKeys, num } from './params.js';
-import { betasOf, makeOptimizer, nonNeg, type Optimizer } from './optimizer-base.js';
+import { UnsupportedError, type OptionSchema, type Params } from '@rpn/core';
+import { makeOptimizer, type Optimizer } from './optimizer-base.js';
+import { ADADELTA, ADAMAX, ASGD, NADAM, RADAM, RPROP, sourceOf } from './optimizer-options.js';
 
 /** A config builder: variables, camelCase options, the argument path for errors. */
 export type OptimizerBuilder = (vars: readonly tf.Variable[], o: Params, a: string) => Optimizer;
 
-/** torch's keyword arguments that only choose an implementation (ignored here, accepted in configs). */
-const IMPL = ['maximize', 'foreach', 'capturable', 'differentiable'];
-
-function pairOf(o: Params, key: string, def: [number, number], a: string, ok: (x: number, y: number) => boolean, expected: string): [number, number] {
-  const v = o[key];
-  if (v === undefined || v === null) return def;
-  if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === 'number' && Number.isFinite(x)) || !ok(v[0], v[1])) {
-    throw new ValueError('invalid parameter value', { argument: `${a}.${key}`, expected, received: JSON.stringify(v) });
-  }
-  return [v[0], v[1]];
-}
-
-function noMaximize(o: Params, name: string, a: string): void {
-  if (bool(o, 'maximize', false, a)) throw new UnsupportedError(`${name}: maximize is not supported`, { argument: `${a}.maximize`, expected: 'false', received: 'true' });
+/** torch's `maximize=True` is refused (every optimizer here minimises). */
+export function noMaximize(maximize: boolean, name: string, a: string): void {
+  if (maximize) throw new UnsupportedError(`${name}: maximize is not supported`, { argument: `${a}.maximize`, expected: 'false', received: 'true' });
 }
 
 /**
@@ -27,12 +16,8 @@ function noMaximize(o: Params, name: string, a: string): void {
  * Defaults lr 1.0, rho 0.9, eps 1e-6, weight_decay 0.
  */
 const adadelta: OptimizerBuilder = (vars, o, a) => {
-  checkKeys(o, ['lr', 'rho', 'eps', 'weightDecay', ...IMPL], 'torch.optim.Adadelta', a);
-  noMaximize(o, 'Adadelta', a);
-  const lr = num(o, 'lr', 1.0, a, nonNeg, 'a number ≥ 0');
-  const rho = num(o, 'rho', 0.9, a, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
-  const eps = num(o, 'eps', 1e-6, a, nonNeg, 'a number ≥ 0');
-  const wd = num(o, 'weightDecay', 0, a, nonNeg, 'a number ≥ 0');
+  const { lr, rho, eps, weightDecay: wd, maximize } = ADADELTA.parse(o, sourceOf(a));
+  noMaximize(maximize, 'Adadelta', a);
   return makeOptimizer('Adadelta', 'torch.optim.Adadelta', { rho, eps, weight_decay: wd }, vars, lr, 2, (p, g0, [sq, acc], _t, lrNow) => {
     const g = wd ? tf.add(g0, tf.mul(p, wd)) : g0;
     const s = tf.add(tf.mul(sq, rho), tf.mul(tf.square(g), 1 - rho));
@@ -48,12 +33,8 @@ const adadelta: OptimizerBuilder = (vars, o, a) => {
  * Defaults lr 2e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0.
  */
 const adamax: OptimizerBuilder = (vars, o, a) => {
-  checkKeys(o, ['lr', 'betas', 'eps', 'weightDecay', ...IMPL], 'torch.optim.Adamax', a);
-  noMaximize(o, 'Adamax', a);
-  const lr = num(o, 'lr', 2e-3, a, nonNeg, 'a number ≥ 0');
-  const [b1, b2] = betasOf(o, a);
-  const eps = num(o, 'eps', 1e-8, a, nonNeg, 'a number ≥ 0');
-  const wd = num(o, 'weightDecay', 0, a, nonNeg, 'a number ≥ 0');
+  const { lr, betas: [b1, b2], eps, weightDecay: wd, maximize } = ADAMAX.parse(o, sourceOf(a));
+  noMaximize(maximize, 'Adamax', a);
   return makeOptimizer('Adamax', 'torch.optim.Adamax', { betas: [b1, b2], eps, weight_decay: wd }, vars, lr, 2, (p, g0, [m, u], t, lrNow) => {
     const g = wd ? tf.add(g0, tf.mul(p, wd)) : g0;
     const m1 = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
@@ -71,14 +52,8 @@ const adamax: OptimizerBuilder = (vars, o, a) => {
  * Πₜ₊₁ = Πₜ·μₜ₊₁ as in torch ≥ 2.0 (torch 1.13, Debian's, multiplies μₜ in twice: a bug fixed since).
  */
 const nadam: OptimizerBuilder = (vars, o, a) => {
-  checkKeys(o, ['lr', 'betas', 'eps', 'weightDecay', 'momentumDecay', 'decoupledWeightDecay', ...IMPL], 'torch.optim.NAdam', a);
-  noMaximize(o, 'NAdam', a);
-  const lr = num(o, 'lr', 2e-3, a, nonNeg, 'a number ≥ 0');
-  const [b1, b2] = betasOf(o, a);
-  const eps = num(o, 'eps', 1e-8, a, nonNeg, 'a number ≥ 0');
-  const wd = num(o, 'weightDecay', 0, a, nonNeg, 'a number ≥ 0');
-  const psi = num(o, 'momentumDecay', 4e-3, a, nonNeg, 'a number ≥ 0');
-  const decoupled = bool(o, 'decoupledWeightDecay', false, a);
+  const { lr, betas: [b1, b2], eps, weightDecay: wd, momentumDecay: psi, decoupledWeightDecay: decoupled, maximize } = NADAM.parse(o, sourceOf(a));
+  noMaximize(maximize, 'NAdam', a);
   // μ's running product is the same for every variable: advanced once per step
   let prod = 1;
   let prodStep = 0;
@@ -103,13 +78,8 @@ const nadam: OptimizerBuilder = (vars, o, a) => {
  * Defaults lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0, decoupled_weight_decay false.
  */
 const radam: OptimizerBuilder = (vars, o, a) => {
-  checkKeys(o, ['lr', 'betas', 'eps', 'weightDecay', 'decoupledWeightDecay', ...IMPL], 'torch.optim.RAdam', a);
-  noMaximize(o, 'RAdam', a);
-  const lr = num(o, 'lr', 1e-3, a, nonNeg, 'a number ≥ 0');
-  const [b1, b2] = betasOf(o, a);
-  const eps = num(o, 'eps', 1e-8, a, nonNeg, 'a number ≥ 0');
-  const wd = num(o, 'weightDecay', 0, a, nonNeg, 'a number ≥ 0');
-  const decoupled = bool(o, 'decoupledWeightDecay', false, a);
+  const { lr, betas: [b1, b2], eps, weightDecay: wd, decoupledWeightDecay: decoupled, maximize } = RADAM.parse(o, sourceOf(a));
+  noMaximize(maximize, 'RAdam', a);
   const rhoInf = 2 / (1 - b2) - 1;
   return makeOptimizer('RAdam', 'torch.optim.RAdam', { betas: [b1, b2], eps, weight_decay: wd, decoupled_weight_decay: decoupled }, vars, lr, 2, (p, g0, [m, v], t, lrNow) => {
     let g = g0;
@@ -134,13 +104,8 @@ const radam: OptimizerBuilder = (vars, o, a) => {
  * (μₜ = 1/max(1, t − t0)) is torch state that no update reads; it is not kept here.
  */
 const asgd: OptimizerBuilder = (vars, o, a) => {
-  checkKeys(o, ['lr', 'lambd', 'alpha', 't0', 'weightDecay', ...IMPL], 'torch.optim.ASGD', a);
-  noMaximize(o, 'ASGD', a);
-  const lr = num(o, 'lr', 1e-2, a, nonNeg, 'a number ≥ 0');
-  const lambd = num(o, 'lambd', 1e-4, a, nonNeg, 'a number ≥ 0');
-  const alpha = num(o, 'alpha', 0.75, a);
-  const t0 = num(o, 't0', 1e6, a);
-  const wd = num(o, 'weightDecay', 0, a, nonNeg, 'a number ≥ 0');
+  const { lr, lambd, alpha, t0, weightDecay: wd, maximize } = ASGD.parse(o, sourceOf(a));
+  noMaximize(maximize, 'ASGD', a);
   // η is the same for every variable: the step's η, and the next one computed from the step's lr
   let eta = lr;
   let etaStep = 0;
@@ -158,11 +123,8 @@ const asgd: OptimizerBuilder = (vars, o, a) => {
  * Defaults lr 1e-2, etas (0.5, 1.2), step_sizes (1e-6, 50).
  */
 const rprop: OptimizerBuilder = (vars, o, a) => {
-  checkKeys(o, ['lr', 'etas', 'stepSizes', ...IMPL], 'torch.optim.Rprop', a);
-  noMaximize(o, 'Rprop', a);
-  const lr = num(o, 'lr', 1e-2, a, nonNeg, 'a number ≥ 0');
-  const [etaMinus, etaPlus] = pairOf(o, 'etas', [0.5, 1.2], a, (x, y) => x > 0 && x < 1 && y > 1, 'two numbers (η₋, η₊) with 0 < η₋ < 1 < η₊');
-  const [sMin, sMax] = pairOf(o, 'stepSizes', [1e-6, 50], a, (x, y) => x >= 0 && y >= x, 'two numbers (min, max) with 0 ≤ min ≤ max');
+  const { lr, etas: [etaMinus, etaPlus], stepSizes: [sMin, sMax], maximize } = RPROP.parse(o, sourceOf(a));
+  noMaximize(maximize, 'Rprop', a);
   return makeOptimizer('Rprop', 'torch.optim.Rprop', { etas: [etaMinus, etaPlus], step_sizes: [sMin, sMax] }, vars, lr, 2, (p, g, [prev, size]) => {
     const s = tf.mul(g, prev);
     const up = tf.cast(tf.greater(s, 0), 'float32');
@@ -175,6 +137,9 @@ const rprop: OptimizerBuilder = (vars, o, a) => {
     p.assign(tf.sub(p, tf.mul(tf.sign(gk), size1)));
   }, (p, k) => (k === 1 ? tf.fill(p.shape, lr) : tf.zerosLike(p)));
 };
+
+/** The declared options of {@link MORE_OPTIMIZERS}, by class name. */
+export const MORE_SCHEMAS: Readonly<Record<string, OptionSchema>> = Object.freeze({ Adadelta: ADADELTA, Adamax: ADAMAX, NAdam: NADAM, RAdam: RADAM, ASGD, Rprop: RPROP });
 
 /** torch optimizers beyond the first five, by class name. */
 export const MORE_OPTIMIZERS: Readonly<Record<string, OptimizerBuilder>> = Object.freeze({ Adadelta: adadelta, Adamax: adamax, NAdam: nadam, RAdam: radam, ASGD: asgd, Rprop: rprop });

@@ -78,7 +78,7 @@ describe('optimizers from configs', () => {
       g.dispose(); o.dispose();
     }
     expect(() => optimizerFromConfig({ optimizer_class: 'torch.optim.Lion', optimizer_parameters: {} }, [v])).toThrow(/Lion.*AdamW.*Rprop/s);
-    expect(() => optimizerFromConfig({ optimizer_class: 'torch.optim.AdamW', optimizer_parameters: { learning_rate: 1 } }, [v])).toThrow(/learningRate/);
+    expect(() => optimizerFromConfig({ optimizer_class: 'torch.optim.AdamW', optimizer_parameters: { learning_rate: 1 } }, [v])).toThrow(/learning_rate/);
     v.dispose();
   });
 

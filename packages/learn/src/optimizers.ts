@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ValueError, type Params } from '@rpn/core';
-import { bool, checkKeys, envelopeOf, num, pick } from './params.js';
-import { betasOf, makeOptimizer, nonNeg, type Optimizer, type StepScalars, type Update } from './optimizer-base.js';
-import { MORE_OPTIMIZERS, refuseOptimizer } from './optimizers-more.js';
+import { ConfigError, ValueError, defineEntry, type OptionSchema, type Params, type Registry, type RegistryEntry } from '@rpn/core';
+import { ADAGRAD, ADAM, ADAMW, RMSPROP, SGD, sourceOf } from './optimizer-options.js';
+import { makeOptimizer, type Optimizer, type OptimizerFactory, type StepScalars, type Update } from './optimizer-base.js';
+import { MORE_OPTIMIZERS, MORE_SCHEMAS, noMaximize, refuseOptimizer, type OptimizerBuilder } from './optimizers-more.js';
+import { buildPart, type PartLookup } from './lookup.js';
 import { fusedAdamAvailable, fusedAdamStep } from './adam-fused.js';
 
-export type { Optimizer } from './optimizer-base.js';
+export type { Optimizer, OptimizerFactory } from './optimizer-base.js';
 
 /** Options of {@link adamW} / {@link adam} (torch names, camelCase). */
 export interface AdamOptions { lr?: number; betas?: readonly [number, number]; eps?: number; weightDecay?: number; amsgrad?: boolean }
@@ -102,16 +103,12 @@ export function adagrad(variables: readonly tf.Variable[], o: { lr?: number; lrD
   return fromOptions('Adagrad', variables, o as Params);
 }
 
-const BUILDERS: Record<string, (vars: readonly tf.Variable[], o: Params, a: string) => Optimizer> = {
-  AdamW: (vars, o, a) => adamLike('AdamW', true, vars, o, a, 1e-2),
-  Adam: (vars, o, a) => adamLike('Adam', false, vars, o, a, 0),
+const BUILDERS: readonly (readonly [string, OptimizerBuilder])[] = Object.entries({
+  AdamW: (vars, o, a) => adamLike('AdamW', true, vars, o, a),
+  Adam: (vars, o, a) => adamLike('Adam', false, vars, o, a),
   SGD: (vars, o, a) => {
-    checkKeys(o, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize', 'foreach', 'differentiable', 'fused'], 'torch.optim.SGD', a);
-    const lr = num(o, 'lr', 1e-3, a, nonNeg, 'a number ≥ 0');
-    const mu = num(o, 'momentum', 0, a, nonNeg, 'a number ≥ 0');
-    const damp = num(o, 'dampening', 0, a);
-    const wd = num(o, 'weightDecay', 0, a, nonNeg, 'a number ≥ 0');
-    const nesterov = bool(o, 'nesterov', false, a);
+    const { lr, momentum: mu, dampening: damp, weightDecay: wd, nesterov, maximize } = SGD.parse(o, sourceOf(a));
+    noMaximize(maximize, 'SGD', a);
     if (nesterov && (mu <= 0 || damp !== 0)) throw new ValueError('Nesterov momentum requires a momentum and zero dampening', { argument: `${a}.nesterov`, expected: 'momentum > 0 and dampening 0', received: `momentum ${mu}, dampening ${damp}` });
     return makeOptimizer('SGD', 'torch.optim.SGD', { momentum: mu, dampening: damp, weight_decay: wd, nesterov }, vars, lr, mu ? 1 : 0, (p, g0, [buf], t, lrNow) => {
       let g = wd ? tf.add(g0, tf.mul(p, wd)) : g0;
@@ -124,13 +121,8 @@ const BUILDERS: Record<string, (vars: readonly tf.Variable[], o: Params, a: stri
     });
   },
   RMSprop: (vars, o, a) => {
-    checkKeys(o, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize', 'foreach', 'differentiable', 'capturable'], 'torch.optim.RMSprop', a);
-    const lr = num(o, 'lr', 1e-2, a, nonNeg, 'a number ≥ 0');
-    const alpha = num(o, 'alpha', 0.99, a, nonNeg);
-    const eps = num(o, 'eps', 1e-8, a, nonNeg);
-    const wd = num(o, 'weightDecay', 0, a, nonNeg);
-    const mu = num(o, 'momentum', 0, a, nonNeg);
-    const centered = bool(o, 'centered', false, a);
+    const { lr, alpha, eps, weightDecay: wd, momentum: mu, centered, maximize } = RMSPROP.parse(o, sourceOf(a));
+    noMaximize(maximize, 'RMSprop', a);
     return makeOptimizer('RMSprop', 'torch.optim.RMSprop', { alpha, eps, weight_decay: wd, momentum: mu, centered }, vars, lr, 3, (p, g0, [sq, buf, gavg], _t, lrNow) => {
       const g = wd ? tf.add(g0, tf.mul(p, wd)) : g0;
       const s = tf.add(tf.mul(sq, alpha), tf.mul(tf.square(g), 1 - alpha));
@@ -153,12 +145,8 @@ const BUILDERS: Record<string, (vars: readonly tf.Variable[], o: Params, a: stri
     });
   },
   Adagrad: (vars, o, a) => {
-    checkKeys(o, ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'maximize', 'foreach', 'differentiable', 'fused'], 'torch.optim.Adagrad', a);
-    const lr = num(o, 'lr', 1e-2, a, nonNeg, 'a number ≥ 0');
-    const lrDecay = num(o, 'lrDecay', 0, a, nonNeg);
-    const wd = num(o, 'weightDecay', 0, a, nonNeg);
-    const init = num(o, 'initialAccumulatorValue', 0, a, nonNeg);
-    const eps = num(o, 'eps', 1e-10, a, nonNeg);
+    const { lr, lrDecay, weightDecay: wd, initialAccumulatorValue: init, eps, maximize } = ADAGRAD.parse(o, sourceOf(a));
+    noMaximize(maximize, 'Adagrad', a);
     return makeOptimizer('Adagrad', 'torch.optim.Adagrad', { lr_decay: lrDecay, weight_decay: wd, initial_accumulator_value: init, eps }, vars, lr, 1, (p, g0, [sum], t, lrNow) => {
       const g = wd ? tf.add(g0, tf.mul(p, wd)) : g0;
       const clr = lrNow / (1 + (t - 1) * lrDecay);
@@ -168,15 +156,11 @@ const BUILDERS: Record<string, (vars: readonly tf.Variable[], o: Params, a: stri
     }, (p) => tf.fill(p.shape, init));
   },
   ...MORE_OPTIMIZERS,
-};
+} satisfies Record<string, OptimizerBuilder>);
 
-function adamLike(name: 'Adam' | 'AdamW', decoupled: boolean, vars: readonly tf.Variable[], o: Params, a: string, wdDefault: number): Optimizer {
-  checkKeys(o, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'foreach', 'capturable', 'differentiable', 'fused'], `torch.optim.${name}`, a);
-  const lr = num(o, 'lr', 1e-3, a, nonNeg, 'a number ≥ 0');
-  const [b1, b2] = betasOf(o, a);
-  const eps = num(o, 'eps', 1e-8, a, nonNeg, 'a number ≥ 0');
-  const wd = num(o, 'weightDecay', wdDefault, a, nonNeg, 'a number ≥ 0');
-  const ams = bool(o, 'amsgrad', false, a);
+function adamLike(name: 'Adam' | 'AdamW', decoupled: boolean, vars: readonly tf.Variable[], o: Params, a: string): Optimizer {
+  const { lr, betas: [b1, b2], eps, weightDecay: wd, amsgrad: ams, maximize } = (decoupled ? ADAMW : ADAM).parse(o, sourceOf(a));
+  noMaximize(maximize, name, a);
   return makeOptimizer(name, `torch.optim.${name}`, { betas: [b1, b2], eps, weight_decay: wd, amsgrad: ams }, vars, lr, ams ? 3 : 2, adamUpdate(decoupled, wd, ams, adamScalars(decoupled, b1, b2, eps, wd)), undefined, adamScalars(decoupled, b1, b2, eps, wd));
 }
 
@@ -211,20 +195,41 @@ export function rprop(variables: readonly tf.Variable[], o: { lr?: number; etas?
 }
 
 function fromOptions(shortName: string, variables: readonly tf.Variable[], o: Params): Optimizer {
-  return BUILDERS[shortName](variables, o, 'optimizer_parameters');
+  return BUILDERS.find(([n]) => n === shortName)![1](variables, o, 'optimizer_parameters');
 }
 
+const A = 'optimizer_configs.optimizer_parameters';
+const SCHEMAS: Readonly<Record<string, OptionSchema>> = { AdamW: ADAMW, Adam: ADAM, SGD, RMSprop: RMSPROP, Adagrad: ADAGRAD, ...MORE_SCHEMAS };
+
+/**
+ * Registry entries (kind `optimizer`) of the torch optimizers, `torch.optim.<Name>` or `<Name>`:
+ * each makes an {@link OptimizerFactory} from camelCase options (the optimizer is built over the
+ * model's variables by {@link optimizerFromConfig}).
+ */
+export const optimizerEntries: readonly RegistryEntry[] = Object.freeze(BUILDERS.map(([name, build]) =>
+  defineEntry('optimizer', name, (o): OptimizerFactory => (variables) => build(variables, o, A), { module: 'torch.optim', options: SCHEMAS[name] })));
+
 /** The optimizer class names accepted in configs (`torch.optim.<name>` or the bare name). */
-export const OPTIMIZER_NAMES: readonly string[] = Object.freeze(Object.keys(BUILDERS));
+export const OPTIMIZER_NAMES: readonly string[] = Object.freeze(optimizerEntries.map((e) => e.className));
+
+const PART: PartLookup = {
+  kind: 'optimizer', builtins: optimizerEntries, argument: 'optimizer_configs', what: 'optimizer',
+  made: (v) => typeof v === 'function', expected: 'a function from the model variables to an optimizer',
+};
 
 /**
  * Builds an optimizer from a tinyBIG `optimizer_configs` mapping
  * (`{optimizer_class: torch.optim.AdamW, optimizer_parameters: {lr, weight_decay}}`) over `variables`.
+ * The class is an `optimizer` entry of `registry` (a user's own optimizer) or a built-in one.
  */
-export function optimizerFromConfig(config: unknown, variables: readonly tf.Variable[]): Optimizer {
-  const { className, shortName, options } = envelopeOf(config, 'optimizer_configs');
-  refuseOptimizer(shortName, 'optimizer_configs.optimizer_class');
-  const build = pick(shortName, className, BUILDERS, 'optimizer', 'optimizer_configs.optimizer_class');
-  delete options.params;
-  return build(variables, options, 'optimizer_configs.optimizer_parameters');
+export function optimizerFromConfig(config: unknown, variables: readonly tf.Variable[], registry?: Registry): Optimizer {
+  const make = buildPart<OptimizerFactory>(config, PART, registry, (shortName, options) => {
+    refuseOptimizer(shortName, 'optimizer_configs.optimizer_class');
+    delete options.params;
+  });
+  const opt = make(variables);
+  if (!opt || typeof (opt as Optimizer).step !== 'function') {
+    throw new ConfigError('the optimizer entry did not make an optimizer', { argument: 'optimizer_configs.optimizer_class', expected: 'an object with step(grads)', received: String(opt) });
+  }
+  return opt;
 }

@@ -1,20 +1,10 @@
-import { ConfigError, ValueError, optionsFromParameters, readEnvelope, UnknownNameError, type Params } from '@rpn/core';
+import { ConfigError, ValueError, optionsFromParameters, readEnvelope, type Params } from '@rpn/core';
 
 /** Reads a tinyBIG/torch envelope (`optimizer_class`, …) and returns its class name's last segment and camelCase options. */
 export function envelopeOf(config: unknown, argument: string): { className: string; shortName: string; options: Params } {
   const env = readEnvelope(config, argument);
   const shortName = env.className.slice(env.className.lastIndexOf('.') + 1);
   return { className: env.className, shortName, options: optionsFromParameters(env.parameters) };
-}
-
-/** Finds `shortName` among `known` (case-sensitive, as torch class names are), else throws listing them. */
-export function pick<T>(shortName: string, className: string, table: Record<string, T>, what: string, argument: string): T {
-  const hit = Object.prototype.hasOwnProperty.call(table, shortName) ? table[shortName] : undefined;
-  if (hit === undefined) {
-    const e = new UnknownNameError(className, Object.keys(table), what);
-    throw new ConfigError(e.message, { argument, expected: `one of ${Object.keys(table).join(', ')}`, received: JSON.stringify(className) });
-  }
-  return hit;
 }
 
 /** Rejects options a class does not take (torch raises TypeError on unknown keyword arguments). */

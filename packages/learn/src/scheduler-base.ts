@@ -23,6 +23,9 @@ export interface Scheduler {
   toConfig(): { lr_scheduler_class: string; lr_scheduler_parameters: Record<string, unknown> };
 }
 
+/** What an `lr_scheduler` registry entry makes from its options: the scheduler of an optimizer. */
+export type SchedulerFactory = (optimizer: Optimizer) => Scheduler;
+
 /** A closed-form schedule lr(e, lr₀); sets the optimizer's rate to lr(0) at once, as torch's constructor does. */
 export function makeScheduler(name: string, params: Record<string, unknown>, optimizer: Optimizer, lrAt: (e: number, lr0: number) => number, interval: 'epoch' | 'batch' = 'epoch'): Scheduler {
   let epoch = 0;

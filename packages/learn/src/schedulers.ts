@@ -1,9 +1,11 @@
-import { checkKeys, envelopeOf, num, pick } from './params.js';
+import { ConfigError, defineEntry, type Registry, type RegistryEntry } from '@rpn/core';
+import { checkKeys, num } from './params.js';
 import type { Optimizer } from './optimizer-base.js';
-import { makeScheduler, type Scheduler } from './scheduler-base.js';
+import { makeScheduler, type Scheduler, type SchedulerFactory } from './scheduler-base.js';
 import { MORE_SCHEDULERS } from './schedulers-more.js';
+import { buildPart, type PartLookup } from './lookup.js';
 
-export type { Scheduler } from './scheduler-base.js';
+export type { Scheduler, SchedulerFactory } from './scheduler-base.js';
 
 /** `ExponentialLR(gamma)`: lr·γᵉ. */
 export function exponentialLR(optimizer: Optimizer, o: { gamma: number }): Scheduler {
@@ -23,6 +25,7 @@ export function cosineAnnealingLR(optimizer: Optimizer, o: { tMax: number; etaMi
 }
 
 const A = 'lr_scheduler_configs.lr_scheduler_parameters';
+/** The config builders, by torch class name (the source of {@link schedulerEntries}). */
 const BUILDERS: Record<string, (opt: Optimizer, o: Record<string, unknown>) => Scheduler> = {
   ExponentialLR: (opt, o) => { checkKeys(o, ['gamma', 'lastEpoch', 'verbose'], 'ExponentialLR', A); return exponentialLR(opt, { gamma: num(o, 'gamma', NaN, A, (v) => v > 0, 'a number > 0') }); },
   StepLR: (opt, o) => { checkKeys(o, ['stepSize', 'gamma', 'lastEpoch', 'verbose'], 'StepLR', A); return stepLR(opt, { stepSize: num(o, 'stepSize', NaN, A, (v) => v >= 1 && Number.isInteger(v), 'an integer ≥ 1'), gamma: num(o, 'gamma', 0.1, A, (v) => v > 0) }); },
@@ -35,12 +38,27 @@ const BUILDERS: Record<string, (opt: Optimizer, o: Record<string, unknown>) => S
   ...MORE_SCHEDULERS,
 };
 
-/** Scheduler class names accepted in configs (`torch.optim.lr_scheduler.<name>` or bare). */
-export const SCHEDULER_NAMES: readonly string[] = Object.freeze(Object.keys(BUILDERS));
+/**
+ * Registry entries (kind `lr_scheduler`) of the torch schedulers, `torch.optim.lr_scheduler.<Name>` or
+ * `<Name>`: each makes a {@link SchedulerFactory} from camelCase options.
+ */
+export const schedulerEntries: readonly RegistryEntry[] = Object.freeze(Object.entries(BUILDERS).map(([name, build]) =>
+  defineEntry('lr_scheduler', name, (o): SchedulerFactory => (optimizer) => build(optimizer, o), { module: 'torch.optim.lr_scheduler' })));
 
-/** Builds a scheduler from tinyBIG's `lr_scheduler_configs` for `optimizer`. */
-export function schedulerFromConfig(config: unknown, optimizer: Optimizer): Scheduler {
-  const { className, shortName, options } = envelopeOf(config, 'lr_scheduler_configs');
-  delete options.optimizer;
-  return pick(shortName, className, BUILDERS, 'lr scheduler', 'lr_scheduler_configs.lr_scheduler_class')(optimizer, options);
+/** Scheduler class names accepted in configs (`torch.optim.lr_scheduler.<name>` or bare). */
+export const SCHEDULER_NAMES: readonly string[] = Object.freeze(schedulerEntries.map((e) => e.className));
+
+const PART: PartLookup = {
+  kind: 'lr_scheduler', builtins: schedulerEntries, argument: 'lr_scheduler_configs', what: 'lr scheduler',
+  made: (v) => typeof v === 'function', expected: 'a function from the optimizer to a scheduler',
+};
+
+/** Builds a scheduler from tinyBIG's `lr_scheduler_configs` for `optimizer` (an `lr_scheduler` entry of `registry`, or a built-in). */
+export function schedulerFromConfig(config: unknown, optimizer: Optimizer, registry?: Registry): Scheduler {
+  const make = buildPart<SchedulerFactory>(config, PART, registry, (_, options) => { delete options.optimizer; });
+  const s = make(optimizer);
+  if (!s || typeof (s as Scheduler).step !== 'function') {
+    throw new ConfigError('the lr scheduler entry did not make a scheduler', { argument: 'lr_scheduler_configs.lr_scheduler_class', expected: 'an object with step()', received: String(s) });
+  }
+  return s;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
-  ConfigError, ShapeError, UnknownNameError, UnsupportedError, any, bool, createRegistry, defineEntry, defineOptions, formatShape, functionConfig, int, list,
+  ConfigError, ShapeError, UnknownNameError, activeRegistry, any, bool, builtinRegistry, defineEntry, defineOptions, formatShape, functionConfig, int, list,
   processingChain, str, type BuildContext, type Fusion, type FunctionConfig, type OptionSchema, type OptionsOf, type Params, type ProcessingSpec,
   type Reconciliation, type RegistryEntry, type ValuesOf,
 } from '@rpn/core';
@@ -181,16 +181,13 @@ export function fusionMetric(metric: unknown): { name: string; fn: (xs: readonly
   return { name: metric, fn };
 }
 
-let reconciliationRegistry: ReturnType<typeof createRegistry> | undefined;
-
-/** Builds a reconciliation ψ of @rpn/reconciliation by class name (its own factory, not a copy). */
+/**
+ * Builds a reconciliation ψ of @rpn/reconciliation by class name through the registry: the build
+ * context's (or the building registry's) entry when it has one, else @rpn/reconciliation's own entry.
+ */
 function reconciliationFor(className: string, options: Params, ctx?: BuildContext): Reconciliation {
-  const fromCtx = ctx?.registry.has(className) ? ctx : undefined;
-  if (fromCtx) return fromCtx.build<Reconciliation>({ function_class: className, function_parameters: options }, 'reconciliation');
-  const entry = reconciliationEntries.find((e) => e.className === className);
-  if (!entry) throw new UnsupportedError(`reconciliation ${className} is not available in @rpn/reconciliation`, { argument: 'parameter_fabrication', expected: className, received: `${reconciliationEntries.length} reconciliation entries` });
-  reconciliationRegistry ??= createRegistry(reconciliationEntries);
-  return reconciliationRegistry.build<Reconciliation>({ function_class: className, function_parameters: options }, 'reconciliation');
+  const reg = [ctx?.registry, activeRegistry()].find((r) => r?.find(className, 'reconciliation')) ?? builtinRegistry(reconciliationEntries);
+  return reg.build<Reconciliation>({ function_class: className, function_parameters: options }, 'reconciliation');
 }
 
 

@@ -17,12 +17,12 @@ export async function loadWeights(model: AppModel, checkpoint: string, o: NonFin
 export async function evalCommand(file: string, checkpoint: string, o: NonFiniteOptions & { registry: Registry; print?: (l: string) => void; seed?: number }): Promise<{ metric: string; score: number; loss: number | null; data: Dataset }> {
   const print = o.print ?? ((l: string) => console.log(l));
   if (!fs.existsSync(checkpoint)) throw new CheckpointError('checkpoint not found', { argument: '--checkpoint', expected: 'a checkpoint folder (model.json + weights.bin), a .safetensors or a .pt file', received: checkpoint });
-  const loaded = await loadExperiment(readYaml(file), file, { seed: o.seed });
+  const loaded = await loadExperiment(readYaml(file), file, { seed: o.seed, registry: o.registry });
   const model = buildModel(o.registry, loaded);
   try {
     await loadWeights(model, checkpoint, o);
-    const loss = learnerLoss(loaded.exp.learnerConfigs);
-    const metric = experimentMetric(loaded.exp, loaded.data.task);
+    const loss = learnerLoss(loaded.exp.learnerConfigs, o.registry);
+    const metric = experimentMetric(loaded.exp, loaded.data.task, o.registry);
     const r = evaluateTest(model, loaded.data, { loss, metric, batchSize: loaded.data.testBatchSize });
     print(`data: ${loaded.data.description}; test ${loaded.data.test.count} rows`);
     if (r.loss != null) print(`test loss: ${formatNumber(r.loss)}`);

@@ -18,7 +18,7 @@ export async function infoCommand(file: string, registry: Registry, print: (line
   let mc = modelConfigOf(doc, file) as { model_class?: unknown; model_parameters?: Record<string, unknown> };
   const dataConfigs = (doc as { configurations?: { data_configs?: unknown } })?.configurations?.data_configs;
   if (dataConfigs && Object.keys(withDataGraph(mc, { nodes: [0], links: [], directed: false })).length > 0) {
-    const data = await datasetFromConfig(dataConfigs);
+    const data = await datasetFromConfig(dataConfigs, { registry });
     mc = { ...mc, model_parameters: { ...withDataGraph(mc, data.graph), ...(mc.model_parameters ?? {}) } };
   }
   const model = registry.build<Summarizable>(mc, 'model');

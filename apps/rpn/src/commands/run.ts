@@ -41,8 +41,8 @@ export function withCallerDataPaths(dataConfigs: Record<string, unknown>, resolv
 }
 
 /** Reads the experiment, applies overrides, loads the data (its folders from the caller's directory). The model is built separately. */
-export function loadExperiment(doc: unknown, file: string, o: RunOverrides = {}): Promise<Loaded> {
-  return loadRunnerExperiment(doc, { file, seed: o.seed, mapDataConfigs: (dc) => withCallerDataPaths(dc) });
+export function loadExperiment(doc: unknown, file: string, o: RunOverrides & { readonly registry?: Registry } = {}): Promise<Loaded> {
+  return loadRunnerExperiment(doc, { file, seed: o.seed, mapDataConfigs: (dc) => withCallerDataPaths(dc), registry: o.registry });
 }
 
 /** Builds the model of an experiment and checks it against the data width (the runner's {@link runnerBuildModel}). */

@@ -1,6 +1,6 @@
-import { ConfigError } from '@rpn/core';
+import { ConfigError, defineEntry, type Registry, type RegistryEntry } from '@rpn/core';
 import type { Dataset } from '../data.js';
-import { envelopeOf, pick } from '../params.js';
+import { buildPart, type PartLookup } from '../lookup.js';
 import { FUNCTION_LISTS, functionDataset } from './functions.js';
 import { TABULAR_FILES, tabularDataset } from './tabular.js';
 import { cifar10Dataset, embeddedMnist, idxDataset } from './vision.js';
@@ -67,18 +67,28 @@ const LOADERS: Record<string, Loader> = {
   sp500: async (o) => sp500Dataset({ ...windows(o), file: o.file, column: o.column }),
 };
 
+/** What a `dataset` registry entry makes from its options: a loader given the experiment's seed. */
+export type DatasetLoader = (seed: number | undefined) => Promise<Dataset>;
+
+/** Registry entries (kind `dataset`) of every data class, `tinybig.data.<name>` or `<name>`: each makes a {@link DatasetLoader}. */
+export const datasetEntries: readonly RegistryEntry[] = Object.freeze(Object.entries(LOADERS).map(([name, load]) =>
+  defineEntry('dataset', name, (o): DatasetLoader => (seed) => load(o, seed), { module: 'tinybig.data' })));
+
 /** Data class names accepted in `data_configs` (`tinybig.data.<name>` or bare). */
-export const DATASET_NAMES: readonly string[] = Object.freeze(Object.keys(LOADERS));
+export const DATASET_NAMES: readonly string[] = Object.freeze(datasetEntries.map((e) => e.className));
+
+const PART: PartLookup = {
+  kind: 'dataset', builtins: datasetEntries, argument: 'data_configs', what: 'dataset',
+  made: (v) => typeof v === 'function', expected: 'a function from the seed to a dataset promise',
+};
 
 /**
  * Loads the dataset of a tinyBIG `data_configs` mapping
  * (`{data_class: tinybig.data.elementary_function, data_parameters: {equation_index, train_batch_size, …}}`).
- * `seed` (the experiment's `random_seed`) seeds generated data. Nothing is downloaded.
+ * `seed` (the experiment's `random_seed`) seeds generated data. The class is a `dataset` entry of
+ * `registry` (a user's own loader) or a built-in one. Nothing is downloaded.
  */
-export async function datasetFromConfig(config: unknown, options: { seed?: number } = {}): Promise<Dataset> {
-  const { className, shortName, options: o } = envelopeOf(config, 'data_configs');
-  delete o.name;
-  delete o.device;
-  const loader = pick(shortName, className, LOADERS, 'dataset', 'data_configs.data_class');
-  return loader(o, options.seed);
+export async function datasetFromConfig(config: unknown, options: { seed?: number; registry?: Registry } = {}): Promise<Dataset> {
+  const load = buildPart<DatasetLoader>(config, PART, options.registry, (_, o) => { delete o.name; delete o.device; });
+  return load(options.seed);
 }

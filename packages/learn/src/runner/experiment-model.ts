@@ -31,6 +31,8 @@ export interface LoadExperimentOptions {
   readonly mapDataConfigs?: (dataConfigs: Record<string, unknown>) => Record<string, unknown>;
   /** Data already loaded (the browser passes its own); `data_configs` is then not read. */
   readonly data?: Dataset;
+  /** Where the data class is looked up (a user's `dataset` entries first, then the built-ins). */
+  readonly registry?: Registry;
 }
 
 const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -55,7 +57,7 @@ export async function loadExperiment(doc: unknown, o: LoadExperimentOptions = {}
   const file = o.file ?? 'config';
   const exp = readExperiment(doc, file);
   const seed = o.seed ?? exp.seed ?? 0;
-  const data = o.data ?? await datasetFromConfig(o.mapDataConfigs ? o.mapDataConfigs(exp.dataConfigs) : exp.dataConfigs, { seed });
+  const data = o.data ?? await datasetFromConfig(o.mapDataConfigs ? o.mapDataConfigs(exp.dataConfigs) : exp.dataConfigs, { seed, registry: o.registry });
   const modelConfig = modelConfigOf(doc, file);
   return Object.freeze({ exp, data, modelConfig, seed });
 }

@@ -23,7 +23,7 @@ export interface ResumeState<M extends ExperimentModel = ExperimentModel> {
 
 /** Options of {@link runExperiment}. */
 export interface RunExperimentOptions<M extends ExperimentModel = ExperimentModel> extends LoadExperimentOptions {
-  /** Builds the model (`@rpn/model`'s registry). */
+  /** Builds the model, and is where the learner's, metric's and data's classes are looked up first (a user's own entries). */
   readonly registry: Registry;
   /** Overrides `n_epochs` (the total, counting the epochs of a resumed run). */
   readonly epochs?: number;
@@ -110,13 +110,13 @@ export async function runExperiment<M extends ExperimentModel = ExperimentModel>
   let loss: Loss | undefined;
   try {
     if (optimizer) {
-      loss = learnerLoss(exp.learnerConfigs);
+      loss = learnerLoss(exp.learnerConfigs, o.registry);
       if (!loss) throw new ValueError('the experiment has no loss', { argument: 'learner_parameters.loss_configs', expected: '{loss_class, loss_parameters}', received: 'nothing' });
     } else {
-      const learner = learnerFromConfig(exp.learnerConfigs, model.trainableVariables());
+      const learner = learnerFromConfig(exp.learnerConfigs, model.trainableVariables(), o.registry);
       ({ optimizer, scheduler, loss } = learner);
     }
-    const metric = experimentMetric(exp, data.task);
+    const metric = experimentMetric(exp, data.task, o.registry);
     const epochs = o.epochs ?? exp.epochs;
     const batchSize = o.batchSize ?? data.trainBatchSize;
     const startEpoch = (resumed?.epochsDone ?? 0) + 1;
