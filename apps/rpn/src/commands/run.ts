@@ -8,6 +8,7 @@ import {
 } from '@rpn/learn';
 import { modelConfigOf, readYaml } from '../config-file.js';
 import { fromCaller } from '../caller-cwd.js';
+import { limitRows, type RowLimits } from './row-limits.js';
 
 /** A built model as the app uses it (an @rpn/model model). */
 export interface AppModel extends TrainableModel {
@@ -26,6 +27,8 @@ export interface RunOverrides {
   readonly epochs?: number;
   readonly batchSize?: number;
   readonly seed?: number;
+  /** Keep only the first rows of each split (quick runs; graph datasets are not cut). */
+  readonly limits?: RowLimits;
 }
 
 /** The loaded parts of an experiment. */
@@ -56,7 +59,7 @@ export function withCallerDataPaths(dataConfigs: Record<string, unknown>, resolv
 export async function loadExperiment(doc: unknown, file: string, o: RunOverrides = {}): Promise<Loaded> {
   const exp = readExperiment(doc, file);
   const seed = o.seed ?? exp.seed ?? 0;
-  const data = await datasetFromConfig(withCallerDataPaths(exp.dataConfigs), { seed });
+  const data = limitRows(await datasetFromConfig(withCallerDataPaths(exp.dataConfigs), { seed }), o.limits);
   const modelConfig = modelConfigOf(doc, file);
   return { exp, data, modelConfig, seed };
 }

@@ -33,6 +33,8 @@ export interface TrainRun {
   readonly records: readonly EpochRecord[];
   readonly out: string | null;
   readonly parameters: number;
+  /** Rows of the train and test splits the run used. */
+  readonly rows: { readonly train: number; readonly test: number };
 }
 
 /** `rpn train CONFIG`: runs a tinyBIG experiment file. */
@@ -122,7 +124,7 @@ export async function runExperiment(doc: unknown, file: string, name: string, o:
     if (chart) { print('test loss per epoch:'); print(chart); }
     if (roundedAccuracy != null) print(`test rounded accuracy: ${roundedAccuracy.toFixed(4)}`);
     print(`final test ${metric.name}: ${formatNumber(final)}`);
-    return { metric: metric.name, final, records: result.records, out, parameters: params };
+    return { metric: metric.name, final, records: result.records, out, parameters: params, rows: { train: data.train.count, test: data.test.count } };
   } finally {
     learner?.optimizer.dispose();
     model.dispose();
