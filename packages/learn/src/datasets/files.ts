@@ -1,29 +1,56 @@
-/** Node file access, imported lazily so the package's other parts also run in browsers. */
+/** File access of the dataset loaders, through the registered {@link DataSource} (no `node:*` here). */
+import { ValueError } from '@rpn/core';
+import { dataSourceFor } from './source.js';
+
 export async function readFileBytes(path: string): Promise<Uint8Array> {
-  const fs = await import('node:fs');
-  return fs.readFileSync(path);
+  return dataSourceFor(path).readFile(path);
 }
 
 export async function readText(path: string): Promise<string> {
-  const fs = await import('node:fs');
-  return fs.readFileSync(path, 'utf8');
+  return new TextDecoder().decode(await readFileBytes(path));
 }
 
 export async function exists(path: string): Promise<boolean> {
-  const fs = await import('node:fs');
-  return fs.existsSync(path);
+  return dataSourceFor(path).exists(path);
+}
+
+/**
+ * Inflates gzip bytes with the platform's `DecompressionStream` (Node ≥ 18, every current
+ * browser). `limitOf`, called on the output so far until it returns a number, bounds the output:
+ * inflating past it stops with a ValueError, so a lying archive never inflates further.
+ */
+export async function gunzip(gz: Uint8Array, source: string, limitOf?: (prefix: Uint8Array) => number | undefined): Promise<Uint8Array> {
+  const reader = new Blob([gz as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let limit: number | undefined;
+  const joined = () => { const out = new Uint8Array(total); let o = 0; for (const p of parts) { out.set(p, o); o += p.length; } return out; };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      total += value.length;
+      if (limitOf && limit === undefined) limit = limitOf(parts.length === 1 ? value : joined());
+      if (limit !== undefined && total > limit) {
+        await reader.cancel().catch(() => undefined);
+        throw new ValueError('archive inflates past the size its header declares', { argument: source, expected: `${limit} bytes`, received: 'more' });
+      }
+    }
+  } catch (e) {
+    if (e instanceof ValueError) throw e;
+    throw new ValueError('not a valid gzip file', { argument: source, expected: 'gzip-compressed data', received: (e as Error).message });
+  }
+  return joined();
 }
 
 /** Reads a file, gunzipping it when its name ends in `.gz`. */
 export async function readMaybeGz(path: string): Promise<Uint8Array> {
   const bytes = await readFileBytes(path);
-  if (!path.endsWith('.gz')) return bytes;
-  const zlib = await import('node:zlib');
-  return zlib.gunzipSync(bytes);
+  return path.endsWith('.gz') ? gunzip(bytes, path) : bytes;
 }
 
-/** A path inside this package's `data/` folder. */
-export async function packageDataPath(file: string): Promise<string> {
-  const url = await import('node:url');
-  return url.fileURLToPath(new URL(`../../data/${file}`, import.meta.url));
+/** A `file://` URL inside this package's `data/` folder (read through the data source; Node only). */
+export function packageDataPath(file: string): string {
+  return new URL(`../../data/${file}`, import.meta.url).href;
 }

@@ -19,6 +19,9 @@ export * from './miserables.js';
 export * from './citation.js';
 export * from './time-series.js';
 export * from './sp500.js';
+export { dataSourceFor, getDataSource, memoryDataSource, setDataSource, type DataSource } from './source.js';
+export { gunzip } from './files.js';
+export { EMBEDDED_FILES, embeddedText } from './embedded.js';
 
 type Loader = (o: Record<string, any>, seed: number | undefined) => Promise<Dataset>;
 

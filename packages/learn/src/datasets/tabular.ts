@@ -2,7 +2,8 @@ import { ConfigError, UnsupportedError, ValueError } from '@rpn/core';
 import { makeSplit, takeRows, type Dataset } from '../data.js';
 import { trainTestSplitIndices } from '../random.js';
 import { splitSize } from './checks.js';
-import { exists, packageDataPath, readText } from './files.js';
+import { exists, readText } from './files.js';
+import { EMBEDDED_FILES } from './embedded.js';
 import { applyNormalization, type Normalization } from '../normalization.js';
 
 /** A parsed table in tinyBIG's format: header `Name_type` columns, first column id, last column label. */
@@ -140,28 +141,30 @@ export const TABULAR_FILES: Readonly<Record<string, string>> = Object.freeze({ i
 
 /**
  * Loads `iris`, `diabetes` or `banknote` (or any table given by `cacheDir` + `filename` or `dataContents`).
- * The shipped files live in the package's `data/` folder; `banknote` is not shipped and is read from
- * `cacheDir`/`filename` or from `RPN_DATA_DIR/banknote.csv`.
+ * The shipped files (the package's `data/` folder) are embedded as modules, so they load in browsers
+ * too; `banknote` is not shipped and is read (through the data source) from `cacheDir`/`filename`
+ * or from `RPN_DATA_DIR/banknote.csv`.
  */
 export async function tabularDataset(name: string, o: TabularOptions = {}): Promise<Dataset> {
   if (o.dataContents) return tableDataset(name, parseTable(o.dataContents, name), o);
-  let path: string | undefined;
+  const notFound = (path: string) => new ValueError(`data file for ${name} not found`, {
+    argument: 'data_parameters.cache_dir/filename',
+    expected: name === 'banknote' ? 'the UCI banknote authentication table (not shipped: give cache_dir and filename, or put banknote.csv in RPN_DATA_DIR)' : 'an existing CSV file in tinyBIG\'s tabular format',
+    received: path,
+  });
+  let path: string;
   if (o.cacheDir || o.filename) {
     if (!o.cacheDir || !o.filename) throw new ConfigError('cache_dir and filename go together', { argument: 'data_parameters', expected: 'both cache_dir and filename', received: JSON.stringify({ cache_dir: o.cacheDir, filename: o.filename }) });
     path = o.cacheDir.endsWith('/') ? o.cacheDir + o.filename : `${o.cacheDir}/${o.filename}`;
   } else {
     const file = TABULAR_FILES[name];
     if (!file) throw new ValueError('unknown tabular dataset', { argument: 'data_class', expected: `one of ${Object.keys(TABULAR_FILES).join(', ')}, or cache_dir + filename`, received: JSON.stringify(name) });
+    const embedded = EMBEDDED_FILES[file];
+    if (embedded) return tableDataset(name, parseTable(await embedded(), file), o);
     const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_DATA_DIR;
-    const shipped = await packageDataPath(file);
-    path = (await exists(shipped)) ? shipped : env ? `${env}/${file}` : shipped;
+    if (!env) throw notFound(`${file} (not shipped; RPN_DATA_DIR is not set)`);
+    path = `${env}/${file}`;
   }
-  if (!(await exists(path))) {
-    throw new ValueError(`data file for ${name} not found`, {
-      argument: 'data_parameters.cache_dir/filename',
-      expected: name === 'banknote' ? 'the UCI banknote authentication table (not shipped: give cache_dir and filename, or put banknote.csv in RPN_DATA_DIR)' : 'an existing CSV file in tinyBIG\'s tabular format',
-      received: path,
-    });
-  }
+  if (!(await exists(path))) throw notFound(path);
   return tableDataset(name, parseTable(await readText(path), path), o);
 }
