@@ -14,6 +14,7 @@ import { evalCommand } from './commands/eval.js';
 import { predictCommand } from './commands/predict.js';
 import { startCommand } from './commands/start.js';
 import { benchCommand } from './commands/bench.js';
+import { reportCommand } from './commands/report.js';
 import { fromCaller } from './caller-cwd.js';
 import { errorLine } from './error-line.js';
 
@@ -189,6 +190,19 @@ program
   .action(async (opts: { case?: string; reps?: number; list?: boolean; backend?: string; config?: string; steps?: number; batch?: number; profile?: boolean }) => {
     const backend = await setupBackend({ backend: opts.backend });
     await benchCommand({ backend, cases: opts.case?.split(',').map((s) => s.trim()).filter(Boolean), reps: opts.reps, list: opts.list, config: opt(opts.config), steps: opts.steps, batch: opts.batch, profile: opts.profile });
+  });
+
+program
+  .command('report')
+  .description('run the RPN 2 experiments (Fashion-MNIST, MNIST, karate, Les Misérables, S&P 500) and print one markdown table of test metric, time per epoch and parameters')
+  .option('--quick', 'small epochs and row subsets (a few minutes; labelled quick)')
+  .option('--out <file>', 'also write the markdown table to this file')
+  .option('--runs <dir>', 'write each run\'s results.json and checkpoint under this folder')
+  .option('--only <ids>', 'comma-separated experiment ids')
+  .addOption(backendOption())
+  .action(async (opts: { quick?: boolean; out?: string; runs?: string; only?: string; backend?: string }) => {
+    const backend = await setupBackend({ backend: opts.backend });
+    await reportCommand({ registry: appRegistry(), backend, quick: opts.quick, out: opts.out, runsDir: opts.runs, only: opts.only?.split(',').map((s) => s.trim()).filter(Boolean) });
   });
 
 // Folders named by environment variables are the caller's paths too.

@@ -7,6 +7,7 @@ import {
 } from '@rpn/learn';
 import { readYaml } from '../config-file.js';
 import { fromCaller } from '../caller-cwd.js';
+import { limitRows, type RowLimits } from './row-limits.js';
 
 /** A built model as the app uses it (an @rpn/model model): the runner's {@link ExperimentModel}. */
 export type AppModel = ExperimentModel;
@@ -19,6 +20,8 @@ export interface RunOverrides {
   readonly epochs?: number;
   readonly batchSize?: number;
   readonly seed?: number;
+  /** Keep only the first rows of each split (quick runs; graph datasets are not cut). */
+  readonly limits?: RowLimits;
 }
 
 /** The loaded parts of an experiment. */
@@ -40,9 +43,10 @@ export function withCallerDataPaths(dataConfigs: Record<string, unknown>, resolv
   return { ...dataConfigs, data_parameters: next };
 }
 
-/** Reads the experiment, applies overrides, loads the data (its folders from the caller's directory). The model is built separately. */
-export function loadExperiment(doc: unknown, file: string, o: RunOverrides & { readonly registry?: Registry } = {}): Promise<Loaded> {
-  return loadRunnerExperiment(doc, { file, seed: o.seed, mapDataConfigs: (dc) => withCallerDataPaths(dc), registry: o.registry });
+/** Reads the experiment, applies overrides, loads the data (its folders from the caller's directory; `limits` cut the splits). The model is built separately. */
+export async function loadExperiment(doc: unknown, file: string, o: RunOverrides & { readonly registry?: Registry } = {}): Promise<Loaded> {
+  const loaded = await loadRunnerExperiment(doc, { file, seed: o.seed, mapDataConfigs: (dc) => withCallerDataPaths(dc), registry: o.registry });
+  return o.limits ? Object.freeze({ ...loaded, data: limitRows(loaded.data, o.limits) }) : loaded;
 }
 
 /** Builds the model of an experiment and checks it against the data width (the runner's {@link runnerBuildModel}). */

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import cliProgress from 'cli-progress';
 import type { BackendInfo, Registry } from '@rpn/core';
 import { runExperiment as runLearnExperiment, type Dataset, type EpochRecord } from '@rpn/learn';
-import { epochLine, formatNumber, readYaml, withCallerDataPaths, type AppModel, type RunOverrides } from './run.js';
+import { epochLine, formatNumber, loadExperiment, readYaml, withCallerDataPaths, type AppModel, type RunOverrides } from './run.js';
 import { fromCaller } from '../caller-cwd.js';
 import { curveSpec, functionSpec, terminalChart, writeChart } from './plots.js';
 import { ensureDir, isFileSystemError, nodeOutputFs, OutputError, outputError, writeFileAtomic, type OutputFs } from '../output-files.js';
@@ -33,6 +33,8 @@ export interface TrainRun {
   readonly records: readonly EpochRecord[];
   readonly out: string | null;
   readonly parameters: number;
+  /** Rows of the train and test splits the run used. */
+  readonly rows: { readonly train: number; readonly test: number };
 }
 
 /** `rpn train CONFIG`: runs a tinyBIG experiment file. */
@@ -52,9 +54,11 @@ export async function runExperiment(doc: unknown, file: string, name: string, o:
   let metricName = '';
   let epochs = 0;
   let step = 1;
+  // quick runs (rpn report --quick) cut the data first and hand it to the runner
+  const data = o.limits ? (await loadExperiment(doc, file, o)).data : undefined;
   const run = await runLearnExperiment<AppModel>(doc, {
     registry: o.registry, file, seed: o.seed, epochs: o.epochs, batchSize: o.batchSize, signal: o.signal,
-    mapDataConfigs: (dc) => withCallerDataPaths(dc),
+    mapDataConfigs: (dc) => withCallerDataPaths(dc), data,
     onStart: (s) => {
       // a read-only or missing output folder fails now, not after the training
       if (out) ensureDir(out, ofs);
@@ -120,7 +124,7 @@ export async function runExperiment(doc: unknown, file: string, name: string, o:
     if (chart) { print('test loss per epoch:'); print(chart); }
     if (roundedAccuracy != null) print(`test rounded accuracy: ${roundedAccuracy.toFixed(4)}`);
     print(`final test ${metric.name}: ${formatNumber(final)}`);
-    return { metric: metric.name, final, records: result.records, out, parameters: params };
+    return { metric: metric.name, final, records: result.records, out, parameters: params, rows: { train: data.train.count, test: data.test.count } };
   } finally {
     run.dispose();
   }

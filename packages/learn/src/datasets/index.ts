@@ -3,7 +3,7 @@ import type { Dataset } from '../data.js';
 import { buildPart, type PartLookup } from '../lookup.js';
 import { FUNCTION_LISTS, functionDataset } from './functions.js';
 import { TABULAR_FILES, tabularDataset } from './tabular.js';
-import { cifar10Dataset, embeddedMnist, idxDataset } from './vision.js';
+import { cifar10Dataset, embeddedMnist, fashionMnistDataset, idxDataset } from './vision.js';
 import { karateClubDataset } from './graphs.js';
 import { miserablesDataset } from './miserables.js';
 import { CITATION_SPLITS, citationDataset } from './citation.js';
@@ -37,15 +37,12 @@ const needDir = (o: Record<string, any>, what: string): string => {
 };
 
 const windows = (o: Record<string, any>): WindowOptions => ({
-  xLen: o.xLen, yLen: o.yLen, xyGap: o.xyGap, trainPercentage: o.trainPercentage, normalize: o.normalize, normalizationMode: o.normalizationMode, ...common(o),
+  xLen: o.xLen, yLen: o.yLen, xyGap: o.xyGap, trainPercentage: o.trainPercentage, normalize: o.normalize, normalizationMode: o.normalizationMode, predictChange: o.predictChange, ...common(o),
 });
 const series = (name: string): Loader => async (o) => timeSeriesDataset(name, needDir(o, name), {
   ...windows(o), timeGranularity: o.timeGranularity, targetAttributes: o.targetAttributes, coverageYearRange: num(o.coverageYearRange), instanceIds: o.instanceIds,
 });
 const citation = (name: string): Loader => async (o) => citationDataset(name, needDir(o, name), { ...common(o), trainIdx: o.trainIdx, testIdx: o.testIdx, normalization: o.normalization });
-
-/** Where Debian's `dataset-fashion-mnist` package installs the IDX files (the default of `fashion_mnist`). */
-export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 
 const LOADERS: Record<string, Loader> = {
   ...Object.fromEntries(Object.keys(FUNCTION_LISTS).map((n) => [n, fn(n)])),
@@ -53,7 +50,8 @@ const LOADERS: Record<string, Loader> = {
   /** Embedded digits, or full MNIST IDX files when `cache_dir` is given. */
   mnist: async (o) => (o.cacheDir ? idxDataset('mnist', o.cacheDir, { ...common(o), normalize: o.normalize }) : embeddedMnist({ ...common(o), normalize: o.normalize })),
   mnist_idx: async (o) => idxDataset('mnist', needDir(o, 'mnist_idx'), { ...common(o), normalize: o.normalize }),
-  fashion_mnist: async (o) => idxDataset('fashion_mnist', o.cacheDir || o.dir ? needDir(o, 'fashion_mnist') : DEBIAN_FASHION_MNIST, { ...common(o), normalize: o.normalize, mean: num(o.mean) ?? 0.2860, std: num(o.std) ?? 0.3530 }),
+  /** Fashion-MNIST: Debian's dataset-fashion-mnist files, or the IDX files in `cache_dir`. */
+  fashion_mnist: async (o) => fashionMnistDataset({ ...common(o), dir: o.cacheDir || o.dir ? needDir(o, 'fashion_mnist') : undefined, normalize: o.normalize, mean: num(o.mean), std: num(o.std) }),
   cifar10: async (o) => cifar10Dataset(needDir(o, 'cifar10'), { ...common(o), normalize: o.normalize }),
   /** Zachary's karate club (34 nodes, 2 clubs), semi-supervised: a graph dataset for gcn / gat. */
   karate_club: async (o) => karateClubDataset({ ...common(o), trainIdx: o.trainIdx }),

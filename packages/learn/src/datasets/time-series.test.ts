@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, ValueError } from '@rpn/core';
 import { makeSplit } from '../data.js';
 import { datasetFromConfig } from './index.js';
-import { lastValueMse, meanStdNormalize, parseSeriesCsv, slidingWindows, timeSeriesDataset } from './time-series.js';
+import { lastValueMse, meanStdNormalize, parseSeriesCsv, relativeToLastValue, slidingWindows, timeSeriesDataset } from './time-series.js';
 import { sp500Dataset } from './sp500.js';
 
 const require = createRequire(import.meta.url);
@@ -122,5 +122,32 @@ describe('sp500 (npm vega-datasets) and the naive last-value forecast', () => {
     expect(m.train.count + m.test.count).toBe(123 - 3);
     await expect(sp500Dataset({ column: 'price' })).rejects.toThrow(/column/);
     await expect(sp500Dataset({ file: 'nasdaq.csv' })).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+describe('predict_change: windows relative to their last input value', () => {
+  it('relativeToLastValue on two hand-made windows', () => {
+    const x = Float32Array.from([1, 2, 4, 10, 7, 5]);
+    const y = Float32Array.from([5, 3]);
+    relativeToLastValue(x, y, 3, 1);
+    expect(Array.from(x)).toEqual([-3, -2, 0, 5, 2, 0]);
+    expect(Array.from(y)).toEqual([1, -2]);
+  });
+
+  it('sp500 with predict_change: x − x_L and y − x_L of the level windows; the naive forecast (ŷ = 0) has the same test MSE', async () => {
+    const level = await datasetFromConfig(cfg('sp500', { x_len: 3, y_len: 1, xy_gap: 0 }));
+    const change = await datasetFromConfig(cfg('sp500', { x_len: 3, y_len: 1, xy_gap: 0, predict_change: true }));
+    expect([change.train.count, change.test.count]).toEqual([level.train.count, level.test.count]);
+    for (const r of [0, 1, 777, level.test.count - 1]) {
+      const last = level.test.x[r * 3 + 2];
+      expect(change.test.x[r * 3]).toBeCloseTo(level.test.x[r * 3] - last, 6);
+      expect(change.test.x[r * 3 + 2]).toBe(0);
+      expect(change.test.y[r]).toBeCloseTo(level.test.y[r] - last, 6);
+    }
+    let zeroForecast = 0;
+    for (const v of change.test.y) zeroForecast += v * v;
+    expect(zeroForecast / change.test.count).toBeCloseTo(lastValueMse(level.test), 8);
+    expect(change.description).toMatch(/predict_change/);
+    await expect(datasetFromConfig(cfg('sp500', { x_len: 3, y_len: 1, predict_change: 'yes' }))).rejects.toThrow(/predict_change must be true or false/);
   });
 });

@@ -109,6 +109,12 @@ export interface WindowOptions {
   readonly normalize?: boolean;
   /** Default `instance_time` (global mean-std). */
   readonly normalizationMode?: string;
+  /**
+   * Not in tinyBIG: every window is taken relative to its last input value x_L (inputs x_k − x_L,
+   * targets y_k − x_L), so a model predicts the change and the level forecast is x_L + ŷ, whose
+   * squared error is the one reported (default false).
+   */
+  readonly predictChange?: boolean;
   readonly trainBatchSize?: number;
   readonly testBatchSize?: number;
 }
@@ -121,6 +127,19 @@ const intIn = (v: unknown, key: string, min: number, source: string, def?: numbe
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ValueError(`${key} must be an integer ≥ ${min}`, { argument: `${source}: data_parameters.${key}`, expected: `an integer ≥ ${min}`, received: JSON.stringify(v) });
   return v;
 };
+
+/**
+ * Windows relative to their last input value, in place: x_k ← x_k − x_L, y_k ← y_k − x_L
+ * (`predict_change`); the squared error of a change forecast ŷ equals that of the level forecast x_L + ŷ.
+ */
+export function relativeToLastValue(x: Float32Array, y: Float32Array, xLen: number, yLen: number): void {
+  const rows = x.length / xLen;
+  for (let r = 0; r < rows; r++) {
+    const last = x[r * xLen + xLen - 1];
+    for (let k = 0; k < xLen; k++) x[r * xLen + k] -= last;
+    for (let k = 0; k < yLen; k++) y[r * yLen + k] -= last;
+  }
+}
 
 /** Normalises, windows and splits a parsed table into a regression dataset (tinyBIG's `load()` after `load_raw`). */
 export function windowedDataset(name: string, table: SeriesTable, o: WindowOptions, source: string, extra = ''): Dataset {
@@ -137,15 +156,18 @@ export function windowedDataset(name: string, table: SeriesTable, o: WindowOptio
     data = meanStdNormalize(table.data, table.t, table.n, mode, source);
   }
   const win = slidingWindows(data, table.t, table.n, xLen, yLen, xyGap, source);
+  if (o.predictChange !== undefined && typeof o.predictChange !== 'boolean') throw new ConfigError('predict_change must be true or false', { argument: `${source}: data_parameters.predict_change`, expected: 'a boolean', received: JSON.stringify(o.predictChange) });
+  if (o.predictChange) relativeToLastValue(win.x, win.y, xLen, yLen);
   const nTrain = splitSize(win.windows, o.trainPercentage ?? 0.8, source);
   const cut = nTrain * table.n;
   const train = makeSplit(win.x.slice(0, cut * xLen), win.y.slice(0, cut * yLen), xLen, yLen);
   const test = makeSplit(win.x.slice(cut * xLen), win.y.slice(cut * yLen), xLen, yLen);
   const bs = (v: number | undefined, full: number) => (v === undefined ? Math.min(64, full) : v <= 0 ? full : v);
+  // with predict_change the last input is 0 and the naive forecast is ŷ = 0: the same number
   const naive = lastValueMse(test);
   return Object.freeze({
     name, train, test, trainBatchSize: bs(o.trainBatchSize, train.count), testBatchSize: bs(o.testBatchSize, test.count), task: 'regression' as const,
-    description: `${name}${extra}: ${table.t} timestamps × ${table.n} instance(s), normalisation ${modeName}; windows x_len ${xLen}, y_len ${yLen}, xy_gap ${xyGap}: ${nTrain} train / ${win.windows - nTrain} test windows; naive last-value forecast test MSE ${naive.toPrecision(6)}`,
+    description: `${name}${extra}: ${table.t} timestamps × ${table.n} instance(s), normalisation ${modeName}${o.predictChange ? '; predict_change: inputs and target minus the last input value (the model predicts the change; level forecast = last value + prediction, same squared error)' : ''}; windows x_len ${xLen}, y_len ${yLen}, xy_gap ${xyGap}: ${nTrain} train / ${win.windows - nTrain} test windows; naive last-value forecast test MSE ${naive.toPrecision(6)}`,
     featureNames: Object.freeze(Array.from({ length: xLen }, (_, k) => `t-${xLen - k}`)),
   });
 }

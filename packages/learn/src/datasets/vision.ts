@@ -1,4 +1,4 @@
-import { ValueError } from '@rpn/core';
+import { ConfigError, ValueError } from '@rpn/core';
 import { makeSplit, type Dataset } from '../data.js';
 import { exists, gunzip, readFileBytes, readMaybeGz } from './files.js';
 import { mnistDigits } from './mnist-digits.js';
@@ -143,6 +143,30 @@ export async function idxDataset(name: string, dir: string, o: VisionOptions & {
   const tr = await load('train-images-idx3-ubyte', 'train-labels-idx1-ubyte');
   const te = await load('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte');
   return mnistLike(name, tr.x, tr.y, te.x, te.y, o, `${name} from IDX files in ${base}`, normalization, tr.width);
+}
+
+/** Where Debian's `dataset-fashion-mnist` package installs the IDX files (the default folder of `fashion_mnist`). */
+export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
+/** Fashion-MNIST's pixel mean and std (of the 60,000 training images, pixels in [0, 1]). */
+export const FASHION_MNIST_MEAN = 0.286;
+export const FASHION_MNIST_STD = 0.353;
+
+/**
+ * Fashion-MNIST (60,000 train / 10,000 test 28×28 grey images, 10 clothing classes) from IDX files:
+ * `dir` when given (the user's folder, torchvision's `FashionMNIST/raw` layout too), else `defaultDir`
+ * (Debian's `dataset-fashion-mnist`). x' = (x / 255 − 0.2860) / 0.3530 unless `normalize` is false.
+ * Nothing is downloaded: without the files the error names the package and the file names.
+ */
+export async function fashionMnistDataset(o: VisionOptions & { dir?: string; mean?: number; std?: number } = {}, defaultDir = DEBIAN_FASHION_MNIST): Promise<Dataset> {
+  const dir = o.dir ?? defaultDir;
+  if (o.dir === undefined && !(await exists(dir))) {
+    throw new ConfigError('Fashion-MNIST is not installed (nothing is downloaded at run time)', {
+      argument: 'data_parameters.cache_dir',
+      expected: `Debian's dataset-fashion-mnist package (apt-get install dataset-fashion-mnist, files in ${defaultDir}) or cache_dir: a folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (or .gz)`,
+      received: `no folder ${dir}`,
+    });
+  }
+  return idxDataset('fashion_mnist', dir, { ...o, mean: o.mean ?? FASHION_MNIST_MEAN, std: o.std ?? FASHION_MNIST_STD });
 }
 
 /** CIFAR-10's normalisation of its bytes, per channel of 1024 values (C·H·W order). */
