@@ -2,7 +2,7 @@ import { ConfigError } from '@rpn/core';
 import type { Dataset } from '../data.js';
 import { envelopeOf, pick } from '../params.js';
 import { FUNCTION_LISTS, functionDataset } from './functions.js';
-import { TABULAR_FILES, tabularDataset } from './tabular.js';
+import { TABULAR_NAMES, tabularDataset } from './tabular.js';
 import { cifar10Dataset, embeddedMnist, idxDataset } from './vision.js';
 import { karateClubDataset } from './graphs.js';
 import { miserablesDataset } from './miserables.js';
@@ -46,7 +46,7 @@ export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 
 const LOADERS: Record<string, Loader> = {
   ...Object.fromEntries(Object.keys(FUNCTION_LISTS).map((n) => [n, fn(n)])),
-  ...Object.fromEntries(Object.keys(TABULAR_FILES).map((n) => [n, tab(n)])),
+  ...Object.fromEntries(TABULAR_NAMES.map((n) => [n, tab(n)])),
   /** Embedded digits, or full MNIST IDX files when `cache_dir` is given. */
   mnist: async (o) => (o.cacheDir ? idxDataset('mnist', o.cacheDir, { ...common(o), normalize: o.normalize }) : embeddedMnist({ ...common(o), normalize: o.normalize })),
   mnist_idx: async (o) => idxDataset('mnist', needDir(o, 'mnist_idx'), { ...common(o), normalize: o.normalize }),
