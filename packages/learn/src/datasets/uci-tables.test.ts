@@ -64,6 +64,21 @@ describe('shipped UCI tables', () => {
     expect(classCounts(u.test.y)).toEqual({ 2: 35, 3: 70 });
   });
 
+  it("the rows of each split are scikit-learn's train_test_split(train_size=int(0.9·n), random_state=123)", async () => {
+    // sklearn 1.2.1: train_test_split(arange(n), train_size=…, random_state=123) → test starts, train starts (0-based rows)
+    const cases = [
+      { name: 'banknote', w: 4, test: [657, 18, 700], train: [457, 1366, 985] },
+      { name: 'wheat', w: 7, test: [173, 178, 182], train: [201, 4, 108] },
+    ];
+    for (const c of cases) {
+      const t = parseTable(SHIPPED_TABLES[c.name](), c.name);
+      const d = await datasetFromConfig(cfg(c.name));
+      const row = (x: Float64Array | Float32Array, i: number) => Array.from(x.subarray(i * c.w, (i + 1) * c.w)).map(Math.fround);
+      c.test.forEach((r, i) => expect(row(d.test.x, i), `${c.name} test ${i}`).toEqual(row(t.x, r)));
+      c.train.forEach((r, i) => expect(row(d.train.x, i), `${c.name} train ${i}`).toEqual(row(t.x, r)));
+    }
+  });
+
   it('the split is seeded: the same random_state gives the same rows, another gives others', async () => {
     const a = await datasetFromConfig(cfg('banknote', { random_state: 7 }));
     const b = await datasetFromConfig(cfg('banknote', { random_state: 7 }));
