@@ -27,3 +27,13 @@ export async function packageDataPath(file: string): Promise<string> {
   const url = await import('node:url');
   return url.fileURLToPath(new URL(`../../data/${file}`, import.meta.url));
 }
+
+/** The names in a folder (sorted), or null when it does not exist or is not a folder. */
+export async function listDir(path: string): Promise<string[] | null> {
+  const fs = await import('node:fs');
+  try {
+    return fs.statSync(path).isDirectory() ? fs.readdirSync(path).sort() : null;
+  } catch {
+    return null;
+  }
+}
