@@ -21,6 +21,8 @@ SETTINGS = {
     'l1_unsmoothed': dict(sublinear_tf=True, max_df=1.0, min_df=2, stop_words='english', norm='l1', smooth_idf=False),
     # every term: checks the tokenizer and the code-point order of the vocabulary on non-ASCII words
     'all_terms': dict(sublinear_tf=True, max_df=1.0, min_df=1, stop_words=None),
+    # tinyBIG's settings with scikit-learn's max_features (the most frequent terms after min_df/max_df)
+    'max_features': dict(sublinear_tf=True, max_df=0.5, min_df=2, stop_words='english', max_features=11),  # no tie at the cut
 }
 
 

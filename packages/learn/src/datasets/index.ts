@@ -48,7 +48,7 @@ const series = (name: string): Loader => async (o) => timeSeriesDataset(name, ne
   ...windows(o), timeGranularity: o.timeGranularity, targetAttributes: o.targetAttributes, coverageYearRange: num(o.coverageYearRange), instanceIds: o.instanceIds,
 });
 const tfidf = (o: Record<string, any>) => ({
-  ...common(o), loadType: o.loadType, sublinearTf: o.sublinearTf, maxDf: num(o.maxDf), minDf: num(o.minDf), stopWords: o.stopWords, norm: o.norm, smoothIdf: o.smoothIdf,
+  ...common(o), loadType: o.loadType, sublinearTf: o.sublinearTf, maxDf: num(o.maxDf), minDf: num(o.minDf), stopWords: o.stopWords, norm: o.norm, smoothIdf: o.smoothIdf, maxFeatures: num(o.maxFeatures),
 });
 const citation = (name: string): Loader => async (o) => citationDataset(name, needDir(o, name), { ...common(o), trainIdx: o.trainIdx, testIdx: o.testIdx, normalization: o.normalization });
 

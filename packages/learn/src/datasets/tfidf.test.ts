@@ -15,6 +15,7 @@ const ref = JSON.parse(fs.readFileSync(new URL('tfidf-reference.json', dir), 'ut
 const optionsOf = (p: Record<string, unknown>): TfidfOptions => ({
   sublinearTf: p.sublinear_tf as boolean, maxDf: p.max_df as number, minDf: p.min_df as number,
   stopWords: (p.stop_words ?? null) as 'english' | null, norm: (p.norm ?? 'l2') as 'l1' | 'l2', smoothIdf: (p.smooth_idf ?? true) as boolean,
+  maxFeatures: (p.max_features ?? null) as number | null,
 });
 
 const expectMatrix = (got: Float32Array, want: number[][], v: number, what: string) => {
@@ -65,6 +66,7 @@ describe('tf-idf against scikit-learn', () => {
     expect(() => fitTfidf(corpus.train, { minDf: 10, maxDf: 3 })).toThrow(ValueError);
     expect(() => fitTfidf(corpus.train, { maxDf: -1 })).toThrow(/max_df/);
     expect(() => fitTfidf(corpus.train, { minDf: 1.5 })).toThrow(/min_df/);
+    expect(() => fitTfidf(corpus.train, { maxFeatures: 0 })).toThrow(/max_features/);
     expect(() => fitTfidf([1 as unknown as string])).toThrow(/documents\[0\]/);
     expect(() => fitTfidf(corpus.train).transform([null as unknown as string])).toThrow(/documents\[0\]/);
   });

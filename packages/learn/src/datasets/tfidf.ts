@@ -21,6 +21,11 @@ export interface TfidfOptions {
   readonly norm?: 'l1' | 'l2' | null;
   /** idf = ln((1 + n)/(1 + df)) + 1 when true (default), ln(n/df) + 1 when false. */
   readonly smoothIdf?: boolean;
+  /**
+   * Keep only the terms most frequent over the fitted corpus (scikit-learn's `max_features`, applied
+   * after min_df/max_df). Equal counts at the cut keep the alphabetically first; scikit-learn's choice there follows numpy's unstable argsort. Default: all terms (tinyBIG).
+   */
+  readonly maxFeatures?: number | null;
 }
 
 /** A fitted vectoriser: its sorted vocabulary, the idf of each term and a dense transform. */
@@ -99,7 +104,17 @@ export function fitTfidf(docs: readonly string[], o: TfidfOptions = {}): TfidfVe
   const high = docLimit(o.maxDf ?? 0.5, n, 'max_df');
   const low = docLimit(o.minDf ?? 5, n, 'min_df');
   if (high < low) throw new ValueError('max_df corresponds to fewer documents than min_df', { argument: 'data_parameters.max_df', expected: `at least ${low} documents (min_df)`, received: `${high} documents` });
-  const vocabulary = [...df].filter(([, c]) => c >= low && c <= high).map(([t]) => t).sort(compareCodePoints);
+  let vocabulary = [...df].filter(([, c]) => c >= low && c <= high).map(([t]) => t).sort(compareCodePoints);
+  const maxFeatures = o.maxFeatures ?? null;
+  if (maxFeatures !== null && (typeof maxFeatures !== 'number' || !Number.isInteger(maxFeatures) || maxFeatures < 1)) {
+    throw new ValueError('max_features must be a positive integer', { argument: 'data_parameters.max_features', expected: 'a positive integer or null', received: JSON.stringify(maxFeatures) });
+  }
+  if (maxFeatures !== null && vocabulary.length > maxFeatures) {
+    const keep = new Set(vocabulary);
+    const total = new Map<string, number>();
+    for (const d of docs) for (const t of analyse(d)) if (keep.has(t)) total.set(t, (total.get(t) ?? 0) + 1);
+    vocabulary = vocabulary.map((t, i) => ({ t, i, c: total.get(t)! })).sort((a, b) => b.c - a.c || a.i - b.i).slice(0, maxFeatures).map((e) => e.t).sort(compareCodePoints);
+  }
   if (vocabulary.length === 0) throw new ValueError('after pruning, no terms remain', { argument: 'data_parameters.min_df/max_df', expected: 'a lower min_df or a higher max_df', received: `${df.size} terms in ${n} documents, min_df ${o.minDf ?? 5}, max_df ${o.maxDf ?? 0.5}` });
   const column = new Map(vocabulary.map((t, j) => [t, j]));
   const idf = Float64Array.from(vocabulary, (t) => {
@@ -134,6 +149,6 @@ export function fitTfidf(docs: readonly string[], o: TfidfOptions = {}): TfidfVe
     idf,
     fittedDocuments: n,
     transform,
-    options: Object.freeze({ sublinearTf, maxDf: o.maxDf ?? 0.5, minDf: o.minDf ?? 5, lowercase, norm, smoothIdf, stopWords: sw === null ? 'none' : sw === 'english' ? 'english' : `${sw.length} words` }),
+    options: Object.freeze({ sublinearTf, maxDf: o.maxDf ?? 0.5, minDf: o.minDf ?? 5, lowercase, norm, smoothIdf, maxFeatures, stopWords: sw === null ? 'none' : sw === 'english' ? 'english' : `${sw.length} words` }),
   });
 }
