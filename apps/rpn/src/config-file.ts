@@ -32,17 +32,5 @@ export function readYaml(file: string, argument = 'CONFIG'): Record<string, unkn
 
 const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
-/**
- * Finds the model config in a tinyBIG YAML document: an experiment file
- * (`configurations: {model_configs: …}`), a `{model_configs: …}` mapping, or a bare
- * `{model_class, model_parameters}` config.
- */
-export function modelConfigOf(doc: unknown, file = 'config'): Record<string, unknown> {
-  const d = isMapping(doc) ? doc : null;
-  const configurations = d && isMapping(d.configurations) ? d.configurations : null;
-  const cand = configurations?.model_configs ?? d?.model_configs ?? (d && 'model_class' in d ? d : undefined);
-  if (!isMapping(cand)) {
-    throw new ConfigError('no model config found', { argument: file, expected: 'configurations.model_configs, model_configs, or a {model_class, model_parameters} mapping', received: d ? `top-level keys ${JSON.stringify(Object.keys(d))}` : `a ${doc === null ? 'null' : Array.isArray(doc) ? 'list' : typeof doc} document` });
-  }
-  return cand;
-}
+/** Finds the model config in a tinyBIG YAML document (the runner's, in @rpn/learn). */
+export { modelConfigOf } from '@rpn/learn';

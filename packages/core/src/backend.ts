@@ -27,15 +27,16 @@ function envBackend(): string | undefined {
 }
 
 /**
- * Registers tfjs-core's gradients (not loaded by its Node entry), then replaces the
- * MatMul/BatchMatMul gradient with one that uses explicit transposes instead of the
- * transpose flags, which are about 10× slower on wasm. Idempotent.
+ * Registers tfjs-core's gradients (not loaded by its Node entry) in the app's one tfjs engine,
+ * then replaces the MatMul/BatchMatMul gradient with one that uses explicit transposes instead of
+ * the transpose flags, which are about 10× slower on wasm. `#tfjs-gradients` (package.json
+ * `imports`) is tfjs-core's `register_all_gradients` for bundlers and browsers, and a build of it
+ * that imports tfjs-core's package entry for Node (see README, "Gradients"). Idempotent.
  */
 export function registerGradients(): Promise<void> {
   if (!gradientsReady) {
     gradientsReady = (async () => {
-      // @ts-ignore generated at build time (see gradients-entry.js)
-      await import('./tfjs-gradients.js');
+      await import('#tfjs-gradients');
       tf.registerGradient(batchMatMulGrad);
     })();
   }

@@ -3,6 +3,7 @@ export * from './shapes.js';
 export * from './contracts.js';
 export * from './config.js';
 export * from './registry.js';
+export * from './options.js';
 export * from './elementwise.js';
 export * from './processing.js';
 export * from './transformation.js';

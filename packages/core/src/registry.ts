@@ -1,6 +1,7 @@
 import { ConfigError, UnknownNameError } from './errors.js';
 import { optionsFromParameters, readEnvelope } from './config.js';
 import type { Params } from './contracts.js';
+import type { OptionSchema } from './options.js';
 
 /** What a factory receives besides its options: the registry, to build nested configs. */
 export interface BuildContext {
@@ -22,13 +23,18 @@ export interface RegistryEntry {
   readonly aliases: readonly string[];
   /** Creates the object from camelCase options. */
   create(options: Params, ctx: BuildContext): unknown;
+  /**
+   * The declared options (keys, types, defaults, bounds, tinyBIG keys). `build` checks a config's
+   * parameters against it first, so a bad config raises a {@link ConfigError} naming the tinyBIG key.
+   */
+  readonly options?: OptionSchema;
 }
 
 /** Defines a registry entry. `module` (e.g. `tinybig.expansion`) adds `module.className` as an alias. */
-export function defineEntry(kind: string, className: string, create: (options: Params, ctx: BuildContext) => unknown, extra: { module?: string; aliases?: readonly string[] } = {}): RegistryEntry {
+export function defineEntry(kind: string, className: string, create: (options: Params, ctx: BuildContext) => unknown, extra: { module?: string; aliases?: readonly string[]; options?: OptionSchema } = {}): RegistryEntry {
   const aliases = [...(extra.aliases ?? [])];
   if (extra.module) aliases.unshift(`${extra.module}.${className}`);
-  return Object.freeze({ kind, className, aliases: Object.freeze(aliases), create });
+  return Object.freeze({ kind, className, aliases: Object.freeze(aliases), create, ...(extra.options ? { options: extra.options } : {}) });
 }
 
 /** An explicit, immutable table from class names to factories. */
@@ -111,6 +117,7 @@ export function createRegistry(...groups: readonly (readonly RegistryEntry[])[])
       assertFiniteParameters(env.parameters, env.className);
       const options = optionsFromParameters(env.parameters);
       delete options.device; // tinyBIG's torch device: meaningless here, accepted and dropped
+      entry.options?.parse(options, 'config');
       return entry.create(options, ctx) as T;
     },
   };

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ShapeError, ValueError, formatShape } from '@rpn/core';
-import type { Params, Transformation } from '@rpn/core';
-import { checkKeys, constTensor, defineTransformation, EXPANSION_MODULE, matrixOption } from './common.js';
+import { ShapeError, ValueError, any, defineOptions, formatShape, num } from '@rpn/core';
+import type { OptionsOf, Params, Transformation } from '@rpn/core';
+import { BASE_EXPANSION_OPTIONS, TRANSFORMATION_BASE, constTensor, defineTransformation, EXPANSION_MODULE, matrixOption } from './common.js';
 import type { BaseExpansionOptions } from './common.js';
 
 /** The family a basic transformation is registered in, and its tinyBIG name and module. */
@@ -18,8 +18,8 @@ export type TransformationKind = 'expansion' | 'compression';
  * @param options camelCase options (name, pre/post-processing).
  */
 export function identityTransformation(kind: TransformationKind, className: string, module: string, options: Params = {}): Transformation {
-  checkKeys(options, [], className);
-  return defineTransformation(kind, className, module, options, {
+  const o = BASE_EXPANSION_OPTIONS.named(className).parse(options);
+  return defineTransformation(kind, className, module, o, {
     own: {},
     calculateD: (m) => m,
     kappa: (x) => x,
@@ -37,8 +37,8 @@ export const RECIPROCAL_EPS = 1e-6;
  * The clamp is built from `step` masks so gradients flow (zero inside the clamp band).
  */
 export function reciprocalTransformation(kind: TransformationKind, className: string, module: string, options: Params = {}): Transformation {
-  checkKeys(options, [], className);
-  return defineTransformation(kind, className, module, options, {
+  const o = BASE_EXPANSION_OPTIONS.named(className).parse(options);
+  return defineTransformation(kind, className, module, o, {
     own: {},
     calculateD: (m) => m,
     kappa: (x) => {
@@ -53,14 +53,13 @@ export function reciprocalTransformation(kind: TransformationKind, className: st
 }
 
 /** Options of the linear transformation. */
-export interface LinearOptions extends BaseExpansionOptions {
-  /** Scalar factor: `κ(x) = c·x` (used when given and non-zero, as tinyBIG's `if c`). */
-  readonly c?: number;
-  /** `[b, b]` matrix: `κ(x) = pre_C · x` (mixes instances; the batch size must be b). */
-  readonly preC?: number[][] | Tensor;
-  /** `[m, m]` matrix: `κ(x) = x · post_C`. */
-  readonly postC?: number[][] | Tensor;
-}
+export const LINEAR_OPTIONS = defineOptions('linear_expansion', {
+  c: num({ doc: "scalar factor: κ(x) = c·x (used when given and non-zero, as tinyBIG's `if c`)" }),
+  preC: any<number[][] | Tensor>({ configKey: 'pre_C', doc: '[b, b] matrix: κ(x) = pre_C·x (mixes instances; the batch size must be b)' }),
+  postC: any<number[][] | Tensor>({ configKey: 'post_C', doc: '[m, m] matrix: κ(x) = x·post_C' }),
+}, TRANSFORMATION_BASE);
+/** Options of the linear transformation. */
+export type LinearOptions = OptionsOf<typeof LINEAR_OPTIONS>;
 
 /**
  * Linear transformation (tinyBIG `linear_expansion` / `linear_compression`), `D = m`:
@@ -68,17 +67,16 @@ export interface LinearOptions extends BaseExpansionOptions {
  * `x · post_C` if `post_C` (`[m, m]`); else `x`.
  */
 export function linearTransformation(kind: TransformationKind, className: string, module: string, options: Params = {}): Transformation {
-  checkKeys(options, ['c', 'preC', 'postC'], className);
-  const c = options.c;
-  if (c != null && (typeof c !== 'number' || !Number.isFinite(c))) throw new ValueError('invalid scalar', { argument: 'c', expected: 'a finite number', received: JSON.stringify(c) });
-  const preC = matrixOption(options.preC, 'pre_C');
-  const postC = matrixOption(options.postC, 'post_C');
+  const o = LINEAR_OPTIONS.named(className).parse(options);
+  const c = o.c;
+  const preC = matrixOption(o.preC, 'pre_C');
+  const postC = matrixOption(o.postC, 'post_C');
   if (preC && preC.length !== preC[0].length) throw new ValueError('pre_C must be square', { argument: 'pre_C', expected: 'a [b, b] matrix', received: `[${preC.length}, ${preC[0].length}]` });
   if (postC && postC.length !== postC[0].length) throw new ValueError('post_C must be square', { argument: 'post_C', expected: 'an [m, m] matrix', received: `[${postC.length}, ${postC[0].length}]` });
   const useC = typeof c === 'number' && c !== 0;
-  return defineTransformation(kind, className, module, options, {
+  return defineTransformation(kind, className, module, o, {
     own: { c: c ?? undefined, preC, postC },
-    renames: { pre_c: 'pre_C', post_c: 'post_C' },
+    schema: LINEAR_OPTIONS,
     calculateD: (m) => m,
     kappa: (x) => {
       if (useC) return tf.mul(x, c as number);

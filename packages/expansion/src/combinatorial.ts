@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ValueError } from '@rpn/core';
-import type { Params, Transformation } from '@rpn/core';
-import { boolOption, checkKeys, defineExpansion, intOption } from './common.js';
-import type { BaseExpansionOptions } from './common.js';
+import { ValueError, bool, defineOptions, int } from '@rpn/core';
+import type { OptionsOf, Transformation } from '@rpn/core';
+import { TRANSFORMATION_BASE, defineExpansion } from './common.js';
 
+const withReplacement = bool({ default: false, doc: "accepted and recorded, but ignored, as in tinyBIG (its forward default False wins)" });
+
+/** Options of {@link combinatorialExpansion}. */
+export const COMBINATORIAL_OPTIONS = defineOptions('combinatorial_expansion', { d: int({ default: 2, min: 1, doc: 'largest combination size' }), withReplacement }, TRANSFORMATION_BASE);
+/** Options of {@link combinatorialNormalExpansion}. */
+export const COMBINATORIAL_NORMAL_OPTIONS = defineOptions('combinatorial_normal_expansion', { d: int({ default: 1, min: 1, doc: 'largest combination size' }), withReplacement }, TRANSFORMATION_BASE);
 /** Options of the combinatorial expansions. */
-export interface CombinatorialOptions extends BaseExpansionOptions {
-  /** Largest combination size (default 2 for `combinatorial_expansion`, 1 for `combinatorial_normal_expansion`). */
-  readonly d?: number;
-  /** Accepted and recorded, but ignored, as in tinyBIG (its `forward` default `False` wins). */
-  readonly withReplacement?: boolean;
-}
+export type CombinatorialOptions = OptionsOf<typeof COMBINATORIAL_OPTIONS>;
 
 /** `C(m, r)`. */
 export function binomial(m: number, r: number): number {
@@ -51,10 +51,8 @@ function checkSize(className: string, D: number): void {
  * 0/1 selection matrix (no gather, so gradients flow on wasm).
  */
 export function combinatorialExpansion(options: CombinatorialOptions = {}): Transformation {
-  const o = options as Params;
-  checkKeys(o, ['d', 'withReplacement'], 'combinatorial_expansion');
-  const d = intOption(o, 'd', 2);
-  const withReplacement = boolOption(o, 'withReplacement', false);
+  const o = COMBINATORIAL_OPTIONS.parse(options);
+  const { d, withReplacement } = o;
   const calculateD = (m: number): number => { let s = 0; for (let r = 1; r <= d; r++) s += r * binomial(m, r); return s; };
   return defineExpansion('combinatorial_expansion', o, {
     own: { d, withReplacement },
@@ -78,10 +76,8 @@ export function combinatorialExpansion(options: CombinatorialOptions = {}): Tran
  * matrix. `with_replacement` is ignored, as in tinyBIG.
  */
 export function combinatorialNormalExpansion(options: CombinatorialOptions = {}): Transformation {
-  const o = options as Params;
-  checkKeys(o, ['d', 'withReplacement'], 'combinatorial_normal_expansion');
-  const d = intOption(o, 'd', 1);
-  const withReplacement = boolOption(o, 'withReplacement', false);
+  const o = COMBINATORIAL_NORMAL_OPTIONS.parse(options);
+  const { d, withReplacement } = o;
   const calculateD = (m: number): number => { let s = 0; for (let r = 1; r <= d; r++) s += binomial(m, r); return s; };
   return defineExpansion('combinatorial_normal_expansion', o, {
     own: { d, withReplacement },

@@ -1,68 +1,33 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ConfigError, ValueError, makeTransformation, processingOption } from '@rpn/core';
-import type { ForwardContext, FunctionConfig, Params, ProcessingSpec, Structure, Transformation } from '@rpn/core';
+import { ValueError, any, camelToSnake, defineOptions, list, makeTransformation, num, processingOption, str } from '@rpn/core';
+import type { ForwardContext, FunctionConfig, OptionSchema, OptionsOf, Params, ProcessingSpec, Structure, Transformation } from '@rpn/core';
 
 /** tinyBIG's module for every expansion class. */
 export const EXPANSION_MODULE = 'tinybig.expansion';
 
+/**
+ * Options every data transformation accepts (tinyBIG's transformation base class): the instance
+ * name, pre/post-processing (both of tinyBIG's spellings) and torch's `device` (accepted, ignored).
+ */
+export const TRANSFORMATION_BASE = Object.freeze({
+  name: str({ doc: 'instance name (defaults to the class name)' }),
+  preprocessFunctions: any<ProcessingSpec>({ doc: 'tinyBIG preprocess_functions: a name, config, processing function or list of those' }),
+  preprocessFunctionConfigs: any<ProcessingSpec>({ doc: 'tinyBIG preprocess_function_configs (same as preprocess_functions)' }),
+  postprocessFunctions: any<ProcessingSpec>({ doc: 'tinyBIG postprocess_functions' }),
+  postprocessFunctionConfigs: any<ProcessingSpec>({ doc: 'tinyBIG postprocess_function_configs' }),
+  device: any<string>({ doc: "torch's device (accepted and ignored)" }),
+});
+
+/** The options of an expansion without own options. */
+export const BASE_EXPANSION_OPTIONS = defineOptions('expansion', {}, TRANSFORMATION_BASE);
+
 /** Options every expansion accepts (tinyBIG's transformation base class). */
-export interface BaseExpansionOptions {
-  /** Instance name (defaults to the class name). */
-  readonly name?: string;
-  /** tinyBIG `preprocess_functions`: a name, config, processing function or list of those. */
-  readonly preprocessFunctions?: ProcessingSpec;
-  /** tinyBIG `preprocess_function_configs` (same as `preprocessFunctions`). */
-  readonly preprocessFunctionConfigs?: ProcessingSpec;
-  /** tinyBIG `postprocess_functions`. */
-  readonly postprocessFunctions?: ProcessingSpec;
-  /** tinyBIG `postprocess_function_configs`. */
-  readonly postprocessFunctionConfigs?: ProcessingSpec;
-}
+export type BaseExpansionOptions = OptionsOf<typeof BASE_EXPANSION_OPTIONS>;
 
-/** Reads an integer option (≥ min), with a default. */
-export function intOption(o: Params, key: string, dflt: number, min = 1): number {
-  const v = o[key] ?? dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new ValueError('invalid integer option', { argument: key, expected: `an integer ≥ ${min}`, received: JSON.stringify(v) });
-  }
-  return v;
-}
-
-/** Reads a finite number option, with a default; `argument` (default `key`) is the tinyBIG name the error reports. */
-export function numOption(o: Params, key: string, dflt: number, check?: (v: number) => boolean, expected = 'a finite number', argument = key): number {
-  const v = o[key] ?? dflt;
-  if (typeof v !== 'number' || !Number.isFinite(v) || (check && !check(v))) {
-    throw new ValueError('invalid number option', { argument, expected, received: JSON.stringify(v) });
-  }
-  return v;
-}
-
-/** Reads a `[lo, hi]` range option with lo < hi. */
-export function rangeOption(o: Params, key: string, dflt: readonly [number, number]): [number, number] {
-  const v = o[key] ?? dflt;
-  if (!Array.isArray(v) || v.length !== 2 || !v.every((e) => typeof e === 'number' && Number.isFinite(e)) || !(v[0] < v[1])) {
-    throw new ValueError('invalid range option', { argument: key, expected: 'a pair [lo, hi] of finite numbers with lo < hi', received: JSON.stringify(v) });
-  }
-  return [v[0] as number, v[1] as number];
-}
-
-/** Reads a boolean option. */
-export function boolOption(o: Params, key: string, dflt: boolean): boolean {
-  const v = o[key] ?? dflt;
-  if (typeof v !== 'boolean') throw new ValueError('invalid boolean option', { argument: key, expected: 'true or false', received: JSON.stringify(v) });
-  return v;
-}
-
-/** Throws a {@link ConfigError} for unknown option keys (catches misspelt parameters). */
-export function checkKeys(o: Params, allowed: readonly string[], className: string): void {
-  const base = ['name', 'preprocessFunctions', 'preprocessFunctionConfigs', 'postprocessFunctions', 'postprocessFunctionConfigs', 'device'];
-  for (const k of Object.keys(o)) {
-    if (o[k] === undefined) continue;
-    if (!allowed.includes(k) && !base.includes(k)) {
-      throw new ConfigError(`unknown parameter for ${className}`, { argument: k, expected: `one of ${[...allowed, ...base.slice(0, 5)].join(', ')}`, received: JSON.stringify(k) });
-    }
-  }
+/** A `[lo, hi]` range option with finite lo < hi. */
+export function range(dflt: readonly [number, number], doc?: string) {
+  return list(num(), { length: 2, default: [...dflt], check: (v: number[]) => v[0]! < v[1]!, expected: 'a pair [lo, hi] of finite numbers with lo < hi', doc });
 }
 
 /** What an expansion author supplies to {@link defineTransformation}. */
@@ -72,18 +37,15 @@ export interface KappaSpec {
   /** The function's own options, as written back by `toConfig` (camelCase). */
   readonly own: Params;
   readonly structure?: Structure;
-  /**
-   * tinyBIG parameter names the generic camel→snake rule cannot produce (`P` → `_p`,
-   * `preC` → `pre_c`): `{ written: tinyBIG }`, applied to `toConfig().function_parameters`.
-   */
-  readonly renames?: Readonly<Record<string, string>>;
+  /** The function's declared options: `toConfig` writes `own` under their tinyBIG keys (`preC` → `pre_C`). */
+  readonly schema?: OptionSchema;
 }
 
 /**
  * Wraps {@link makeTransformation} with the common options (name, pre/post-processing).
  * `kind` lets the compression package reuse the same builders.
  */
-export function defineTransformation(kind: 'expansion' | 'compression', className: string, module: string, options: Params, spec: KappaSpec): Transformation {
+export function defineTransformation(kind: 'expansion' | 'compression', className: string, module: string, options: Readonly<Params>, spec: KappaSpec): Transformation {
   const t = makeTransformation({
     kind,
     className,
@@ -96,8 +58,12 @@ export function defineTransformation(kind: 'expansion' | 'compression', classNam
     preprocess: processingOption(options, 'preprocess'),
     postprocess: processingOption(options, 'postprocess'),
   });
-  const renames = spec.renames;
-  if (!renames) return t;
+  const renames: Record<string, string> = {};
+  for (const k of Object.keys(spec.own)) {
+    const key = spec.schema?.fields[k] ? spec.schema.configKey(k) : camelToSnake(k);
+    if (key !== camelToSnake(k)) renames[camelToSnake(k)] = key;
+  }
+  if (Object.keys(renames).length === 0) return t;
   return Object.freeze({
     ...t,
     toConfig(): FunctionConfig {
@@ -110,7 +76,7 @@ export function defineTransformation(kind: 'expansion' | 'compression', classNam
 }
 
 /** Shorthand for an expansion in `tinybig.expansion`. */
-export function defineExpansion(className: string, options: Params, spec: KappaSpec): Transformation {
+export function defineExpansion(className: string, options: Readonly<Params>, spec: KappaSpec): Transformation {
   return defineTransformation('expansion', className, EXPANSION_MODULE, options, spec);
 }
 

@@ -1,21 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '@rpn/core';
-import type { BuildContext, Params, Transformation } from '@rpn/core';
-import { checkKeys, defineExpansion } from './common.js';
-import type { BaseExpansionOptions } from './common.js';
+import { ConfigError, any, defineOptions } from '@rpn/core';
+import type { BuildContext, OptionsOf, Transformation, ValuesOf } from '@rpn/core';
+import { TRANSFORMATION_BASE, defineExpansion } from './common.js';
 
 /** Options of the composed expansions. */
-export interface CompositionOptions extends BaseExpansionOptions {
-  /** Transformation objects (tinyBIG `composition_functions`). */
-  readonly compositionFunctions?: readonly Transformation[];
-  /** `{function_class, function_parameters}` configs (or objects), built through the registry. */
-  readonly compositionFunctionConfigs?: readonly unknown[] | unknown;
-}
+export const COMPOSITION_OPTIONS = defineOptions('nested_expansion', {
+  compositionFunctions: any<readonly Transformation[]>({ doc: 'transformation objects (tinyBIG composition_functions)' }),
+  compositionFunctionConfigs: any<readonly unknown[] | unknown>({ doc: '{function_class, function_parameters} configs (or objects), built through the registry' }),
+}, TRANSFORMATION_BASE);
+/** Options of the composed expansions. */
+export type CompositionOptions = OptionsOf<typeof COMPOSITION_OPTIONS>;
 
 const isTransformation = (v: unknown): v is Transformation =>
   v != null && typeof v === 'object' && typeof (v as Transformation).forward === 'function' && typeof (v as Transformation).calculateD === 'function';
 
-function resolveFunctions(className: string, o: Params, ctx?: BuildContext): Transformation[] {
+function resolveFunctions(className: string, o: ValuesOf<typeof COMPOSITION_OPTIONS>, ctx?: BuildContext): Transformation[] {
   const raw = o.compositionFunctions ?? o.compositionFunctionConfigs;
   const list = raw == null ? [] : Array.isArray(raw) ? raw : [raw];
   if (list.length === 0) {
@@ -35,8 +34,7 @@ function resolveFunctions(className: string, o: Params, ctx?: BuildContext): Tra
  * `κ(x) = κ_k(…κ_1(x))`, `D = D_k(…D_1(m))`.
  */
 export function nestedExpansion(options: CompositionOptions, ctx?: BuildContext): Transformation {
-  const o = options as Params;
-  checkKeys(o, ['compositionFunctions', 'compositionFunctionConfigs'], 'nested_expansion');
+  const o = COMPOSITION_OPTIONS.named('nested_expansion').parse(options);
   const fs = resolveFunctions('nested_expansion', o, ctx);
   return defineExpansion('nested_expansion', o, {
     own: { compositionFunctionConfigs: fs.map((f) => f.toConfig()) },
@@ -50,8 +48,7 @@ export function nestedExpansion(options: CompositionOptions, ctx?: BuildContext)
  * `κ(x) = [κ_1(x), …, κ_k(x)]`, `D = Σ D_i(m)`.
  */
 export function extendedExpansion(options: CompositionOptions, ctx?: BuildContext): Transformation {
-  const o = options as Params;
-  checkKeys(o, ['compositionFunctions', 'compositionFunctionConfigs'], 'extended_expansion');
+  const o = COMPOSITION_OPTIONS.named('extended_expansion').parse(options);
   const fs = resolveFunctions('extended_expansion', o, ctx);
   return defineExpansion('extended_expansion', o, {
     own: { compositionFunctionConfigs: fs.map((f) => f.toConfig()) },

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, RpnError, ShapeError, ValueError, createRegistry } from '@rpn/core';
+import { ConfigError, RpnError, ShapeError, ValueError, createRegistry, describeOptions } from '@rpn/core';
 import type { Transformation } from '@rpn/core';
 import {
-  EXPANSION_FACTORIES, expansionEntries, taylorExpansion, reciprocalExpansion, combinatorialExpansion, identityTransformation,
+  EXPANSION_FACTORIES, EXPANSION_OPTIONS, expansionEntries, taylorExpansion, reciprocalExpansion, combinatorialExpansion, identityTransformation,
   linearTransformation, nestedExpansion, extendedExpansion, bsplineExpansion, identityExpansion, trigonometricExpansion,
   discreteWaveletExpansion, betaWaveletExpansion, geometricExpansion, combinations, binomial, fourierExpansion, linearExpansion,
 } from './index.js';
@@ -336,12 +336,34 @@ describe('typed errors', () => {
   it('reject bad options', () => {
     expect(() => taylorExpansion({ d: 0 })).toThrow(ValueError);
     expect(() => taylorExpansion({ d: 1.5 })).toThrow(ValueError);
-    expect(() => registry.build({ function_class: 'bspline_expansion', function_parameters: { grid_range: [1, -1] } })).toThrow(ValueError);
-    expect(() => registry.build({ function_class: 'gaussian_rbf_expansion', function_parameters: { epsilon: 'x' } })).toThrow(ValueError);
-    expect(() => registry.build({ function_class: 'ricker_wavelet_expansion', function_parameters: { sigma: -1 } })).toThrow(ValueError);
+    // from a config: ConfigError naming the tinyBIG key; in code: ValueError naming the option
+    expect(() => registry.build({ function_class: 'bspline_expansion', function_parameters: { grid_range: [1, -1] } })).toThrow(ConfigError);
+    expect(() => registry.build({ function_class: 'gaussian_rbf_expansion', function_parameters: { epsilon: 'x' } })).toThrow(ConfigError);
+    expect(() => registry.build({ function_class: 'ricker_wavelet_expansion', function_parameters: { sigma: -1 } })).toThrow(ConfigError);
+    expect(() => bsplineExpansion({ gridRange: [1, -1] })).toThrow(ValueError);
+    try { registry.build({ function_class: 'bspline_expansion', function_parameters: { grid_range: [1, -1] } }); } catch (e) { expect((e as RpnError).argument).toBe('grid_range'); }
     expect(() => discreteWaveletExpansion({})).toThrow(ConfigError);
     expect(() => registry.build({ function_class: 'geometric_expansion', function_parameters: { h: 3, w: 3 } })).toThrow(ConfigError);
     expect(() => registry.build({ function_class: 'no_such_expansion' })).toThrow(RpnError);
+  });
+
+  it('a non-string name is an error (it was silently dropped for the class name)', () => {
+    expect(() => taylorExpansion({ name: 3 } as never)).toThrow(ValueError);
+    expect(() => registry.build({ function_class: 'taylor_expansion', function_parameters: { name: 3 } })).toThrow(ConfigError);
+    expect(taylorExpansion({ name: 'tx' }).name).toBe('tx');
+  });
+
+  it('every registered expansion declares its options, described as plain data', () => {
+    for (const e of expansionEntries) {
+      expect(e.options, e.className).toBeDefined();
+      expect(e.options!.className).toBe(e.className);
+      const d = describeOptions(e.options!);
+      expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+    }
+    const taylor = describeOptions(EXPANSION_OPTIONS.taylor_expansion!).find((o) => o.key === 'd');
+    expect(taylor).toMatchObject({ configKey: 'd', type: 'int', default: 2, min: 1 });
+    const linear = describeOptions(EXPANSION_OPTIONS.linear_expansion!).map((o) => o.configKey);
+    expect(linear).toContain('pre_C');
   });
   it('rejects an input that does not fit the grid', () => {
     const f = build('sphere_patch_based_geometric_expansion');

@@ -1,45 +1,42 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, ShapeError, grid as makeGrid, cuboidPatch, cylinderPatch, paddingMatrix, patchFromConfig, patchLayout, patchToConfig, spherePatch } from '@rpn/core';
-import type { Grid, Params, Patch, Transformation } from '@rpn/core';
-import { checkKeys, defineExpansion } from './common.js';
-import type { BaseExpansionOptions } from './common.js';
+import { any, defineOptions, int, num, str } from '@rpn/core';
+import type { Grid, OptionsOf, OptionsOfFields, Params, Patch, Transformation, ValuesOfFields } from '@rpn/core';
+import { TRANSFORMATION_BASE, defineExpansion } from './common.js';
 
 /** Grid and packing options shared by the geometric expansions. */
-export interface GeometricGridOptions extends BaseExpansionOptions {
-  /** Grid height, width, depth (depth defaults to 1; tinyBIG requires it). */
-  readonly h?: number;
-  readonly w?: number;
-  readonly d?: number;
-  /** Universes (channels) of the grid (default 1); `m = h·w·d·universeNum`. */
-  readonly universeNum?: number;
-  /** A grid object (from `@rpn/core`'s `grid`), instead of h/w/d. */
-  readonly grid?: Grid;
-  /** tinyBIG `grid_configs`: `{grid_class, grid_parameters: {h, w, d, universe_num}}`. */
-  readonly gridConfigs?: { grid_class?: string; grid_parameters?: Record<string, unknown> };
-  /** tinyBIG `packing_strategy` (default: densest packing, centre distances (1, 1, 1)). */
-  readonly packingStrategy?: string;
-  /** Explicit centre distances (used when all three are given). */
-  readonly cdH?: number;
-  readonly cdW?: number;
-  readonly cdD?: number;
-}
+export const GEOMETRIC_GRID_FIELDS = Object.freeze({
+  ...TRANSFORMATION_BASE,
+  h: int({ min: 1, doc: 'grid height' }),
+  w: int({ min: 1, doc: 'grid width' }),
+  d: int({ min: 1, doc: 'grid depth (default 1; tinyBIG requires it)' }),
+  universeNum: int({ min: 1, doc: 'universes (channels) of the grid (default 1); m = h·w·d·universe_num' }),
+  grid: any<Grid>({ doc: "a grid object (from @rpn/core's grid), instead of h/w/d" }),
+  gridConfigs: any<{ grid_class?: string; grid_parameters?: Record<string, unknown> }>({ doc: 'tinyBIG grid_configs: {grid_class, grid_parameters: {h, w, d, universe_num}}' }),
+  packingStrategy: str({ doc: 'tinyBIG packing_strategy (default: densest packing, centre distances (1, 1, 1))' }),
+  cdH: num({ doc: 'explicit centre distance along h (used when all three are given)' }),
+  cdW: num({ doc: 'explicit centre distance along w' }),
+  cdD: num({ doc: 'explicit centre distance along d' }),
+});
+/** Grid and packing options shared by the geometric expansions. */
+export type GeometricGridOptions = OptionsOfFields<typeof GEOMETRIC_GRID_FIELDS>;
+type GridValues = ValuesOfFields<typeof GEOMETRIC_GRID_FIELDS>;
 
 /** Options of {@link geometricExpansion}. */
-export interface GeometricOptions extends GeometricGridOptions {
-  /** A patch object (`cuboidPatch`, `cylinderPatch`, `spherePatch` of `@rpn/core`). */
-  readonly patch?: Patch;
-  /** tinyBIG `patch_configs`: `{patch_class: 'tinybig.koala.geometry.cuboid', patch_parameters: {...}}`. */
-  readonly patchConfigs?: { patch_class?: string; patch_parameters?: Record<string, unknown> };
-}
+export const GEOMETRIC_OPTIONS = defineOptions('geometric_expansion', {
+  patch: any<Patch>({ doc: 'a patch object (cuboidPatch, cylinderPatch, spherePatch of @rpn/core)' }),
+  patchConfigs: any<{ patch_class?: string; patch_parameters?: Record<string, unknown> }>({ doc: "tinyBIG patch_configs: {patch_class: 'tinybig.koala.geometry.cuboid', patch_parameters: {...}}" }),
+}, GEOMETRIC_GRID_FIELDS);
+/** Options of {@link geometricExpansion}. */
+export type GeometricOptions = OptionsOf<typeof GEOMETRIC_OPTIONS>;
 
-const GRID_KEYS = ['h', 'w', 'd', 'universeNum', 'grid', 'gridConfigs', 'packingStrategy', 'cdH', 'cdW', 'cdD'];
-
-function resolveGrid(o: Params): Grid {
+function resolveGrid(o: GridValues): Grid {
   if (o.grid && typeof (o.grid as Grid).volume === 'function') return o.grid as Grid;
   const gc = o.gridConfigs as { grid_parameters?: Record<string, unknown> } | undefined;
   const p = gc?.grid_parameters ?? {};
   const h = p.h ?? o.h;
   const w = p.w ?? o.w;
+  // grid_parameters are checked by `grid` (typed errors naming h, w, d, universe_num)
   if (h == null || w == null) throw new ConfigError('geometric expansion needs a grid', { argument: 'h, w', expected: 'grid sizes h and w (or grid / grid_configs)', received: JSON.stringify({ h, w }) });
   return makeGrid({ h: h as number, w: w as number, d: (p.d ?? o.d ?? 1) as number, universeNum: (p.universe_num ?? o.universeNum ?? 1) as number });
 }
@@ -51,9 +48,9 @@ function resolveGrid(o: Params): Grid {
  * the grid). Output **offset-major** per universe: `out[:, (c·S + o)·P + p]` (S = patch size,
  * P = patch count), `D = C·S·P`. Computed as one matmul with a constant 0/1 padding matrix.
  */
-function geometric(className: string, o: Params, patch: Patch, own: Params): Transformation {
+function geometric(className: string, o: GridValues, patch: Patch, own: Params): Transformation {
   const g = resolveGrid(o);
-  const layout = patchLayout(g, patch, { packingStrategy: o.packingStrategy as string | undefined, cdH: o.cdH as number | undefined, cdW: o.cdW as number | undefined, cdD: o.cdD as number | undefined });
+  const layout = patchLayout(g, patch, { packingStrategy: o.packingStrategy, cdH: o.cdH, cdW: o.cdW, cdD: o.cdD });
   const N = g.volume();
   const C = g.universeNum;
   const cols = layout.patchNum * layout.patchSize;
@@ -84,8 +81,7 @@ function geometric(className: string, o: Params, patch: Patch, own: Params): Tra
  * (`patch` object or `patch_configs`), offset-major output, `D = universes·S·P`.
  */
 export function geometricExpansion(options: GeometricOptions): Transformation {
-  const o = options as Params;
-  checkKeys(o, [...GRID_KEYS, 'patch', 'patchConfigs'], 'geometric_expansion');
+  const o = GEOMETRIC_OPTIONS.parse(options);
   const src = o.patch ?? o.patchConfigs;
   if (src == null) throw new ConfigError('geometric_expansion needs a patch', { argument: 'patch_configs', expected: '{patch_class, patch_parameters} or a patch object', received: 'nothing' });
   const patch = patchFromConfig(src as Patch);
@@ -93,14 +89,16 @@ export function geometricExpansion(options: GeometricOptions): Transformation {
 }
 
 /** Options of {@link cuboidPatchBasedGeometricExpansion}. */
-export interface CuboidGeometricOptions extends GeometricGridOptions {
-  readonly pH: number;
-  readonly pW: number;
-  readonly pD?: number;
-  readonly pHPrime?: number;
-  readonly pWPrime?: number;
-  readonly pDPrime?: number;
-}
+export const CUBOID_GEOMETRIC_OPTIONS = defineOptions('cuboid_patch_based_geometric_expansion', {
+  pH: int({ required: true, min: 0, doc: 'patch reach below along h' }),
+  pW: int({ required: true, min: 0, doc: 'patch reach below along w' }),
+  pD: int({ default: 0, min: 0, doc: 'patch reach below along d' }),
+  pHPrime: int({ min: 0, doc: "patch reach above along h (default p_h)" }),
+  pWPrime: int({ min: 0, doc: "patch reach above along w (default p_w)" }),
+  pDPrime: int({ min: 0, doc: "patch reach above along d (default p_d)" }),
+}, GEOMETRIC_GRID_FIELDS);
+/** Options of {@link cuboidPatchBasedGeometricExpansion}. */
+export type CuboidGeometricOptions = OptionsOf<typeof CUBOID_GEOMETRIC_OPTIONS>;
 
 /**
  * tinyBIG `cuboid_patch_based_geometric_expansion`: cuboid patches with offsets
@@ -108,39 +106,38 @@ export interface CuboidGeometricOptions extends GeometricGridOptions {
  * S = (p_h+p_h'+1)(p_w+p_w'+1)(p_d+p_d'+1).
  */
 export function cuboidPatchBasedGeometricExpansion(options: CuboidGeometricOptions): Transformation {
-  const o = options as unknown as Params;
-  checkKeys(o, [...GRID_KEYS, 'pH', 'pW', 'pD', 'pHPrime', 'pWPrime', 'pDPrime'], 'cuboid_patch_based_geometric_expansion');
-  const patch = cuboidPatch({ pH: o.pH as number, pW: o.pW as number, pD: (o.pD ?? 0) as number, pHPrime: o.pHPrime as number | undefined, pWPrime: o.pWPrime as number | undefined, pDPrime: o.pDPrime as number | undefined });
-  return geometric('cuboid_patch_based_geometric_expansion', o, patch, { pH: o.pH, pW: o.pW, pD: o.pD ?? 0, pHPrime: o.pHPrime ?? undefined, pWPrime: o.pWPrime ?? undefined, pDPrime: o.pDPrime ?? undefined });
+  const o = CUBOID_GEOMETRIC_OPTIONS.parse(options);
+  const patch = cuboidPatch({ pH: o.pH, pW: o.pW, pD: o.pD, pHPrime: o.pHPrime, pWPrime: o.pWPrime, pDPrime: o.pDPrime });
+  return geometric('cuboid_patch_based_geometric_expansion', o, patch, { pH: o.pH, pW: o.pW, pD: o.pD, pHPrime: o.pHPrime, pWPrime: o.pWPrime, pDPrime: o.pDPrime });
 }
 
 /** Options of {@link cylinderPatchBasedGeometricExpansion}. */
-export interface CylinderGeometricOptions extends GeometricGridOptions {
-  readonly pR: number;
-  readonly pD?: number;
-  readonly pDPrime?: number;
-}
+export const CYLINDER_GEOMETRIC_OPTIONS = defineOptions('cylinder_patch_based_geometric_expansion', {
+  pR: int({ required: true, min: 0, doc: 'patch radius' }),
+  pD: int({ default: 0, min: 0, doc: 'patch reach below along d' }),
+  pDPrime: int({ min: 0, doc: 'patch reach above along d (default p_d)' }),
+}, GEOMETRIC_GRID_FIELDS);
+/** Options of {@link cylinderPatchBasedGeometricExpansion}. */
+export type CylinderGeometricOptions = OptionsOf<typeof CYLINDER_GEOMETRIC_OPTIONS>;
 
 /**
  * tinyBIG `cylinder_patch_based_geometric_expansion`: cylinder patches of radius p_r
  * (`di² + dj² ≤ p_r²`, `dk ∈ [−p_d', p_d']`, p_d' defaulting to p_d, as tinyBIG); `D = S·P`.
  */
 export function cylinderPatchBasedGeometricExpansion(options: CylinderGeometricOptions): Transformation {
-  const o = options as unknown as Params;
-  checkKeys(o, [...GRID_KEYS, 'pR', 'pD', 'pDPrime'], 'cylinder_patch_based_geometric_expansion');
-  const patch = cylinderPatch({ pR: o.pR as number, pD: (o.pD ?? 0) as number, pDPrime: o.pDPrime as number | undefined });
-  return geometric('cylinder_patch_based_geometric_expansion', o, patch, { pR: o.pR, pD: o.pD ?? 0, pDPrime: o.pDPrime ?? undefined });
+  const o = CYLINDER_GEOMETRIC_OPTIONS.parse(options);
+  const patch = cylinderPatch({ pR: o.pR, pD: o.pD, pDPrime: o.pDPrime });
+  return geometric('cylinder_patch_based_geometric_expansion', o, patch, { pR: o.pR, pD: o.pD, pDPrime: o.pDPrime });
 }
 
 /** Options of {@link spherePatchBasedGeometricExpansion}. */
-export interface SphereGeometricOptions extends GeometricGridOptions {
-  readonly pR: number;
-}
+export const SPHERE_GEOMETRIC_OPTIONS = defineOptions('sphere_patch_based_geometric_expansion', { pR: int({ required: true, min: 0, doc: 'patch radius' }) }, GEOMETRIC_GRID_FIELDS);
+/** Options of {@link spherePatchBasedGeometricExpansion}. */
+export type SphereGeometricOptions = OptionsOf<typeof SPHERE_GEOMETRIC_OPTIONS>;
 
 /** tinyBIG `sphere_patch_based_geometric_expansion`: sphere patches `di² + dj² + dk² ≤ p_r²`; `D = S·P`. */
 export function spherePatchBasedGeometricExpansion(options: SphereGeometricOptions): Transformation {
-  const o = options as unknown as Params;
-  checkKeys(o, [...GRID_KEYS, 'pR'], 'sphere_patch_based_geometric_expansion');
-  const patch = spherePatch({ pR: o.pR as number });
+  const o = SPHERE_GEOMETRIC_OPTIONS.parse(options);
+  const patch = spherePatch({ pR: o.pR });
   return geometric('sphere_patch_based_geometric_expansion', o, patch, { pR: o.pR });
 }

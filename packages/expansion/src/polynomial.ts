@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { processingChain, processingOption } from '@rpn/core';
-import type { Params, ProcessingSpec, Structure, Transformation } from '@rpn/core';
-import { checkKeys, defineExpansion, intOption, numOption, taylorBlocks, taylorD } from './common.js';
-import type { BaseExpansionOptions } from './common.js';
+import { defineOptions, int, num, processingChain, processingOption } from '@rpn/core';
+import type { OptionsOf, Params, ProcessingSpec, Structure, Transformation } from '@rpn/core';
+import { TRANSFORMATION_BASE, defineExpansion, taylorBlocks, taylorD } from './common.js';
 
 /** What the post-processing of a Taylor expansion is, for fused kernels. */
 export type TaylorPost = 'none' | 'layer_norm' | 'other';
@@ -40,10 +39,9 @@ export function classifyPost(spec: ProcessingSpec): TaylorPost {
 }
 
 /** Options of {@link taylorExpansion}. */
-export interface TaylorOptions extends BaseExpansionOptions {
-  /** Highest order (default 2). */
-  readonly d?: number;
-}
+export const TAYLOR_OPTIONS = defineOptions('taylor_expansion', { d: int({ default: 2, min: 1, doc: 'highest order' }) }, TRANSFORMATION_BASE);
+/** Options of {@link taylorExpansion}. */
+export type TaylorOptions = OptionsOf<typeof TAYLOR_OPTIONS>;
 
 /**
  * tinyBIG `taylor_expansion`: all ordered products of the inputs up to order `d`,
@@ -52,9 +50,8 @@ export interface TaylorOptions extends BaseExpansionOptions {
  * product of the previous order with x. Exposes `structure: {type:'taylor', d, post, pre}`.
  */
 export function taylorExpansion(options: TaylorOptions = {}): Transformation {
-  const o = options as Params;
-  checkKeys(o, ['d'], 'taylor_expansion');
-  const d = intOption(o, 'd', 2);
+  const o = TAYLOR_OPTIONS.parse(options);
+  const { d } = o;
   const pre = processingChain(processingOption(o, 'preprocess')).length > 0;
   const structure: TaylorStructure = Object.freeze({ type: 'taylor', d, post: classifyPost(processingOption(o, 'postprocess')), pre });
   return defineExpansion('taylor_expansion', o, {
@@ -65,13 +62,13 @@ export function taylorExpansion(options: TaylorOptions = {}): Transformation {
   });
 }
 
+/** Options of {@link fourierExpansion}. tinyBIG's names are upper-case `P`, `N` (the snake→camel rule keeps them). */
+export const FOURIER_OPTIONS = defineOptions('fourier_expansion', {
+  P: num({ default: 10, check: (v: number) => v !== 0, expected: 'a non-zero number', aliases: ['p'], doc: 'period' }),
+  N: int({ default: 5, min: 1, aliases: ['n'], doc: 'number of harmonics' }),
+}, TRANSFORMATION_BASE);
 /** Options of {@link fourierExpansion}. */
-export interface FourierOptions extends BaseExpansionOptions {
-  /** Period (default 10). */
-  readonly P?: number;
-  /** Number of harmonics (default 5). */
-  readonly N?: number;
-}
+export type FourierOptions = OptionsOf<typeof FOURIER_OPTIONS>;
 
 /**
  * tinyBIG `fourier_expansion`: for n = 1..N the blocks `[cos(2πnx/P) (m cols), sin(2πnx/P) (m cols)]`,
@@ -79,11 +76,8 @@ export interface FourierOptions extends BaseExpansionOptions {
  * angle-addition rotation, re-anchored every 16 harmonics); one stack builds the layout.
  */
 export function fourierExpansion(options: FourierOptions = {}): Transformation {
-  const o = options as Params;
-  checkKeys(o, ['P', 'N', 'p', 'n'], 'fourier_expansion');
-  // tinyBIG's parameter names are upper-case P, N (the snake→camel rule keeps them).
-  const P = numOption({ P: o.P ?? o.p }, 'P', 10, (v) => v !== 0, 'a non-zero number');
-  const N = intOption({ N: o.N ?? o.n }, 'N', 5);
+  const o = FOURIER_OPTIONS.parse(options);
+  const { P, N } = o;
   return defineExpansion('fourier_expansion', o, {
     own: { P, N },
     calculateD: (m) => 2 * m * N,

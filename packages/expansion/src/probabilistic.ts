@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Params, Transformation } from '@rpn/core';
-import { checkKeys, defineExpansion, lgamma } from './common.js';
+import { BASE_EXPANSION_OPTIONS, defineExpansion, lgamma } from './common.js';
 import type { BaseExpansionOptions } from './common.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -41,8 +41,7 @@ const squash99 = (x: Tensor): Tensor => tf.add(tf.mul(tf.sigmoid(x), 0.99), 0.00
 const squashChi2 = (x: Tensor): Tensor => tf.add(tf.sigmoid(x), 0.001);
 
 function distribution(className: string, options: BaseExpansionOptions, K: number, f: (x3: Tensor) => Tensor): Transformation {
-  const o = options as Params;
-  checkKeys(o, [], className);
+  const o = BASE_EXPANSION_OPTIONS.named(className).parse(options);
   return defineExpansion(className, o, {
     own: {},
     calculateD: (m) => K * m,

@@ -1,21 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ValueError } from '@rpn/core';
-import type { Params, Transformation } from '@rpn/core';
-import { checkKeys, defineExpansion, intOption, numOption, rangeOption } from './common.js';
-import type { BaseExpansionOptions } from './common.js';
+import { defineOptions, int, list, num } from '@rpn/core';
+import type { OptionsOf, Transformation } from '@rpn/core';
+import { TRANSFORMATION_BASE, defineExpansion, range } from './common.js';
 
 /** Options of the RBF expansions. */
-export interface RbfOptions extends BaseExpansionOptions {
-  /** `[lo, hi]` of the centres (default `[-1, 1]`). */
-  readonly baseRange?: readonly [number, number];
-  /** Number of centres k (default 10). */
-  readonly numInterval?: number;
-  /** Shape parameter ε (default 1). */
-  readonly epsilon?: number;
-  /** Explicit centres (overrides baseRange/numInterval), as tinyBIG's `base`. */
-  readonly base?: readonly number[];
-}
+export const RBF_OPTIONS = defineOptions('gaussian_rbf_expansion', {
+  baseRange: range([-1, 1], '[lo, hi] of the centres'),
+  numInterval: int({ default: 10, min: 1, doc: 'number of centres k' }),
+  epsilon: num({ default: 1, doc: 'shape parameter ε' }),
+  base: list(num(), { minLength: 1, doc: "explicit centres (override base_range/num_interval), tinyBIG's base" }),
+}, TRANSFORMATION_BASE);
+/** Options of the RBF expansions. */
+export type RbfOptions = OptionsOf<typeof RBF_OPTIONS>;
 
 function linspace(lo: number, hi: number, k: number): number[] {
   if (k === 1) return [lo];
@@ -23,18 +20,9 @@ function linspace(lo: number, hi: number, k: number): number[] {
 }
 
 function rbf(className: string, options: RbfOptions, phi: (r2: Tensor) => Tensor): Transformation {
-  const o = options as Params;
-  checkKeys(o, ['baseRange', 'numInterval', 'epsilon', 'base'], className);
-  const baseRange = rangeOption(o, 'baseRange', [-1, 1]);
-  const numInterval = intOption(o, 'numInterval', 10);
-  const epsilon = numOption(o, 'epsilon', 1);
-  let base: number[];
-  if (o.base != null) {
-    if (!Array.isArray(o.base) || o.base.length === 0 || !o.base.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-      throw new ValueError('invalid RBF centres', { argument: 'base', expected: 'a non-empty list of finite numbers', received: JSON.stringify(o.base) });
-    }
-    base = o.base as number[];
-  } else base = linspace(baseRange[0], baseRange[1], numInterval);
+  const o = RBF_OPTIONS.named(className).parse(options);
+  const { baseRange, numInterval, epsilon } = o;
+  const base = o.base ?? linspace(baseRange[0]!, baseRange[1]!, numInterval);
   const k = base.length;
   return defineExpansion(className, o, {
     own: { baseRange, numInterval, epsilon, base: o.base == null ? undefined : base },

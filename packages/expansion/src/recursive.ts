@@ -1,22 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { Params, Transformation } from '@rpn/core';
-import { checkKeys, defineExpansion, interleave, intOption, lt, numOption, rangeOption } from './common.js';
-import type { BaseExpansionOptions } from './common.js';
+import { defineOptions, int, num } from '@rpn/core';
+import type { OptionsOf, Params, Transformation } from '@rpn/core';
+import { TRANSFORMATION_BASE, defineExpansion, interleave, lt, range } from './common.js';
 
+const degree = int({ default: 2, min: 1, doc: 'highest degree' });
 /** Options of the polynomial-basis expansions. */
-export interface DegreeOptions extends BaseExpansionOptions {
-  /** Highest degree (default 2). */
-  readonly d?: number;
-}
+export const DEGREE_OPTIONS = defineOptions('chebyshev_expansion', { d: degree }, TRANSFORMATION_BASE);
 /** Options with a parameter α (Laguerre, Gegenbauer). */
-export interface AlphaDegreeOptions extends DegreeOptions {
-  readonly alpha?: number;
-}
+export const ALPHA_DEGREE_OPTIONS = defineOptions('laguerre_expansion', { d: degree, alpha: num({ default: 1, doc: 'α' }) }, TRANSFORMATION_BASE);
 /** Options of the Jacobi expansion. */
-export interface JacobiOptions extends AlphaDegreeOptions {
-  readonly beta?: number;
-}
+export const JACOBI_OPTIONS = defineOptions('jacobi_expansion', { d: degree, alpha: num({ default: 1, doc: 'α' }), beta: num({ default: 1, doc: 'β' }) }, TRANSFORMATION_BASE);
+/** Options of the polynomial-basis expansions. */
+export type DegreeOptions = OptionsOf<typeof DEGREE_OPTIONS>;
+/** Options with a parameter α (Laguerre, Gegenbauer). */
+export type AlphaDegreeOptions = OptionsOf<typeof ALPHA_DEGREE_OPTIONS>;
+/** Options of the Jacobi expansion. */
+export type JacobiOptions = OptionsOf<typeof JACOBI_OPTIONS>;
 
 /** A three-term recurrence: P0, P1 and P_n from (n, x, P_{n−1}, P_{n−2}). */
 interface Recurrence {
@@ -29,8 +29,7 @@ interface Recurrence {
  * A feature-major polynomial basis `out[:, j·d + (k−1)] = P_k(x_j)`, k = 1..d (P_0 dropped),
  * `D = m·d`: the recurrence runs on whole `[b, m]` tensors, then one stack + reshape.
  */
-function polynomialBasis(className: string, options: Params, own: Params, allowed: readonly string[], rec: Recurrence, d: number): Transformation {
-  checkKeys(options, allowed, className);
+function polynomialBasis(className: string, options: Readonly<Params>, own: Params, rec: Recurrence, d: number): Transformation {
   return defineExpansion(className, options, {
     own,
     calculateD: (m) => m * d,
@@ -51,9 +50,9 @@ const constant = (x: Tensor, c: number): Tensor => tf.fill(x.shape, c);
 
 /** tinyBIG `chebyshev_expansion`: `T1 = x`, `Tn = 2x·T(n−1) − T(n−2)`, feature-major, `D = m·d`. */
 export function chebyshevExpansion(options: DegreeOptions = {}): Transformation {
-  const o = options as Params;
-  const d = intOption(o, 'd', 2);
-  return polynomialBasis('chebyshev_expansion', o, { d }, ['d'], {
+  const o = DEGREE_OPTIONS.named('chebyshev_expansion').parse(options);
+  const { d } = o;
+  return polynomialBasis('chebyshev_expansion', o, { d }, {
     p0: (x) => constant(x, 1),
     p1: (x) => x,
     next: (_n, x, p1, p2) => tf.sub(tf.mul(tf.mul(x, 2), p1), p2),
@@ -62,9 +61,9 @@ export function chebyshevExpansion(options: DegreeOptions = {}): Transformation 
 
 /** tinyBIG `hermite_expansion` (probabilists'): `He1 = x`, `He_n = x·He(n−1) − (n−1)·He(n−2)`, `D = m·d`. */
 export function hermiteExpansion(options: DegreeOptions = {}): Transformation {
-  const o = options as Params;
-  const d = intOption(o, 'd', 2);
-  return polynomialBasis('hermite_expansion', o, { d }, ['d'], {
+  const o = DEGREE_OPTIONS.named('hermite_expansion').parse(options);
+  const { d } = o;
+  return polynomialBasis('hermite_expansion', o, { d }, {
     p0: (x) => constant(x, 1),
     p1: (x) => x,
     next: (n, x, p1, p2) => tf.sub(tf.mul(x, p1), tf.mul(p2, n - 1)),
@@ -73,9 +72,9 @@ export function hermiteExpansion(options: DegreeOptions = {}): Transformation {
 
 /** tinyBIG `legendre_expansion`: `P1 = x`, `P_n = ((2n−1)/n)·x·P(n−1) − ((n−1)/n)·P(n−2)`, `D = m·d`. */
 export function legendreExpansion(options: DegreeOptions = {}): Transformation {
-  const o = options as Params;
-  const d = intOption(o, 'd', 2);
-  return polynomialBasis('legendre_expansion', o, { d }, ['d'], {
+  const o = DEGREE_OPTIONS.named('legendre_expansion').parse(options);
+  const { d } = o;
+  return polynomialBasis('legendre_expansion', o, { d }, {
     p0: (x) => constant(x, 1),
     p1: (x) => x,
     next: (n, x, p1, p2) => tf.sub(tf.mul(tf.mul(x, p1), (2 * n - 1) / n), tf.mul(p2, (n - 1) / n)),
@@ -87,10 +86,9 @@ export function legendreExpansion(options: DegreeOptions = {}): Transformation {
  * and tinyBIG's docstring, have `1 + α − x`), `L_n = ((2n−1+α−x)/n)·L(n−1) − ((n−1+α)/n)·L(n−2)`, `D = m·d`.
  */
 export function laguerreExpansion(options: AlphaDegreeOptions = {}): Transformation {
-  const o = options as Params;
-  const d = intOption(o, 'd', 2);
-  const alpha = numOption(o, 'alpha', 1);
-  return polynomialBasis('laguerre_expansion', o, { d, alpha }, ['d', 'alpha'], {
+  const o = ALPHA_DEGREE_OPTIONS.named('laguerre_expansion').parse(options);
+  const { d, alpha } = o;
+  return polynomialBasis('laguerre_expansion', o, { d, alpha }, {
     p0: (x) => constant(x, 1),
     p1: (x) => tf.add(x, 1 + alpha),
     next: (n, x, p1, p2) => tf.sub(tf.mul(tf.div(tf.sub(2 * n - 1 + alpha, x), n), p1), tf.mul(p2, (n - 1 + alpha) / n)),
@@ -99,10 +97,9 @@ export function laguerreExpansion(options: AlphaDegreeOptions = {}): Transformat
 
 /** tinyBIG `gegenbauer_expansion`: `C1 = 2αx`, `C_n = ((n−1+α)/n)·2x·C(n−1) − ((n−2+2α)/n)·C(n−2)`, `D = m·d`. */
 export function gegenbauerExpansion(options: AlphaDegreeOptions = {}): Transformation {
-  const o = options as Params;
-  const d = intOption(o, 'd', 2);
-  const alpha = numOption(o, 'alpha', 1);
-  return polynomialBasis('gegenbauer_expansion', o, { d, alpha }, ['d', 'alpha'], {
+  const o = ALPHA_DEGREE_OPTIONS.named('gegenbauer_expansion').parse(options);
+  const { d, alpha } = o;
+  return polynomialBasis('gegenbauer_expansion', o, { d, alpha }, {
     p0: (x) => constant(x, 1),
     p1: (x) => tf.mul(x, 2 * alpha),
     next: (n, x, p1, p2) => tf.sub(tf.mul(tf.mul(x, p1), (2 * (n - 1 + alpha)) / n), tf.mul(p2, (n - 2 + 2 * alpha) / n)),
@@ -115,11 +112,9 @@ export function gegenbauerExpansion(options: AlphaDegreeOptions = {}): Transform
  * c4 = 2(n+α−1)(n+β−1)(2n+α+β); `D = m·d`.
  */
 export function jacobiExpansion(options: JacobiOptions = {}): Transformation {
-  const o = options as Params;
-  const d = intOption(o, 'd', 2);
-  const a = numOption(o, 'alpha', 1);
-  const bt = numOption(o, 'beta', 1);
-  return polynomialBasis('jacobi_expansion', o, { d, alpha: a, beta: bt }, ['d', 'alpha', 'beta'], {
+  const o = JACOBI_OPTIONS.parse(options);
+  const { d, alpha: a, beta: bt } = o;
+  return polynomialBasis('jacobi_expansion', o, { d, alpha: a, beta: bt }, {
     p0: (x) => constant(x, 1),
     p1: (x) => tf.add(tf.mul(x, (a + bt + 2) / 2), (a - bt) / 2),
     next: (n, x, p1, p2) => {
@@ -135,9 +130,9 @@ export function jacobiExpansion(options: JacobiOptions = {}): Transformation {
 
 /** tinyBIG `bessel_expansion`: `B1 = x + 1`, `B_n = (2n−1)·x·B(n−1) + B(n−2)`, `D = m·d`. */
 export function besselExpansion(options: DegreeOptions = {}): Transformation {
-  const o = options as Params;
-  const d = intOption(o, 'd', 2);
-  return polynomialBasis('bessel_expansion', o, { d }, ['d'], {
+  const o = DEGREE_OPTIONS.named('bessel_expansion').parse(options);
+  const { d } = o;
+  return polynomialBasis('bessel_expansion', o, { d }, {
     p0: (x) => constant(x, 1),
     p1: (x) => tf.add(x, 1),
     next: (n, x, p1, p2) => tf.add(tf.mul(tf.mul(x, p1), 2 * n - 1), p2),
@@ -146,9 +141,9 @@ export function besselExpansion(options: DegreeOptions = {}): Transformation {
 
 /** tinyBIG `reverse_bessel_expansion`: `θ1 = x + 1`, `θ_n = (2n−1)·θ(n−1) + x²·θ(n−2)`, `D = m·d`. */
 export function reverseBesselExpansion(options: DegreeOptions = {}): Transformation {
-  const o = options as Params;
-  const d = intOption(o, 'd', 2);
-  return polynomialBasis('reverse_bessel_expansion', o, { d }, ['d'], {
+  const o = DEGREE_OPTIONS.named('reverse_bessel_expansion').parse(options);
+  const { d } = o;
+  return polynomialBasis('reverse_bessel_expansion', o, { d }, {
     p0: (x) => constant(x, 1),
     p1: (x) => tf.add(x, 1),
     next: (n, x, p1, p2) => tf.add(tf.mul(p1, 2 * n - 1), tf.mul(tf.square(x), p2)),
@@ -157,9 +152,9 @@ export function reverseBesselExpansion(options: DegreeOptions = {}): Transformat
 
 /** tinyBIG `fibonacci_expansion`: `F0 = 0, F1 = 1, F_n = x·F(n−1) + F(n−2)` (column k = 1 is the constant 1), `D = m·d`. */
 export function fibonacciExpansion(options: DegreeOptions = {}): Transformation {
-  const o = options as Params;
-  const d = intOption(o, 'd', 2);
-  return polynomialBasis('fibonacci_expansion', o, { d }, ['d'], {
+  const o = DEGREE_OPTIONS.named('fibonacci_expansion').parse(options);
+  const { d } = o;
+  return polynomialBasis('fibonacci_expansion', o, { d }, {
     p0: (x) => constant(x, 0),
     p1: (x) => constant(x, 1),
     next: (_n, x, p1, p2) => tf.add(tf.mul(x, p1), p2),
@@ -168,9 +163,9 @@ export function fibonacciExpansion(options: DegreeOptions = {}): Transformation 
 
 /** tinyBIG `lucas_expansion`: `L0 = 2, L1 = x, L_n = x·L(n−1) + L(n−2)`, `D = m·d`. */
 export function lucasExpansion(options: DegreeOptions = {}): Transformation {
-  const o = options as Params;
-  const d = intOption(o, 'd', 2);
-  return polynomialBasis('lucas_expansion', o, { d }, ['d'], {
+  const o = DEGREE_OPTIONS.named('lucas_expansion').parse(options);
+  const { d } = o;
+  return polynomialBasis('lucas_expansion', o, { d }, {
     p0: (x) => constant(x, 2),
     p1: (x) => x,
     next: (_n, x, p1, p2) => tf.add(tf.mul(x, p1), p2),
@@ -178,14 +173,13 @@ export function lucasExpansion(options: DegreeOptions = {}): Transformation {
 }
 
 /** Options of {@link bsplineExpansion}. */
-export interface BsplineOptions extends BaseExpansionOptions {
-  /** `[lo, hi]` of the grid (default `[-1, 1]`). */
-  readonly gridRange?: readonly [number, number];
-  /** Number of grid intervals t (default 5). */
-  readonly t?: number;
-  /** Spline degree d (default 3). */
-  readonly d?: number;
-}
+export const BSPLINE_OPTIONS = defineOptions('bspline_expansion', {
+  gridRange: range([-1, 1], '[lo, hi] of the grid'),
+  t: int({ default: 5, min: 1, doc: 'number of grid intervals t' }),
+  d: int({ default: 3, min: 0, doc: 'spline degree d' }),
+}, TRANSFORMATION_BASE);
+/** Options of {@link bsplineExpansion}. */
+export type BsplineOptions = OptionsOf<typeof BSPLINE_OPTIONS>;
 
 /**
  * tinyBIG `bspline_expansion`: B-splines of degree d on the uniform knots
@@ -203,13 +197,11 @@ export interface BsplineOptions extends BaseExpansionOptions {
  * half-open comparisons.
  */
 export function bsplineExpansion(options: BsplineOptions = {}): Transformation {
-  const o = options as Params;
-  checkKeys(o, ['gridRange', 't', 'd'], 'bspline_expansion');
-  const gridRange = rangeOption(o, 'gridRange', [-1, 1]);
-  const t = intOption(o, 't', 5);
-  const d = intOption(o, 'd', 3, 0);
-  const h = (gridRange[1] - gridRange[0]) / t;
-  const knots = Array.from({ length: t + 2 * d + 1 }, (_, i) => (i - d) * h + gridRange[0]);
+  const o = BSPLINE_OPTIONS.parse(options);
+  const { gridRange, t, d } = o;
+  const [lo, hi] = gridRange as [number, number];
+  const h = (hi - lo) / t;
+  const knots = Array.from({ length: t + 2 * d + 1 }, (_, i) => (i - d) * h + lo);
   const K = t + d; // bases per feature
   const terms = bsplineTerms(d, h);
   const centres = Array.from({ length: K }, (_, i) => knots[i] + ((d + 1) * h) / 2);

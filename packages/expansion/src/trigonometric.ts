@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { Params, Transformation } from '@rpn/core';
-import { checkKeys, defineExpansion } from './common.js';
+import type { Transformation } from '@rpn/core';
+import { BASE_EXPANSION_OPTIONS, defineExpansion } from './common.js';
 import type { BaseExpansionOptions } from './common.js';
 
 function threeBlocks(className: string, options: BaseExpansionOptions, f: (x: Tensor) => [Tensor, Tensor, Tensor]): Transformation {
-  const o = options as Params;
-  checkKeys(o, [], className);
+  const o = BASE_EXPANSION_OPTIONS.named(className).parse(options);
   return defineExpansion(className, o, { own: {}, calculateD: (m) => 3 * m, kappa: (x) => tf.concat(f(x), 1) });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { ValueError, createRegistry } from '@rpn/core';
+import { ConfigError, createRegistry } from '@rpn/core';
 import type { Transformation } from '@rpn/core';
 import { expansionEntries } from './index.js';
 
@@ -14,9 +14,10 @@ function errorOf(cls: string, params: Record<string, unknown>): unknown {
 }
 function expectRejected(cls: string, params: Record<string, unknown>, argument: string): void {
   const e = errorOf(cls, params);
-  expect(e, `${cls}(${JSON.stringify(params)})`).toBeInstanceOf(ValueError);
-  expect((e as ValueError).argument).toBe(argument);
-  expect((e as ValueError).received).toBe(JSON.stringify(Object.values(params)[0]));
+  // a config's option error is a ConfigError naming the tinyBIG key (core's option rule)
+  expect(e, `${cls}(${JSON.stringify(params)})`).toBeInstanceOf(ConfigError);
+  expect((e as ConfigError).argument).toBe(argument);
+  expect((e as ConfigError).received).toBe(JSON.stringify(Object.values(params)[0]));
 }
 
 const FAMILIES = ['harr_wavelet_expansion', 'beta_wavelet_expansion', 'shannon_wavelet_expansion', 'ricker_wavelet_expansion', 'dog_wavelet_expansion', 'meyer_wavelet_expansion'];

@@ -1,23 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ConfigError } from '@rpn/core';
-import type { Params, Transformation } from '@rpn/core';
-import { checkKeys, defineExpansion, geq, intOption, lgamma, lt, numOption, taylorBlocks, taylorD } from './common.js';
-import type { BaseExpansionOptions } from './common.js';
+import { ConfigError, any, defineOptions, int, num } from '@rpn/core';
+import type { OptionsOf, Params, Transformation, ValuesOf } from '@rpn/core';
+import { TRANSFORMATION_BASE, defineExpansion, geq, lgamma, lt, taylorBlocks, taylorD } from './common.js';
 
+/** Options shared by the discrete wavelet expansions (tinyBIG's discrete_wavelet checks a ≥ 1 and b ≥ 0; its default a = 1 is allowed). */
+export const WAVELET_FIELDS = Object.freeze({
+  ...TRANSFORMATION_BASE,
+  d: int({ default: 1, min: 1, doc: 'order of the Taylor-style products of the wavelet features' }),
+  s: int({ default: 1, min: 1, doc: 'number of scales s' }),
+  t: int({ default: 1, min: 1, doc: 'number of translations t' }),
+  a: num({ default: 1, min: 1, expected: 'a number ≥ 1 (the scale base a of a^s)', doc: 'scale base a' }),
+  b: num({ default: 1, min: 0, expected: 'a number ≥ 0 (the translation step b)', doc: 'translation step b' }),
+});
 /** Options shared by the discrete wavelet expansions. */
-export interface WaveletOptions extends BaseExpansionOptions {
-  /** Order of the Taylor-style products of the wavelet features (default 1). */
-  readonly d?: number;
-  /** Number of scales s (default 1). */
-  readonly s?: number;
-  /** Number of translations t (default 1). */
-  readonly t?: number;
-  /** Scale base a (default 1). */
-  readonly a?: number;
-  /** Translation step b (default 1). */
-  readonly b?: number;
-}
+export const WAVELET_OPTIONS = defineOptions('harr_wavelet_expansion', WAVELET_FIELDS);
+/** Options shared by the discrete wavelet expansions. */
+export type WaveletOptions = OptionsOf<typeof WAVELET_OPTIONS>;
 
 /** A mother wavelet ψ applied element-wise to τ `[b, m, s·t]`. */
 export type MotherWavelet = (tau: Tensor) => Tensor;
@@ -28,14 +27,8 @@ export type MotherWavelet = (tau: Tensor) => Tensor;
  * `W[:, j·(s·t) + s'·t + t']`; with d > 1 the Taylor-style products of W's columns up to order d
  * are appended: `D = Σ_{i=1..d} (m·s·t)^i`. All (s', t') pairs are one broadcast.
  */
-export function discreteWaveletTransformation(className: string, options: Params, psi: MotherWavelet, extraOwn: Params = {}, extraKeys: readonly string[] = []): Transformation {
-  checkKeys(options, ['d', 's', 't', 'a', 'b', ...extraKeys], className);
-  const d = intOption(options, 'd', 1);
-  const s = intOption(options, 's', 1);
-  const t = intOption(options, 't', 1);
-  // tinyBIG's discrete_wavelet raises ValueError when a < 1 or b < 0 (its default a = 1 is allowed).
-  const a = numOption(options, 'a', 1, (v) => v >= 1, 'a number ≥ 1 (the scale base a of a^s)');
-  const b = numOption(options, 'b', 1, (v) => v >= 0, 'a number ≥ 0 (the translation step b)');
+export function discreteWaveletTransformation(className: string, options: ValuesOf<typeof WAVELET_OPTIONS>, psi: MotherWavelet, extraOwn: Params = {}): Transformation {
+  const { d, s, t, a, b } = options;
   const st = s * t;
   const inv: number[] = [];
   const shift: number[] = [];
@@ -102,64 +95,61 @@ export const meyerPsi: MotherWavelet = (tau) => {
 
 /** tinyBIG `harr_wavelet_expansion` (Haar): ψ = 1 on [0, 0.5), −1 on [0.5, 1), else 0; `D = Σ (m·s·t)^i`. */
 export function harrWaveletExpansion(options: WaveletOptions = {}): Transformation {
-  return discreteWaveletTransformation('harr_wavelet_expansion', options as Params, harrPsi);
+  return discreteWaveletTransformation('harr_wavelet_expansion', WAVELET_OPTIONS.parse(options), harrPsi);
 }
 
+/** Options of {@link betaWaveletExpansion} (tinyBIG's beta_wavelet raises ValueError unless alpha ≥ 1 and beta ≥ 1). */
+export const BETA_WAVELET_OPTIONS = defineOptions('beta_wavelet_expansion', { alpha: num({ default: 1, min: 1, expected: 'a number ≥ 1', doc: 'α' }), beta: num({ default: 1, min: 1, expected: 'a number ≥ 1', doc: 'β' }) }, WAVELET_FIELDS);
 /** Options of {@link betaWaveletExpansion}. */
-export interface BetaWaveletOptions extends WaveletOptions {
-  readonly alpha?: number;
-  readonly beta?: number;
-}
+export type BetaWaveletOptions = OptionsOf<typeof BETA_WAVELET_OPTIONS>;
 /** tinyBIG `beta_wavelet_expansion`: ψ = `τ^(α−1)(1−τ)^(β−1)/B(α,β)` with tinyBIG's all-or-nothing sigmoid squashing. */
 export function betaWaveletExpansion(options: BetaWaveletOptions = {}): Transformation {
-  const o = options as Params;
-  // tinyBIG's beta_wavelet raises ValueError unless alpha ≥ 1 and beta ≥ 1.
-  const alpha = numOption(o, 'alpha', 1, (v) => v >= 1, 'a number ≥ 1');
-  const beta = numOption(o, 'beta', 1, (v) => v >= 1, 'a number ≥ 1');
-  return discreteWaveletTransformation('beta_wavelet_expansion', o, betaPsi(alpha, beta), { alpha, beta }, ['alpha', 'beta']);
+  const o = BETA_WAVELET_OPTIONS.parse(options);
+  const { alpha, beta } = o;
+  return discreteWaveletTransformation('beta_wavelet_expansion', o, betaPsi(alpha, beta), { alpha, beta });
 }
 
 /** tinyBIG `shannon_wavelet_expansion`: ψ = `(sin 2πτ − sin πτ)/(πτ)`. */
 export function shannonWaveletExpansion(options: WaveletOptions = {}): Transformation {
-  return discreteWaveletTransformation('shannon_wavelet_expansion', options as Params, shannonPsi);
+  return discreteWaveletTransformation('shannon_wavelet_expansion', WAVELET_OPTIONS.named('shannon_wavelet_expansion').parse(options), shannonPsi);
 }
 
+/** Options of {@link rickerWaveletExpansion} (tinyBIG rejects sigma < 0; sigma = 0 divides by zero (τ/σ), so it is rejected too). */
+export const RICKER_WAVELET_OPTIONS = defineOptions('ricker_wavelet_expansion', { sigma: num({ default: 1, min: 0, exclusiveMin: true, expected: 'a number > 0', doc: 'σ' }) }, WAVELET_FIELDS);
 /** Options of {@link rickerWaveletExpansion}. */
-export interface RickerWaveletOptions extends WaveletOptions {
-  readonly sigma?: number;
-}
+export type RickerWaveletOptions = OptionsOf<typeof RICKER_WAVELET_OPTIONS>;
 /** tinyBIG `ricker_wavelet_expansion`: ψ = `2(1−(τ/σ)²)/(√(3σ)π^¼)·exp(−τ²/(2σ²))`. */
 export function rickerWaveletExpansion(options: RickerWaveletOptions = {}): Transformation {
-  const o = options as Params;
-  // tinyBIG rejects sigma < 0; sigma = 0 divides by zero (τ/σ), so it is rejected too.
-  const sigma = numOption(o, 'sigma', 1, (v) => v > 0, 'a number > 0');
-  return discreteWaveletTransformation('ricker_wavelet_expansion', o, rickerPsi(sigma), { sigma }, ['sigma']);
+  const o = RICKER_WAVELET_OPTIONS.parse(options);
+  const { sigma } = o;
+  return discreteWaveletTransformation('ricker_wavelet_expansion', o, rickerPsi(sigma), { sigma });
 }
 
+/** Options of {@link dogWaveletExpansion} (tinyBIG rejects sigma_1, sigma_2 < 0; 0 divides by zero in the densities, so it is rejected too). */
+export const DOG_WAVELET_OPTIONS = defineOptions('dog_wavelet_expansion', {
+  sigma1: num({ default: 1, min: 0, exclusiveMin: true, expected: 'a number > 0', doc: 'σ1' }),
+  sigma2: num({ default: 2, min: 0, exclusiveMin: true, expected: 'a number > 0', doc: 'σ2' }),
+}, WAVELET_FIELDS);
 /** Options of {@link dogWaveletExpansion}. */
-export interface DogWaveletOptions extends WaveletOptions {
-  readonly sigma1?: number;
-  readonly sigma2?: number;
-}
+export type DogWaveletOptions = OptionsOf<typeof DOG_WAVELET_OPTIONS>;
 /** tinyBIG `dog_wavelet_expansion`: ψ = `N(τ; 0, σ1) − N(τ; 0, σ2)`. */
 export function dogWaveletExpansion(options: DogWaveletOptions = {}): Transformation {
-  const o = options as Params;
-  // tinyBIG rejects sigma_1, sigma_2 < 0; 0 divides by zero in the densities, so it is rejected too.
-  const sigma1 = numOption(o, 'sigma1', 1, (v) => v > 0, 'a number > 0', 'sigma_1');
-  const sigma2 = numOption(o, 'sigma2', 2, (v) => v > 0, 'a number > 0', 'sigma_2');
-  return discreteWaveletTransformation('dog_wavelet_expansion', o, dogPsi(sigma1, sigma2), { sigma1, sigma2 }, ['sigma1', 'sigma2']);
+  const o = DOG_WAVELET_OPTIONS.parse(options);
+  const { sigma1, sigma2 } = o;
+  return discreteWaveletTransformation('dog_wavelet_expansion', o, dogPsi(sigma1, sigma2), { sigma1, sigma2 });
 }
 
 /** tinyBIG `meyer_wavelet_expansion`: ψ = `(sin(2πτ/3) + (4/3)τcos(4πτ/3))/(πτ − (16π/9)τ³)`, ψ(0) = 2/3 + 4/(3π). */
 export function meyerWaveletExpansion(options: WaveletOptions = {}): Transformation {
-  return discreteWaveletTransformation('meyer_wavelet_expansion', options as Params, meyerPsi);
+  return discreteWaveletTransformation('meyer_wavelet_expansion', WAVELET_OPTIONS.named('meyer_wavelet_expansion').parse(options), meyerPsi);
 }
 
 /** Options of {@link discreteWaveletExpansion}: the base needs a mother wavelet. */
-export interface DiscreteWaveletOptions extends WaveletOptions {
-  /** The mother wavelet: a function of τ, or the name of a built-in one (`harr`, `shannon`, `meyer`, `ricker`, `dog`, `beta` with their defaults). */
-  readonly wavelet?: MotherWavelet | 'harr' | 'shannon' | 'meyer' | 'ricker' | 'dog' | 'beta';
-}
+export const DISCRETE_WAVELET_OPTIONS = defineOptions('discrete_wavelet_expansion', {
+  wavelet: any<MotherWavelet | 'harr' | 'shannon' | 'meyer' | 'ricker' | 'dog' | 'beta'>({ doc: 'the mother wavelet: a function of τ, or the name of a built-in one (harr, shannon, meyer, ricker, dog, beta with their defaults)' }),
+}, WAVELET_FIELDS);
+/** Options of {@link discreteWaveletExpansion}. */
+export type DiscreteWaveletOptions = OptionsOf<typeof DISCRETE_WAVELET_OPTIONS>;
 
 /**
  * tinyBIG `discrete_wavelet_expansion` (not exported there; the abstract base, which fails with
@@ -167,9 +157,8 @@ export interface DiscreteWaveletOptions extends WaveletOptions {
  * without one it throws a {@link ConfigError}.
  */
 export function discreteWaveletExpansion(options: DiscreteWaveletOptions = {}): Transformation {
-  const o = { ...(options as Params) };
+  const o = DISCRETE_WAVELET_OPTIONS.parse(options);
   const w = o.wavelet;
-  delete o.wavelet;
   const named: Record<string, MotherWavelet> = { harr: harrPsi, shannon: shannonPsi, meyer: meyerPsi, ricker: rickerPsi(1), dog: dogPsi(1, 2), beta: betaPsi(1, 1) };
   const psi = typeof w === 'function' ? (w as MotherWavelet) : typeof w === 'string' ? named[w] : undefined;
   if (!psi) throw new ConfigError('discrete_wavelet_expansion needs a mother wavelet', { argument: 'wavelet', expected: `a function of τ or one of ${Object.keys(named).join(', ')}`, received: JSON.stringify(w ?? null) });

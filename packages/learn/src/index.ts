@@ -12,3 +12,4 @@ export * from './divergence.js';
 export * from './full-batch.js';
 export * from './experiment.js';
 export * from './datasets/index.js';
+export * from './runner/index.js';

@@ -74,6 +74,11 @@ export interface TrainOptions {
   readonly testEachEpoch?: boolean;
   /** Stops between batches; the result says `cancelled`. */
   readonly signal?: AbortSignal;
+  /**
+   * 1-based number of the first epoch (default 1), to resume a run: epochs `startEpoch…epochs` are
+   * trained and the shuffling continues as if epochs `1…startEpoch−1` had just run.
+   */
+  readonly startEpoch?: number;
   readonly onBatchEnd?: (info: BatchInfo) => void | Promise<void>;
   /** Return `false` to stop after this epoch. */
   readonly onEpochEnd?: (record: EpochRecord) => void | boolean | Promise<void | boolean>;
@@ -161,6 +166,8 @@ export async function train(model: TrainableModel, o: TrainOptions): Promise<Tra
   if (!Number.isInteger(o.epochs) || o.epochs < 0) throw new ValueError('invalid epoch count', { argument: 'epochs', expected: 'an integer ≥ 0', received: String(o.epochs) });
   const bs = o.batchSize ?? o.data.trainBatchSize;
   if (!Number.isInteger(bs) || bs < 1) throw new ValueError('invalid batch size', { argument: 'batchSize', expected: 'an integer ≥ 1', received: String(bs) });
+  const first = o.startEpoch ?? 1;
+  if (!Number.isInteger(first) || first < 1) throw new ValueError('invalid start epoch', { argument: 'startEpoch', expected: 'an integer ≥ 1', received: String(o.startEpoch) });
   const instances = hasInstanceAxis(model);
   const nodes = instances ? o.data.nodes : undefined;
   const split = nodes ? nodes.all : o.data.train;
@@ -183,9 +190,11 @@ export async function train(model: TrainableModel, o: TrainOptions): Promise<Tra
   const batches = instances ? 1 : Math.ceil(split.count / bs);
   // instance-interdependent: the whole node set, built once and reused by every epoch
   const full = instances ? fullBatch(split, trainIdx) : null;
+  // a resumed run replays the skipped epochs' shuffles so its batches are those of an unbroken run
+  if (!instances && (o.shuffle ?? true)) for (let e = 1; e < first; e++) rng.shuffle(order);
   try {
 
-    for (let epoch = 1; epoch <= o.epochs && !cancelled && !stoppedEarly; epoch++) {
+    for (let epoch = first; epoch <= o.epochs && !cancelled && !stoppedEarly; epoch++) {
       model.train?.();
       if (!instances && (o.shuffle ?? true)) rng.shuffle(order);
       const lr = o.optimizer.lr;

@@ -1,36 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ValueError, type Params, type Reconciliation } from '@rpn/core';
-import { assertDivides, boolOption, checkOptions, defineReconciliation, intOption, mmT, mmTBig, numberOption, reshapeUnsaved, taylor2Grid } from './common.js';
+import { ValueError, defineOptions, int, num, type OptionsOf, type Reconciliation } from '@rpn/core';
+import { BASE_RECONCILIATION_OPTIONS, RECONCILIATION_BASE, assertDivides, defineReconciliation, mmT, mmTBig, reshapeUnsaved, taylor2Grid } from './common.js';
+import type { ReconciliationOptions } from './common.js';
 import { outerProduct, outerPsi, outerTaylor2 } from './outer.js';
 
-/** Options common to every reconciliation. */
-export interface ReconciliationOptions {
-  /** Instance name (tinyBIG's `name`). */
-  readonly name?: string;
-  /** The head creates a bias `b ∈ Rⁿ` (tinyBIG `enable_bias`). */
-  readonly enableBias?: boolean;
-}
-
-function base(className: string, options: Params, allowed: readonly string[], defaultName = className) {
-  checkOptions(className, options, allowed);
-  const name = typeof options.name === 'string' ? options.name : defaultName;
-  const enableBias = boolOption(options.enableBias, 'enable_bias', false);
-  return { name, enableBias };
-}
+export type { ReconciliationOptions } from './common.js';
 
 /** Options of {@link constantReconciliation}. */
-export interface ConstantReconciliationOptions extends ReconciliationOptions {
-  /** The constant (default 1). */
-  readonly c?: number;
-}
+export const CONSTANT_RECONCILIATION_OPTIONS = defineOptions('constant_reconciliation', { c: num({ default: 1, doc: 'the constant' }) }, RECONCILIATION_BASE);
+/** Options of {@link constantReconciliation}. */
+export type ConstantReconciliationOptions = OptionsOf<typeof CONSTANT_RECONCILIATION_OPTIONS>;
 
-function constantLike(className: string, options: Params, c: number, allowed: readonly string[], defaultName: string): Reconciliation {
-  const { name, enableBias } = base(className, options, allowed, defaultName);
+function constantLike(className: string, o: { name?: string; enableBias: boolean }, c: number, withC: boolean, defaultName: string): Reconciliation {
+  const name = o.name ?? defaultName;
+  const enableBias = o.enableBias;
   return defineReconciliation({
     className,
     name,
-    own: { ...(allowed.includes('c') ? { c } : {}), enableBias },
+    own: { ...(withC ? { c } : {}), enableBias },
     requireParameters: false,
     enableBias,
     structure: { type: 'constant', c },
@@ -48,24 +36,24 @@ function constantLike(className: string, options: Params, c: number, allowed: re
 
 /** `constant_reconciliation`: W = c·1_{n×D}, l = 0. */
 export function constantReconciliation(options: ConstantReconciliationOptions = {}): Reconciliation {
-  const c = numberOption(options.c, 'c', 1.0);
-  return constantLike('constant_reconciliation', options as Params, c, ['c'], 'constant_c_reconciliation');
+  const o = CONSTANT_RECONCILIATION_OPTIONS.parse(options);
+  return constantLike('constant_reconciliation', o, o.c, true, 'constant_c_reconciliation');
 }
 
 /** `zero_reconciliation`: W = 0, l = 0. */
 export function zeroReconciliation(options: ReconciliationOptions = {}): Reconciliation {
-  return constantLike('zero_reconciliation', options as Params, 0, [], 'zero_reconciliation');
+  return constantLike('zero_reconciliation', BASE_RECONCILIATION_OPTIONS.named('zero_reconciliation').parse(options), 0, false, 'zero_reconciliation');
 }
 
 /** `one_reconciliation`: W = 1, l = 0. */
 export function oneReconciliation(options: ReconciliationOptions = {}): Reconciliation {
-  return constantLike('one_reconciliation', options as Params, 1, [], 'one_reconciliation');
+  return constantLike('one_reconciliation', BASE_RECONCILIATION_OPTIONS.named('one_reconciliation').parse(options), 1, false, 'one_reconciliation');
 }
 
 /** `constant_eye_reconciliation`: W = I_{n×D} (`torch.eye(n, D)`), l = 0. */
 export function constantEyeReconciliation(options: ReconciliationOptions = {}): Reconciliation {
   const className = 'constant_eye_reconciliation';
-  const { name, enableBias } = base(className, options as Params, []);
+  const { name = className, enableBias } = BASE_RECONCILIATION_OPTIONS.named(className).parse(options);
   return defineReconciliation({
     className,
     name,
@@ -87,7 +75,7 @@ export function constantEyeReconciliation(options: ReconciliationOptions = {}): 
 /** `identity_reconciliation`: W = reshape(w, [n, D]), l = n·D. */
 export function identityReconciliation(options: ReconciliationOptions = {}): Reconciliation {
   const className = 'identity_reconciliation';
-  const { name, enableBias } = base(className, options as Params, []);
+  const { name = className, enableBias } = BASE_RECONCILIATION_OPTIONS.named(className).parse(options);
   return defineReconciliation({
     className,
     name,
@@ -115,18 +103,16 @@ export function identityReconciliation(options: ReconciliationOptions = {}): Rec
 }
 
 /** Options of the duplicated padding reconciliations. */
-export interface PaddingReconciliationOptions extends ReconciliationOptions {
-  /** Row duplication count (default 2); must divide n. */
-  readonly p?: number;
-  /** Column duplication count (default p); must divide D. */
-  readonly q?: number;
-}
+export const PADDING_RECONCILIATION_OPTIONS = defineOptions('duplicated_padding_reconciliation', {
+  p: int({ default: 2, min: 1, doc: 'row duplication count; must divide n' }),
+  q: int({ min: 1, doc: 'column duplication count (default p); must divide D' }),
+}, RECONCILIATION_BASE);
+/** Options of the duplicated padding reconciliations. */
+export type PaddingReconciliationOptions = OptionsOf<typeof PADDING_RECONCILIATION_OPTIONS>;
 
 /** Options shared by the two duplicated padding reconciliations: p, q (default p) and l = (n/p)·(D/q). */
 function paddingSetup(className: string, options: PaddingReconciliationOptions) {
-  const { name, enableBias } = base(className, options as Params, ['p', 'q']);
-  const p = intOption(options.p, 'p', 2)!;
-  const q = intOption(options.q, 'q', p)!;
+  const { name = className, enableBias, p, q = p } = PADDING_RECONCILIATION_OPTIONS.named(className).parse(options);
   const calculateL = (n: number, D: number): number => {
     assertDivides(p, 'p', n, 'n', className);
     assertDivides(q, 'q', D, 'D', className);

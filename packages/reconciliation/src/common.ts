@@ -4,9 +4,13 @@ import {
   ShapeError,
   ValueError,
   assertParameterLength,
+  bool,
+  defineOptions,
+  str,
   formatShape,
   parametersFromOptions,
   type FunctionConfig,
+  type OptionsOf,
   type Params,
   type Reconciliation,
   type Structure,
@@ -227,27 +231,6 @@ export function defineReconciliation(def: ReconciliationDefinition): Reconciliat
   return Object.freeze(r);
 }
 
-/** Reads a boolean option (default `fallback`). */
-export function boolOption(v: unknown, argument: string, fallback: boolean): boolean {
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'boolean') throw new ValueError('invalid flag', { argument, expected: 'true or false', received: JSON.stringify(v) });
-  return v;
-}
-
-/** Reads a finite number option (default `fallback`). */
-export function numberOption(v: unknown, argument: string, fallback: number): number {
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError('invalid number', { argument, expected: 'a finite number', received: JSON.stringify(v) });
-  return v;
-}
-
-/** Reads a positive integer option; `undefined`/`null` give `fallback` (which may be undefined). */
-export function intOption(v: unknown, argument: string, fallback?: number): number | undefined {
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ValueError('invalid integer', { argument, expected: 'an integer ≥ 1', received: JSON.stringify(v) });
-  return v;
-}
-
 /** Throws a ValueError unless `k` divides `v`. */
 export function assertDivides(k: number, kName: string, v: number, vName: string, className: string): void {
   if (v % k !== 0) {
@@ -255,15 +238,15 @@ export function assertDivides(k: number, kName: string, v: number, vName: string
   }
 }
 
-/** Common options every reconciliation accepts. */
-export const BASE_OPTIONS = ['name', 'enableBias', 'requireParameters'] as const;
+/** Options every reconciliation accepts (tinyBIG's reconciliation base class). */
+export const RECONCILIATION_BASE = Object.freeze({
+  name: str({ doc: "instance name (tinyBIG's name)" }),
+  enableBias: bool({ default: false, doc: 'the head creates a bias b ∈ Rⁿ (tinyBIG enable_bias)' }),
+  requireParameters: bool({ doc: "tinyBIG's require_parameters (accepted; each function fixes it)" }),
+});
 
-/** Rejects options a function does not know (typo protection), naming the option. */
-export function checkOptions(className: string, options: Params, allowed: readonly string[]): void {
-  for (const k of Object.keys(options)) {
-    if (options[k] === undefined) continue;
-    if (!allowed.includes(k) && !(BASE_OPTIONS as readonly string[]).includes(k)) {
-      throw new ValueError(`unknown parameter for ${className}`, { argument: k, expected: `one of ${[...allowed, ...BASE_OPTIONS].join(', ')}`, received: JSON.stringify(options[k]) });
-    }
-  }
-}
+/** The options of a reconciliation without own options. */
+export const BASE_RECONCILIATION_OPTIONS = defineOptions('reconciliation', {}, RECONCILIATION_BASE);
+
+/** Options common to every reconciliation. */
+export type ReconciliationOptions = OptionsOf<typeof BASE_RECONCILIATION_OPTIONS>;

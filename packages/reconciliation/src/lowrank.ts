@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { Params, Reconciliation } from '@rpn/core';
-import { assertDivides, boolOption, checkOptions, defineReconciliation, intOption, mmT, taylor2Grid, mm } from './common.js';
+import { defineOptions, int } from '@rpn/core';
+import type { OptionsOf, Reconciliation } from '@rpn/core';
+import { RECONCILIATION_BASE, assertDivides, defineReconciliation, mmT, taylor2Grid, mm } from './common.js';
 import { outerProduct, outerPsi, outerTaylor2 } from './outer.js';
-import type { ReconciliationOptions } from './basic.js';
 
 /**
  * tinyBIG's `find_close_factors(n)`: the largest divisor of n that is ≤ √n (1 for primes).
@@ -15,22 +15,17 @@ export function findCloseFactors(n: number): number {
   return 1;
 }
 
-function common(className: string, options: Params, allowed: readonly string[], defaultName = className) {
-  checkOptions(className, options, allowed);
-  return { name: typeof options.name === 'string' ? options.name : defaultName, enableBias: boolOption(options.enableBias, 'enable_bias', false) };
-}
+const rank = int({ default: 2, min: 1, doc: 'rank r' });
 
 /** Options of {@link lorrReconciliation}. */
-export interface LorrReconciliationOptions extends ReconciliationOptions {
-  /** Rank (default 2). */
-  readonly r?: number;
-}
+export const LORR_RECONCILIATION_OPTIONS = defineOptions('lorr_reconciliation', { r: rank }, RECONCILIATION_BASE);
+/** Options of {@link lorrReconciliation}. */
+export type LorrReconciliationOptions = OptionsOf<typeof LORR_RECONCILIATION_OPTIONS>;
 
 /** `lorr_reconciliation` (low rank): `A = reshape(w[:rn], [n, r])`, `B = reshape(w[rn:], [r, D])`, W = A·B; l = r(n + D). */
 export function lorrReconciliation(options: LorrReconciliationOptions = {}): Reconciliation {
   const className = 'lorr_reconciliation';
-  const { name, enableBias } = common(className, options as Params, ['r'], 'low_rank_reconciliation');
-  const r = intOption(options.r, 'r', 2)!;
+  const { name = 'low_rank_reconciliation', enableBias, r } = LORR_RECONCILIATION_OPTIONS.parse(options);
   const split = (w: Tensor, n: number, D: number): [Tensor, Tensor] => [tf.reshape(tf.slice(w, [0], [r * n]), [n, r]), tf.reshape(tf.slice(w, [r * n], [r * D]), [r, D])];
   return defineReconciliation({
     className,
@@ -57,19 +52,18 @@ export function lorrReconciliation(options: LorrReconciliationOptions = {}): Rec
   });
 }
 
-/** Options of the hm / lphm / dual_lphm reconciliations. */
-export interface HmReconciliationOptions extends ReconciliationOptions {
-  /** Divisor of n (default `findCloseFactors(n)`). */
-  readonly p?: number;
-  /** Divisor of D (default `findCloseFactors(D)`). */
-  readonly q?: number;
-}
-
+const pq = {
+  p: int({ min: 1, nullable: true, doc: 'divisor of n (default find_close_factors(n))' }),
+  q: int({ min: 1, nullable: true, doc: 'divisor of D (default find_close_factors(D))' }),
+};
+/** Options of the hm reconciliation. */
+export const HM_RECONCILIATION_OPTIONS = defineOptions('hm_reconciliation', pq, RECONCILIATION_BASE);
 /** Options of lphm / dual_lphm. */
-export interface LphmReconciliationOptions extends HmReconciliationOptions {
-  /** Rank (default 2). */
-  readonly r?: number;
-}
+export const LPHM_RECONCILIATION_OPTIONS = defineOptions('lphm_reconciliation', { ...pq, r: rank }, RECONCILIATION_BASE);
+/** Options of the hm / lphm / dual_lphm reconciliations. */
+export type HmReconciliationOptions = OptionsOf<typeof HM_RECONCILIATION_OPTIONS>;
+/** Options of lphm / dual_lphm. */
+export type LphmReconciliationOptions = OptionsOf<typeof LPHM_RECONCILIATION_OPTIONS>;
 
 interface Pq {
   readonly p: number;
@@ -87,11 +81,12 @@ function resolvePq(className: string, p0: number | undefined, q0: number | undef
 }
 
 /** Shared wiring of the three outer-product reconciliations: `factors(w)` gives (A, B). */
-function outerFamily(className: string, options: Params, withRank: boolean, calculate: (d: Pq, r: number) => number, factors: (w: Tensor, d: Pq, r: number) => [Tensor, Tensor]): Reconciliation {
-  const { name, enableBias } = common(className, options, withRank ? ['p', 'q', 'r'] : ['p', 'q']);
-  const p0 = intOption(options.p, 'p');
-  const q0 = intOption(options.q, 'q');
-  const r = withRank ? intOption(options.r, 'r', 2)! : 0;
+function outerFamily(className: string, options: LphmReconciliationOptions, withRank: boolean, calculate: (d: Pq, r: number) => number, factors: (w: Tensor, d: Pq, r: number) => [Tensor, Tensor]): Reconciliation {
+  const o = withRank ? LPHM_RECONCILIATION_OPTIONS.named(className).parse(options) : { ...HM_RECONCILIATION_OPTIONS.parse(options), r: 0 };
+  const { name = className, enableBias } = o;
+  const p0 = o.p ?? undefined;
+  const q0 = o.q ?? undefined;
+  const r = o.r;
   const type = className.replace(/_reconciliation$/, '');
   return defineReconciliation({
     className,
@@ -118,7 +113,7 @@ function outerFamily(className: string, options: Params, withRank: boolean, calc
 
 /** `hm_reconciliation`: `A = w[:pq]`, `B = w[pq:]` (length st), W = reshape(outer(A, B), [n, D]); l = pq + st. */
 export function hmReconciliation(options: HmReconciliationOptions = {}): Reconciliation {
-  return outerFamily('hm_reconciliation', options as Params, false, (d) => d.p * d.q + d.s * d.t, (w, d) => [tf.slice(w, [0], [d.p * d.q]), tf.slice(w, [d.p * d.q], [d.s * d.t])]);
+  return outerFamily('hm_reconciliation', options, false, (d) => d.p * d.q + d.s * d.t, (w, d) => [tf.slice(w, [0], [d.p * d.q]), tf.slice(w, [d.p * d.q], [d.s * d.t])]);
 }
 
 /**
@@ -126,7 +121,7 @@ export function hmReconciliation(options: HmReconciliationOptions = {}): Reconci
  * W = reshape(outer(A, B), [n, D]); l = pq + r(s + t).
  */
 export function lphmReconciliation(options: LphmReconciliationOptions = {}): Reconciliation {
-  return outerFamily('lphm_reconciliation', options as Params, true, (d, r) => d.p * d.q + r * (d.s + d.t), (w, d, r) => {
+  return outerFamily('lphm_reconciliation', options, true, (d, r) => d.p * d.q + r * (d.s + d.t), (w, d, r) => {
     const pq = d.p * d.q;
     const S = tf.reshape(tf.slice(w, [pq], [d.s * r]), [d.s, r]);
     const T = tf.reshape(tf.slice(w, [pq + d.s * r], [r * d.t]), [r, d.t]);
@@ -139,7 +134,7 @@ export function lphmReconciliation(options: LphmReconciliationOptions = {}): Rec
  * `A = vec(P·Q)`, `B = vec(S·T)`, W = reshape(outer(A, B), [n, D]); l = r(p + q + s + t).
  */
 export function dualLphmReconciliation(options: LphmReconciliationOptions = {}): Reconciliation {
-  return outerFamily('dual_lphm_reconciliation', options as Params, true, (d, r) => r * (d.p + d.q + d.s + d.t), (w, d, r) => {
+  return outerFamily('dual_lphm_reconciliation', options, true, (d, r) => r * (d.p + d.q + d.s + d.t), (w, d, r) => {
     // one SplitV (gradient: one concat) instead of four slices (gradient: four pads and adds)
     const [P, Q, S, T] = tf.split(w, [d.p * r, r * d.q, d.s * r, r * d.t]);
     return [tf.reshape(mm(tf.reshape(P, [d.p, r]), tf.reshape(Q, [r, d.q])), [-1]), tf.reshape(mm(tf.reshape(S, [d.s, r]), tf.reshape(T, [r, d.t])), [-1])];

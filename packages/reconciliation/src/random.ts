@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ShapeError, ValueError, formatShape, type Params, type Reconciliation } from '@rpn/core';
-import { boolOption, checkOptions, defineReconciliation, intOption, mmT, numberOption, mm } from './common.js';
-import type { ReconciliationOptions } from './basic.js';
+import { ShapeError, ValueError, any, bool, defineOptions, formatShape, int, num, type OptionFields, type OptionsOf, type Params, type Reconciliation } from '@rpn/core';
+import { RECONCILIATION_BASE, defineReconciliation, mmT, mm } from './common.js';
 
 /** Default seed of the frozen random state (recorded in `toConfig`, so a saved config rebuilds it). */
 export const DEFAULT_SEED = 20240601;
@@ -14,16 +13,21 @@ export interface FrozenArray {
 }
 
 /** Options of the reconciliations with frozen random state. */
-export interface FrozenStateOptions extends ReconciliationOptions {
-  /** Seed of the random state (default {@link DEFAULT_SEED}); mixed with the class, n and D. */
-  readonly seed?: number;
-  /**
-   * The random state given explicitly (nested arrays), by tinyBIG's names: `mask` (masking),
-   * `A`, `B` (random_matrix_adaption), `P`, `Q`, `S`, `T` (random_matrix_hypernet),
-   * `net.0.weight`, `net.0.bias`, `net.2.weight`, `net.2.bias` (hypernet). Config key `frozen_state`.
-   */
-  readonly frozenState?: Readonly<Record<string, unknown>>;
-}
+const FROZEN_STATE_FIELDS = Object.freeze({
+  ...RECONCILIATION_BASE,
+  seed: int({ default: DEFAULT_SEED, doc: 'seed of the random state (default DEFAULT_SEED); mixed with the class, n and D' }),
+  frozenState: any<Readonly<Record<string, unknown>>>({
+    check: (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v),
+    expected: 'an object of nested arrays',
+    doc: 'the random state given explicitly (nested arrays), by tinyBIG\'s names: mask (masking), A, B (random_matrix_adaption), P, Q, S, T (random_matrix_hypernet), net.0.weight, net.0.bias, net.2.weight, net.2.bias (hypernet)',
+  }),
+});
+/** Options of the reconciliations with frozen random state. */
+export const FROZEN_STATE_OPTIONS = defineOptions('masking_reconciliation', FROZEN_STATE_FIELDS);
+/** Options of the reconciliations with frozen random state. */
+export type FrozenStateOptions = OptionsOf<typeof FROZEN_STATE_OPTIONS>;
+
+const frozen = <F extends OptionFields>(className: string, fields: F) => defineOptions(className, fields, FROZEN_STATE_FIELDS);
 
 /** 32-bit string/number hash (FNV-1a) used to derive a stream per (seed, class, tensor, n, D). */
 function hash(parts: readonly (string | number)[]): number {
@@ -94,12 +98,10 @@ function toNested(a: FrozenArray): unknown {
  * The frozen state of one function: explicit arrays when given, else drawn from the seed for
  * each (name, shape) on first use and cached as plain arrays (no tensor is owned between calls).
  */
-function frozenStore(className: string, options: FrozenStateOptions) {
-  const seed = options.seed ?? DEFAULT_SEED;
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new ValueError('invalid seed', { argument: 'seed', expected: 'an integer', received: JSON.stringify(seed) });
+function frozenStore(className: string, options: { seed: number; frozenState?: Readonly<Record<string, unknown>> }) {
+  const seed = options.seed;
   const given = new Map<string, FrozenArray>();
   if (options.frozenState != null) {
-    if (typeof options.frozenState !== 'object' || Array.isArray(options.frozenState)) throw new ValueError('frozen_state must be a mapping', { argument: 'frozen_state', expected: 'an object of nested arrays', received: JSON.stringify(options.frozenState) });
     for (const [k, v] of Object.entries(options.frozenState)) given.set(k, fromNested(v, `frozen_state.${k}`));
   }
   const drawn = new Map<string, FrozenArray>();
@@ -140,11 +142,6 @@ function frozenStore(className: string, options: FrozenStateOptions) {
 
 const normal = (s: number, count: number) => seededNormal(s, count);
 
-function baseOptions(className: string, options: Params, allowed: readonly string[]) {
-  checkOptions(className, options, [...allowed, 'seed', 'frozenState']);
-  return { name: typeof options.name === 'string' ? options.name : className, enableBias: boolOption(options.enableBias, 'enable_bias', false) };
-}
-
 function rawState(store: ReturnType<typeof frozenStore>) {
   return (): Params => {
     const fs = store.config();
@@ -153,21 +150,19 @@ function rawState(store: ReturnType<typeof frozenStore>) {
 }
 
 /** Options of {@link maskingReconciliation}. */
-export interface MaskingReconciliationOptions extends FrozenStateOptions {
-  /** Keep probability: mask = (uniform < p) (default 0.5). */
-  readonly p?: number;
-  /** tinyBIG `fixed_mask` (default true). A non-fixed mask is still drawn once per (n, D) here: see the README. */
-  readonly fixedMask?: boolean;
-}
+export const MASKING_RECONCILIATION_OPTIONS = frozen('masking_reconciliation', {
+  p: num({ default: 0.5, min: 0, max: 1, expected: 'a number in [0, 1]', doc: 'keep probability: mask = (uniform < p)' }),
+  fixedMask: bool({ default: true, doc: "tinyBIG fixed_mask. A non-fixed mask is still drawn once per (n, D) here: see the README" }),
+});
+/** Options of {@link maskingReconciliation}. */
+export type MaskingReconciliationOptions = OptionsOf<typeof MASKING_RECONCILIATION_OPTIONS>;
 
 /** `masking_reconciliation`: W = reshape(w, [n, D]) ⊙ M with the frozen mask M = (rand(n, D) < p); l = n·D. */
 export function maskingReconciliation(options: MaskingReconciliationOptions = {}): Reconciliation {
   const className = 'masking_reconciliation';
-  const { name, enableBias } = baseOptions(className, options as Params, ['p', 'fixedMask']);
-  const p = numberOption(options.p, 'p', 0.5);
-  if (p < 0 || p > 1) throw new ValueError('masking probability out of range', { argument: 'p', expected: 'a number in [0, 1]', received: String(p) });
-  const fixedMask = boolOption(options.fixedMask, 'fixed_mask', true);
-  const store = frozenStore(className, options);
+  const o = MASKING_RECONCILIATION_OPTIONS.parse(options);
+  const { name = className, enableBias, p, fixedMask } = o;
+  const store = frozenStore(className, o);
   const drawMask = (s: number, count: number): Float32Array => {
     const u = seededUniform(s);
     const m = new Float32Array(count);
@@ -188,10 +183,9 @@ export function maskingReconciliation(options: MaskingReconciliationOptions = {}
 }
 
 /** Options of {@link randomMatrixAdaptionReconciliation}. */
-export interface RandomMatrixAdaptionOptions extends FrozenStateOptions {
-  /** Rank (default 2). */
-  readonly r?: number;
-}
+export const RANDOM_MATRIX_ADAPTION_OPTIONS = frozen('random_matrix_adaption_reconciliation', { r: int({ default: 2, min: 1, doc: 'rank' }) });
+/** Options of {@link randomMatrixAdaptionReconciliation}. */
+export type RandomMatrixAdaptionOptions = OptionsOf<typeof RANDOM_MATRIX_ADAPTION_OPTIONS>;
 
 /**
  * `random_matrix_adaption_reconciliation`: `λ₁ = w[:n]`, `λ₂ = w[n:n+r]`,
@@ -199,9 +193,9 @@ export interface RandomMatrixAdaptionOptions extends FrozenStateOptions {
  */
 export function randomMatrixAdaptionReconciliation(options: RandomMatrixAdaptionOptions = {}): Reconciliation {
   const className = 'random_matrix_adaption_reconciliation';
-  const { name, enableBias } = baseOptions(className, options as Params, ['r']);
-  const r = intOption(options.r, 'r', 2)!;
-  const store = frozenStore(className, options);
+  const o = RANDOM_MATRIX_ADAPTION_OPTIONS.parse(options);
+  const { name = className, enableBias, r } = o;
+  const store = frozenStore(className, o);
   const parts = (w: Tensor, n: number, D: number) => ({
     l1: tf.reshape(tf.slice(w, [0], [n]), [n, 1]),
     l2: tf.reshape(tf.slice(w, [n], [r]), [1, r]),
@@ -230,14 +224,13 @@ export function randomMatrixAdaptionReconciliation(options: RandomMatrixAdaption
 }
 
 /** Options of {@link randomMatrixHypernetReconciliation}. */
-export interface RandomMatrixHypernetOptions extends FrozenStateOptions {
-  /** Rank (default 2). */
-  readonly r?: number;
-  /** Number of parameters l (default 64). */
-  readonly l?: number;
-  /** Hidden width (default 128). */
-  readonly hiddenDim?: number;
-}
+export const RANDOM_MATRIX_HYPERNET_OPTIONS = frozen('random_matrix_hypernet_reconciliation', {
+  r: int({ default: 2, min: 1, doc: 'rank' }),
+  l: int({ default: 64, min: 1, doc: 'number of parameters l' }),
+  hiddenDim: int({ default: 128, min: 1, doc: 'hidden width' }),
+});
+/** Options of {@link randomMatrixHypernetReconciliation}. */
+export type RandomMatrixHypernetOptions = OptionsOf<typeof RANDOM_MATRIX_HYPERNET_OPTIONS>;
 
 /**
  * `random_matrix_hypernet_reconciliation`: `W = reshape(σ(w·P·Qᵀ)·S·Tᵀ, [n, D])` with frozen
@@ -245,11 +238,9 @@ export interface RandomMatrixHypernetOptions extends FrozenStateOptions {
  */
 export function randomMatrixHypernetReconciliation(options: RandomMatrixHypernetOptions = {}): Reconciliation {
   const className = 'random_matrix_hypernet_reconciliation';
-  const { name, enableBias } = baseOptions(className, options as Params, ['r', 'l', 'hiddenDim']);
-  const r = intOption(options.r, 'r', 2)!;
-  const l = intOption(options.l, 'l', 64)!;
-  const h = intOption(options.hiddenDim, 'hidden_dim', 128)!;
-  const store = frozenStore(className, options);
+  const o = RANDOM_MATRIX_HYPERNET_OPTIONS.parse(options);
+  const { name = className, enableBias, r, l, hiddenDim: h } = o;
+  const store = frozenStore(className, o);
   return defineReconciliation({
     className,
     name,
@@ -271,14 +262,14 @@ export function randomMatrixHypernetReconciliation(options: RandomMatrixHypernet
 }
 
 /** Options of {@link hypernetReconciliation}. */
-export interface HypernetReconciliationOptions extends FrozenStateOptions {
-  /** Number of parameters l (default 64). */
-  readonly l?: number;
-  /** Hidden width (default 128). */
-  readonly hiddenDim?: number;
-  /** tinyBIG `static` (default true): the hypernet is frozen. Only static hypernets are supported. */
-  readonly static?: boolean;
-}
+export const HYPERNET_RECONCILIATION_OPTIONS = frozen('hypernet_reconciliation', {
+  l: int({ default: 64, min: 1, doc: 'number of parameters l' }),
+  hiddenDim: int({ default: 128, min: 1, doc: 'hidden width' }),
+  static: bool({ default: true, doc: 'tinyBIG static: the hypernet is frozen. Only static hypernets are supported' }),
+  net: any({ doc: 'tinyBIG net (not supported: pass the hypernet weights as frozen_state)' }),
+});
+/** Options of {@link hypernetReconciliation}. */
+export type HypernetReconciliationOptions = OptionsOf<typeof HYPERNET_RECONCILIATION_OPTIONS>;
 
 /**
  * `hypernet_reconciliation`: `W = reshape(Linear₂(σ(Linear₁(w))), [n, D])`, Linear(x) = x·weightᵀ + bias,
@@ -287,13 +278,11 @@ export interface HypernetReconciliationOptions extends FrozenStateOptions {
  */
 export function hypernetReconciliation(options: HypernetReconciliationOptions = {}): Reconciliation {
   const className = 'hypernet_reconciliation';
-  const { name, enableBias } = baseOptions(className, options as Params, ['l', 'hiddenDim', 'static', 'net']);
-  const l = intOption(options.l, 'l', 64)!;
-  const h = intOption(options.hiddenDim, 'hidden_dim', 128)!;
-  const isStatic = boolOption(options.static, 'static', true);
+  const o = HYPERNET_RECONCILIATION_OPTIONS.parse(options);
+  const { name = className, enableBias, l, hiddenDim: h, static: isStatic } = o;
   if (!isStatic) throw new ValueError(`${className}: a trainable hypernet is not supported`, { argument: 'static', expected: 'true', received: 'false' });
-  if ((options as Params).net != null) throw new ValueError(`${className}: pass the hypernet weights as frozen_state`, { argument: 'net', expected: 'null (use frozen_state {"net.0.weight", …})', received: typeof (options as Params).net });
-  const store = frozenStore(className, options);
+  if (o.net != null) throw new ValueError(`${className}: pass the hypernet weights as frozen_state`, { argument: 'net', expected: 'null (use frozen_state {"net.0.weight", …})', received: typeof o.net });
+  const store = frozenStore(className, o);
   return defineReconciliation({
     className,
     name,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { ShapeError, ValueError, createRegistry, type Reconciliation } from '@rpn/core';
+import { ConfigError, ShapeError, ValueError, createRegistry, describeOptions, type Reconciliation, type RpnError } from '@rpn/core';
 import {
   constantEyeReconciliation,
   constantReconciliation,
@@ -234,6 +234,31 @@ describe('typed errors', () => {
     expect(() => lorrReconciliation({ rank: 2 } as never)).toThrow(ValueError);
     const f = maskingReconciliation({ frozenState: { mask: [[1, 0], [0, 1]] } });
     expect(() => f.forward(tf.zeros([1, 6]), 2, 3)).toThrow(ShapeError);
+  });
+  it('a config\'s bad option is a ConfigError naming the tinyBIG key; in code a ValueError naming the option', () => {
+    const reg = createRegistry(reconciliationEntries);
+    const errorOf = (f: () => unknown): RpnError => { try { f(); } catch (e) { return e as RpnError; } throw new Error('no error'); };
+    const cfg = errorOf(() => reg.build({ function_class: 'lorr_reconciliation', function_parameters: { r: 0, enable_bias: true } }));
+    expect(cfg).toBeInstanceOf(ConfigError);
+    expect(cfg.argument).toBe('r');
+    const key = errorOf(() => reg.build({ function_class: 'lorr_reconciliation', function_parameters: { rank: 2 } }));
+    expect(key).toBeInstanceOf(ConfigError);
+    expect(key.expected).toContain('enable_bias');
+    const code = errorOf(() => randomMatrixHypernetReconciliation({ hiddenDim: 0 }));
+    expect(code).toBeInstanceOf(ValueError);
+    expect(code.argument).toBe('hiddenDim');
+  });
+  it('a non-string name is an error (it silently fell back to the class name)', () => {
+    expect(() => identityReconciliation({ name: 7 } as never)).toThrow(ValueError);
+    expect(identityReconciliation({ name: 'w' }).name).toBe('w');
+  });
+  it('every entry declares its options (plain data for forms)', () => {
+    for (const e of reconciliationEntries) {
+      expect(e.options?.className, e.className).toBe(e.className);
+      const d = describeOptions(e.options!);
+      expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+      expect(d.find((o) => o.key === 'enableBias')).toMatchObject({ configKey: 'enable_bias', type: 'boolean', default: false });
+    }
   });
 });
 

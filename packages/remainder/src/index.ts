@@ -3,14 +3,21 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   ShapeError,
   ValueError,
+  any,
   assert2D,
+  bool,
   defineEntry,
+  defineOptions,
   formatShape,
+  num,
   parametersFromOptions,
   processingChain,
   processingOption,
+  str,
   type ForwardContext,
   type FunctionConfig,
+  type OptionSchema,
+  type OptionsOf,
   type ParameterSpec,
   type Params,
   type ProcessingSpec,
@@ -22,29 +29,21 @@ import {
 export const REMAINDER_MODULE = 'tinybig.remainder';
 
 /** Options every remainder accepts (tinyBIG's `remainder` base class). */
-export interface RemainderOptions {
-  /** Instance name (tinyBIG's `name`). */
-  readonly name?: string;
-  /** tinyBIG `activation_functions`: a name, config, processing function or list. */
-  readonly activationFunctions?: ProcessingSpec;
-  /** tinyBIG `activation_function_configs` (same as `activationFunctions`). */
-  readonly activationFunctionConfigs?: ProcessingSpec;
-}
-
-const BASE = ['name', 'activationFunctions', 'activationFunctionConfigs', 'requireParameters', 'enableBias'];
-
-function checkOptions(className: string, options: Params, allowed: readonly string[]): void {
-  for (const k of Object.keys(options)) {
-    if (options[k] === undefined) continue;
-    if (!BASE.includes(k) && !allowed.includes(k)) {
-      throw new ValueError(`unknown parameter for ${className}`, { argument: k, expected: `one of ${[...allowed, ...BASE].join(', ')}`, received: JSON.stringify(options[k]) });
-    }
-  }
-}
+export const REMAINDER_BASE = Object.freeze({
+  name: str({ doc: "instance name (tinyBIG's name)" }),
+  activationFunctions: any<ProcessingSpec>({ doc: 'tinyBIG activation_functions: a name, config, processing function or list' }),
+  activationFunctionConfigs: any<ProcessingSpec>({ doc: 'tinyBIG activation_function_configs (same as activation_functions)' }),
+  requireParameters: bool({ doc: "tinyBIG's require_parameters (accepted; fixed by the function except linear_remainder)" }),
+  enableBias: bool({ doc: "tinyBIG's enable_bias (accepted; used by linear_remainder only)" }),
+});
+/** The options of a remainder without own options. */
+export const BASE_REMAINDER_OPTIONS = defineOptions('remainder', {}, REMAINDER_BASE);
+/** Options every remainder accepts (tinyBIG's `remainder` base class). */
+export type RemainderOptions = OptionsOf<typeof BASE_REMAINDER_OPTIONS>;
 
 interface RemainderDefinition {
   readonly className: string;
-  readonly options: Params;
+  readonly options: Readonly<Params>;
   readonly own: Params;
   readonly requireParameters: boolean;
   readonly enableBias: boolean;
@@ -63,7 +62,7 @@ function scoped(params: ForwardContext['params'], prefix: string): ForwardContex
 function defineRemainder(def: RemainderDefinition): Remainder {
   const activation = processingChain(processingOption(def.options, 'activation'));
   const specs: ParameterSpec[] = activation.parameterSpecs().map((s) => ({ ...s, name: `activation_functions.${s.name}` }));
-  const name = typeof def.options.name === 'string' ? def.options.name : def.className;
+  const name = (def.options.name as string | undefined) ?? def.className;
   const r: Remainder = {
     name,
     kind: 'remainder',
@@ -99,13 +98,11 @@ function checkX(x: Tensor | null, m: number, className: string): Tensor {
 }
 
 /** Options of {@link constantRemainder}. */
-export interface ConstantRemainderOptions extends RemainderOptions {
-  /** The constant (default 1). */
-  readonly c?: number;
-}
+export const CONSTANT_REMAINDER_OPTIONS = defineOptions('constant_remainder', { c: num({ default: 1, doc: 'the constant' }) }, REMAINDER_BASE);
+/** Options of {@link constantRemainder}. */
+export type ConstantRemainderOptions = OptionsOf<typeof CONSTANT_REMAINDER_OPTIONS>;
 
-function constantLike(className: string, options: Params, c: number, withC: boolean): Remainder {
-  checkOptions(className, options, withC ? ['c'] : []);
+function constantLike(className: string, options: Readonly<Params>, c: number, withC: boolean): Remainder {
   return defineRemainder({
     className,
     options,
@@ -118,14 +115,13 @@ function constantLike(className: string, options: Params, c: number, withC: bool
 
 /** `constant_remainder`: π(x) = σ(c·1ₙ), a length-n vector the head broadcasts over the batch. */
 export function constantRemainder(options: ConstantRemainderOptions = {}): Remainder {
-  const c = options.c ?? 1.0;
-  if (typeof c !== 'number' || !Number.isFinite(c)) throw new ValueError('invalid number', { argument: 'c', expected: 'a finite number', received: JSON.stringify(c) });
-  return constantLike('constant_remainder', options as Params, c, true);
+  const o = CONSTANT_REMAINDER_OPTIONS.parse(options);
+  return constantLike('constant_remainder', o, o.c, true);
 }
 
 /** `one_remainder`: π(x) = σ(1ₙ). */
 export function oneRemainder(options: RemainderOptions = {}): Remainder {
-  return constantLike('one_remainder', options as Params, 1, false);
+  return constantLike('one_remainder', BASE_REMAINDER_OPTIONS.named('one_remainder').parse(options), 1, false);
 }
 
 /**
@@ -134,17 +130,17 @@ export function oneRemainder(options: RemainderOptions = {}): Remainder {
  */
 export function zeroRemainder(options: RemainderOptions = {}): Remainder {
   const className = 'zero_remainder';
-  checkOptions(className, options as Params, []);
-  return defineRemainder({ className, options: options as Params, own: {}, requireParameters: false, enableBias: false, isZero: true, pi: (_x, _w, _b, _m, n) => tf.zeros([n]) });
+  const o = BASE_REMAINDER_OPTIONS.named(className).parse(options);
+  return defineRemainder({ className, options: o, own: {}, requireParameters: false, enableBias: false, isZero: true, pi: (_x, _w, _b, _m, n) => tf.zeros([n]) });
 }
 
 /** `identity_remainder`: π(x) = σ(x); needs m = n. */
 export function identityRemainder(options: RemainderOptions = {}): Remainder {
   const className = 'identity_remainder';
-  checkOptions(className, options as Params, []);
+  const o = BASE_REMAINDER_OPTIONS.named(className).parse(options);
   return defineRemainder({
     className,
-    options: options as Params,
+    options: o,
     own: {},
     requireParameters: false,
     enableBias: false,
@@ -156,25 +152,21 @@ export function identityRemainder(options: RemainderOptions = {}): Remainder {
 }
 
 /** Options of {@link linearRemainder}. */
-export interface LinearRemainderOptions extends RemainderOptions {
-  /** The head owns `w_remainder [n, m]` (default true). */
-  readonly requireParameters?: boolean;
-  /** The head owns `b_remainder [n]` (default false). */
-  readonly enableBias?: boolean;
-}
+export const LINEAR_REMAINDER_OPTIONS = defineOptions('linear_remainder', {
+  requireParameters: bool({ default: true, doc: 'the head owns w_remainder [n, m]' }),
+  enableBias: bool({ default: false, doc: 'the head owns b_remainder [n]' }),
+}, REMAINDER_BASE);
+/** Options of {@link linearRemainder}. */
+export type LinearRemainderOptions = OptionsOf<typeof LINEAR_REMAINDER_OPTIONS>;
 
 /** `linear_remainder`: π(x) = σ(x·w_remainderᵀ + b_remainder); σ(x) when w is null. */
 export function linearRemainder(options: LinearRemainderOptions = {}): Remainder {
   const className = 'linear_remainder';
-  checkOptions(className, options as Params, []);
-  const requireParameters = options.requireParameters ?? true;
-  const enableBias = options.enableBias ?? false;
-  for (const [k, v] of [['require_parameters', requireParameters], ['enable_bias', enableBias]] as const) {
-    if (typeof v !== 'boolean') throw new ValueError('invalid flag', { argument: k, expected: 'true or false', received: JSON.stringify(v) });
-  }
+  const o = LINEAR_REMAINDER_OPTIONS.parse(options);
+  const { requireParameters, enableBias } = o;
   return defineRemainder({
     className,
-    options: options as Params,
+    options: o,
     own: { requireParameters, enableBias },
     requireParameters,
     enableBias,
@@ -200,11 +192,20 @@ export function linearRemainder(options: LinearRemainderOptions = {}): Remainder
 
 const MODULE = { module: REMAINDER_MODULE };
 
+/** Every remainder's declared options by its tinyBIG class name. */
+export const REMAINDER_OPTIONS: Readonly<Record<string, OptionSchema>> = Object.freeze({
+  zero_remainder: BASE_REMAINDER_OPTIONS.named('zero_remainder'),
+  constant_remainder: CONSTANT_REMAINDER_OPTIONS,
+  one_remainder: BASE_REMAINDER_OPTIONS.named('one_remainder'),
+  identity_remainder: BASE_REMAINDER_OPTIONS.named('identity_remainder'),
+  linear_remainder: LINEAR_REMAINDER_OPTIONS,
+});
+
 /** Registry entries of every remainder function in this package (pass to `createRegistry`). */
 export const remainderEntries: readonly RegistryEntry[] = Object.freeze([
-  defineEntry('remainder', 'zero_remainder', (o) => zeroRemainder(o), MODULE),
-  defineEntry('remainder', 'constant_remainder', (o) => constantRemainder(o), MODULE),
-  defineEntry('remainder', 'one_remainder', (o) => oneRemainder(o), { ...MODULE, aliases: ['tinybig.remainder.basic_remainder.one_remainder'] }),
-  defineEntry('remainder', 'identity_remainder', (o) => identityRemainder(o), MODULE),
-  defineEntry('remainder', 'linear_remainder', (o) => linearRemainder(o), MODULE),
+  defineEntry('remainder', 'zero_remainder', (o) => zeroRemainder(o), { ...MODULE, options: REMAINDER_OPTIONS.zero_remainder }),
+  defineEntry('remainder', 'constant_remainder', (o) => constantRemainder(o), { ...MODULE, options: REMAINDER_OPTIONS.constant_remainder }),
+  defineEntry('remainder', 'one_remainder', (o) => oneRemainder(o), { ...MODULE, aliases: ['tinybig.remainder.basic_remainder.one_remainder'], options: REMAINDER_OPTIONS.one_remainder }),
+  defineEntry('remainder', 'identity_remainder', (o) => identityRemainder(o), { ...MODULE, options: REMAINDER_OPTIONS.identity_remainder }),
+  defineEntry('remainder', 'linear_remainder', (o) => linearRemainder(o), { ...MODULE, options: REMAINDER_OPTIONS.linear_remainder }),
 ]);

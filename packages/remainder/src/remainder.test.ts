@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { ShapeError, ValueError, createRegistry, type Remainder } from '@rpn/core';
+import { ConfigError, ShapeError, ValueError, createRegistry, describeOptions, type Remainder } from '@rpn/core';
 import { constantRemainder, identityRemainder, linearRemainder, oneRemainder, remainderEntries, zeroRemainder } from './index.js';
 
 const registry = createRegistry(remainderEntries);
@@ -82,5 +82,22 @@ describe('remainders', () => {
   });
   it('rejects unknown options', () => {
     expect(() => constantRemainder({ k: 1 } as never)).toThrow(ValueError);
+    expect(() => registry.build({ function_class: 'constant_remainder', function_parameters: { k: 1 } })).toThrow(ConfigError);
+  });
+  it('a config\'s bad flag is a ConfigError naming the tinyBIG key', () => {
+    try {
+      registry.build({ function_class: 'linear_remainder', function_parameters: { enable_bias: 'yes' } });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).argument).toBe('enable_bias');
+    }
+  });
+  it('a non-string name is an error (it silently became the class name)', () => {
+    expect(() => zeroRemainder({ name: 1 } as never)).toThrow(ValueError);
+  });
+  it('every entry declares its options', () => {
+    for (const e of remainderEntries) expect(describeOptions(e.options!).map((o) => o.configKey), e.className).toContain('activation_function_configs');
+    expect(describeOptions(remainderEntries.find((e) => e.className === 'linear_remainder')!.options!).find((o) => o.key === 'requireParameters')).toMatchObject({ default: true });
   });
 });

@@ -1,22 +1,15 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, type BackendInfo, type Registry } from '@rpn/core';
+import type { Registry } from '@rpn/core';
 import {
-  datasetFromConfig, evaluate, experimentMetric, learnerFromConfig, readExperiment, train,
-  type Dataset, type EpochRecord, type Experiment, type TrainableModel,
+  buildModel as runnerBuildModel, loadExperiment as loadRunnerExperiment, withDataGraph,
+  type EpochRecord, type ExperimentModel, type LoadedExperiment,
 } from '@rpn/learn';
-import { modelConfigOf, readYaml } from '../config-file.js';
+import { readYaml } from '../config-file.js';
 import { fromCaller } from '../caller-cwd.js';
 
-/** A built model as the app uses it (an @rpn/model model). */
-export interface AppModel extends TrainableModel {
-  readonly m?: number;
-  readonly n?: number;
-  summary(): { rows: readonly { name: string; shape: readonly number[]; count: number }[]; total: number };
-  toConfig(): Record<string, unknown>;
-  dispose(): void;
-}
+/** A built model as the app uses it (an @rpn/model model): the runner's {@link ExperimentModel}. */
+export type AppModel = ExperimentModel;
 
 /** Reads a tinyBIG YAML file; see {@link readYaml} in config-file.ts (re-exported for the commands). */
 export { readYaml };
@@ -29,12 +22,7 @@ export interface RunOverrides {
 }
 
 /** The loaded parts of an experiment. */
-export interface Loaded {
-  readonly exp: Experiment;
-  readonly data: Dataset;
-  readonly modelConfig: Record<string, unknown>;
-  readonly seed: number;
-}
+export type Loaded = LoadedExperiment;
 
 /** Data-folder keys of `data_parameters` that hold paths (tinyBIG's `cache_dir`; `dir` is our alias). */
 const DATA_PATH_KEYS = ['cache_dir', 'dir'] as const;
@@ -52,40 +40,15 @@ export function withCallerDataPaths(dataConfigs: Record<string, unknown>, resolv
   return { ...dataConfigs, data_parameters: next };
 }
 
-/** Reads the experiment, applies overrides, loads the data. The model is built separately. */
-export async function loadExperiment(doc: unknown, file: string, o: RunOverrides = {}): Promise<Loaded> {
-  const exp = readExperiment(doc, file);
-  const seed = o.seed ?? exp.seed ?? 0;
-  const data = await datasetFromConfig(withCallerDataPaths(exp.dataConfigs), { seed });
-  const modelConfig = modelConfigOf(doc, file);
-  return { exp, data, modelConfig, seed };
+/** Reads the experiment, applies overrides, loads the data (its folders from the caller's directory). The model is built separately. */
+export function loadExperiment(doc: unknown, file: string, o: RunOverrides = {}): Promise<Loaded> {
+  return loadRunnerExperiment(doc, { file, seed: o.seed, mapDataConfigs: (dc) => withCallerDataPaths(dc) });
 }
 
-/**
- * A graph dataset's graph for a graph model that names none: tinyBIG's graph scripts build `gcn` /
- * `gat` with `graph = data_loader.get_graph()`; a YAML file cannot, so the runner passes the
- * dataset's `nodes` and `links` to model classes of the graph family (gcn, gat, graph_* heads)
- * whose parameters give no `graph`, `nodes` or `links` of their own.
- */
-export function withDataGraph(mc: { model_class?: unknown; model_parameters?: Record<string, unknown> }, graph: Loaded['data']['graph']): Record<string, unknown> {
-  const p = mc.model_parameters ?? {};
-  const cls = typeof mc.model_class === 'string' ? mc.model_class.slice(mc.model_class.lastIndexOf('.') + 1) : '';
-  if (!graph || !/^(gcn|gat)$|graph/.test(cls) || p.graph != null || p.nodes != null || p.links != null) return {};
-  return { nodes: [...graph.nodes], links: graph.links.map((l) => [l[0], l[1]]), ...(p.directed == null ? { directed: graph.directed } : {}) };
-}
+/** Builds the model of an experiment and checks it against the data width (the runner's {@link runnerBuildModel}). */
+export const buildModel = (registry: Registry, loaded: Loaded): AppModel => runnerBuildModel(registry, loaded);
 
-/** Builds the model of an experiment and checks it against the data width. */
-export function buildModel(registry: Registry, loaded: Loaded): AppModel {
-  // tinyBIG seeds torch with random_seed before building the model: seed our initialisation likewise.
-  const mc = loaded.modelConfig as { model_class?: unknown; model_parameters?: Record<string, unknown> };
-  const seeded = { ...mc, model_parameters: { seed: loaded.seed, ...withDataGraph(mc, loaded.data.graph), ...(mc.model_parameters ?? {}) } };
-  const model = registry.build<AppModel>(seeded, 'model');
-  if (model.m !== undefined && model.m !== loaded.data.train.inputWidth) {
-    model.dispose();
-    throw new ConfigError('the model input width does not fit the data', { argument: 'model_configs (first layer m)', expected: `${loaded.data.train.inputWidth} (the ${loaded.data.name} features)`, received: String(model.m) });
-  }
-  return model;
-}
+export { withDataGraph };
 
 const fmt = (v: number | null) => (v == null ? 'n/a' : Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(4) : v.toFixed(4));
 

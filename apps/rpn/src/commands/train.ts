@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import cliProgress from 'cli-progress';
 import type { BackendInfo, Registry } from '@rpn/core';
-import { accuracy, evaluateTest, experimentMetric, learnerFromConfig, train, type Dataset, type EpochRecord } from '@rpn/learn';
-import { buildModel, epochLine, formatNumber, loadExperiment, readYaml, type AppModel, type Loaded, type RunOverrides } from './run.js';
+import { runExperiment as runLearnExperiment, type Dataset, type EpochRecord } from '@rpn/learn';
+import { epochLine, formatNumber, readYaml, withCallerDataPaths, type AppModel, type RunOverrides } from './run.js';
 import { fromCaller } from '../caller-cwd.js';
 import { curveSpec, functionSpec, terminalChart, writeChart } from './plots.js';
 import { ensureDir, isFileSystemError, nodeOutputFs, OutputError, outputError, writeFileAtomic, type OutputFs } from '../output-files.js';
@@ -42,44 +42,42 @@ export async function trainCommand(file: string, o: TrainCommandOptions): Promis
   return runExperiment(doc, file, name, o);
 }
 
-/** Runs a parsed experiment document (shared by `train` and `start`). */
+/** Runs a parsed experiment document (shared by `train` and `start`): @rpn/learn's runner, with the output files, progress bar and plots. */
 export async function runExperiment(doc: unknown, file: string, name: string, o: TrainCommandOptions): Promise<TrainRun> {
   const print = o.print ?? ((l: string) => console.log(l));
   const t0 = performance.now();
-  const loaded = await loadExperiment(doc, file, o);
-  const { exp, data } = loaded;
   const ofs = o.outputFs ?? nodeOutputFs;
   const out = o.out === null ? null : fromCaller(o.out ?? path.join('runs', name));
-  // a read-only or missing output folder fails now, not after the training
-  if (out) ensureDir(out, ofs);
-  const model = buildModel(o.registry, loaded);
-  let learner: ReturnType<typeof learnerFromConfig> | null = null;
+  let bar: cliProgress.SingleBar | null = null;
+  let metricName = '';
+  let epochs = 0;
+  let step = 1;
+  const run = await runLearnExperiment<AppModel>(doc, {
+    registry: o.registry, file, seed: o.seed, epochs: o.epochs, batchSize: o.batchSize, signal: o.signal,
+    mapDataConfigs: (dc) => withCallerDataPaths(dc),
+    onStart: (s) => {
+      // a read-only or missing output folder fails now, not after the training
+      if (out) ensureDir(out, ofs);
+      metricName = s.metric.name;
+      epochs = s.epochs;
+      print(`experiment: ${name}`);
+      print(`data: ${s.data.description}; train ${s.data.train.count} / test ${s.data.test.count}, batch ${s.batchSize}`);
+      print(`model: ${s.parameters} parameters; optimizer ${s.optimizer.name} lr ${s.optimizer.lr}${s.scheduler ? `, ${s.scheduler.name}` : ''}; loss ${s.loss.name}; metric ${s.metric.name}`);
+      print(`backend: ${o.backend.backend}${o.backend.simd ? ' simd' : ''}, ${o.backend.threads} thread(s); epochs ${s.epochs}; seed ${s.seed}`);
+      step = o.displayStep ?? (s.epochs <= 50 ? 1 : Math.ceil(s.epochs / 50));
+      const useBar = o.progress ?? Boolean(process.stdout.isTTY);
+      bar = useBar ? new cliProgress.SingleBar({ format: 'epoch {epoch} |{bar}| {percentage}% {value}/{total} batches | loss {loss} | {metric} {score} | {rate} samples/s | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
+    },
+    onProgress: (_step, _total, _loss, b) => {
+      if (!bar) return;
+      if (b.batch === 1) bar.start(b.batches, 0, { epoch: b.epoch, loss: '-', metric: metricName, score: '-', rate: '-' });
+      bar.update(b.batch, { epoch: b.epoch, loss: formatNumber(b.meanLoss), metric: metricName, score: b.score == null ? '-' : formatNumber(b.score), rate: Math.round(b.samples / Math.max(b.elapsedS, 1e-9)) });
+      if (b.batch === b.batches) bar.stop();
+    },
+    onEpoch: (epoch, r) => { if (epoch % step === 0 || epoch === epochs || epoch === 1) print(epochLine(r, metricName)); },
+  });
   try {
-    learner = learnerFromConfig(exp.learnerConfigs, model.trainableVariables());
-    const metric = experimentMetric(exp, data.task);
-    const epochs = o.epochs ?? exp.epochs;
-    const batchSize = o.batchSize ?? data.trainBatchSize;
-    const params = model.summary().total;
-    print(`experiment: ${name}`);
-    print(`data: ${data.description}; train ${data.train.count} / test ${data.test.count}, batch ${batchSize}`);
-    print(`model: ${params} parameters; optimizer ${learner.optimizer.name} lr ${learner.optimizer.lr}${learner.scheduler ? `, ${learner.scheduler.name}` : ''}; loss ${learner.loss.name}; metric ${metric.name}`);
-    print(`backend: ${o.backend.backend}${o.backend.simd ? ' simd' : ''}, ${o.backend.threads} thread(s); epochs ${epochs}; seed ${loaded.seed}`);
-    const step = o.displayStep ?? (epochs <= 50 ? 1 : Math.ceil(epochs / 50));
-    const useBar = o.progress ?? Boolean(process.stdout.isTTY);
-    const bar = useBar ? new cliProgress.SingleBar({ format: 'epoch {epoch} |{bar}| {percentage}% {value}/{total} batches | loss {loss} | {metric} {score} | {rate} samples/s | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
-    const result = await train(model, {
-      data, optimizer: learner.optimizer, scheduler: learner.scheduler, loss: learner.loss, metric, epochs, batchSize, seed: loaded.seed, signal: o.signal,
-      onBatchEnd: bar ? (b) => {
-        if (b.batch === 1) bar.start(b.batches, 0, { epoch: b.epoch, loss: '-', metric: metric.name, score: '-', rate: '-' });
-        bar.update(b.batch, { epoch: b.epoch, loss: formatNumber(b.meanLoss), metric: metric.name, score: b.score == null ? '-' : formatNumber(b.score), rate: Math.round(b.samples / Math.max(b.elapsedS, 1e-9)) });
-        if (b.batch === b.batches) bar.stop();
-      } : undefined,
-      onEpochEnd: (r) => { if (r.epoch % step === 0 || r.epoch === epochs || r.epoch === 1) print(epochLine(r, metric.name)); },
-    });
-    const finalEval = evaluateTest(model, data, { loss: learner.loss, metric, batchSize: data.testBatchSize });
-    const final = finalEval.score ?? Number.NaN;
-    // Tabular labels learned as numbers (tinyBIG's iris/diabetes/banknote): the docs also report the rounded accuracy.
-    const roundedAccuracy = data.task === 'regression' && data.numClasses && data.test.targetWidth === 1 && finalEval.width === 1 ? accuracy().evaluate(finalEval.yTrue, finalEval.yScore, 1) : null;
+    const { model, data, metric, result, finalEval, final, roundedAccuracy, batchSize, parameters: params } = run;
     if (out) {
       ensureDir(out, ofs);
       let checkpoint: string | null = path.join(out, 'checkpoint');
@@ -96,7 +94,7 @@ export async function runExperiment(doc: unknown, file: string, name: string, o:
       const results = {
         experiment: name, config_file: file, config: doc, backend: o.backend,
         data: { name: data.name, description: data.description, train: data.train.count, test: data.test.count },
-        parameters: params, epochs: result.records.length, batch_size: batchSize, seed: loaded.seed,
+        parameters: params, epochs: result.records.length, batch_size: batchSize, seed: run.seed,
         records: result.records.map((r) => ({ epoch: r.epoch, train_loss: r.trainLoss, train_score: r.trainScore, test_loss: r.testLoss, test_score: r.testScore, lr: r.lr, train_time_s: r.trainTimeS, test_time_s: r.testTimeS, train_samples_per_s: r.trainSamplesPerS })),
         final: { metric: metric.name, test_score: final, test_loss: finalEval.loss, ...(roundedAccuracy == null ? {} : { rounded_accuracy: roundedAccuracy }) },
         timings: { total_s: (performance.now() - t0) / 1000, train_s: result.timeS, mean_epoch_s: result.records.length ? result.records.reduce((a, r) => a + r.trainTimeS, 0) / result.records.length : 0 },
@@ -124,8 +122,7 @@ export async function runExperiment(doc: unknown, file: string, name: string, o:
     print(`final test ${metric.name}: ${formatNumber(final)}`);
     return { metric: metric.name, final, records: result.records, out, parameters: params };
   } finally {
-    learner?.optimizer.dispose();
-    model.dispose();
+    run.dispose();
   }
 }
 

@@ -1,0 +1,2 @@
+export * from './experiment-model.js';
+export * from './run-experiment.js';
