@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { setupBackend, RpnError } from '@rpn/core';
 import { CHECKPOINT_FORMATS, type CheckpointFormat } from '@rpn/checkpoint';
+import '@rpn/checkpoint/node'; // node:fs for checkpoint paths
+import '@rpn/learn/node'; // node:fs for dataset files
 import { appRegistry } from './registry.js';
 import { defaultGoldenDir, FAMILIES, loadCases, runGolden, summarize, unknownFamilies } from './golden/runner.js';
 import { infoCommand } from './commands/info.js';

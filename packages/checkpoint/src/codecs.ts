@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '@rpn/core';
 import type { RawTensor, StateDict } from './dtypes.js';
-import { fileHandler, nodeFileSystem, writeFileAtomic, type FileSystem } from './file-handler.js';
+import { fileHandler, writeFileAtomic } from './file-handler.js';
+import { fileSystemFor, type FileSystem } from './file-system.js';
 import { checkJsonDepth, readLimits, type ReadLimits } from './limits.js';
 import { decodeArtifacts, encodeArtifacts } from './native.js';
 import { preview } from './preview.js';
@@ -72,7 +73,7 @@ const localPath = (p: string) => (p.startsWith('file://') ? p.slice(7) : p);
 
 async function readLocal(source: string, fs: FileSystem | undefined, argument: string): Promise<Uint8Array> {
   if (!isNodeFileUrl(source)) throw new CheckpointError('cannot read this URL as a file', { argument, expected: 'a local path', received: source });
-  const f = fs ?? (await nodeFileSystem());
+  const f = fileSystemFor(source, fs);
   try { return await f.readFile(localPath(source)); } catch (e) {
     throw new CheckpointError(`cannot read checkpoint: ${(e as Error).message}`, { argument, expected: 'a readable file', received: source });
   }
@@ -81,7 +82,7 @@ async function readLocal(source: string, fs: FileSystem | undefined, argument: s
 async function writeLocal(target: string, bytes: Uint8Array, format: string, fs: FileSystem | undefined): Promise<void> {
   if (!isNodeFileUrl(target)) throw new CheckpointError(`${format} files can only be written to a local path`, { argument: 'dirOrUrl', expected: 'a path or file:// URL', received: target });
   const path = localPath(target);
-  const f = fs ?? (await nodeFileSystem());
+  const f = fileSystemFor(target, fs);
   const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.';
   if (dir) await f.mkdir(dir);
   await writeFileAtomic(f, path, bytes);
@@ -205,7 +206,7 @@ export async function readCheckpoint(source: string | Uint8Array | ArrayBuffer, 
   if (source instanceof Uint8Array) return codecForBytes(source).read(source, options);
   const codec = codecForPath(source);
   if (codec !== nativeCodec || !isNodeFileUrl(source)) return codec.read(source, options);
-  const fs = options.fs ?? (await nodeFileSystem());
+  const fs = fileSystemFor(source, options.fs);
   const local = localPath(source);
   if (await fs.isDirectory(local)) return nativeCodec.read(source, { ...options, fs });
   if (local === 'model.json' || local.endsWith('/model.json')) return nativeCodec.read(source, { ...options, fs });

@@ -12,44 +12,9 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '@rpn/core';
+import { fileSystemFor, type FileSystem } from './file-system.js';
 import { checkJsonDepth, readLimits, type ReadLimits } from './limits.js';
 import { checkUnique, manifestSize, modelJsonSchema, parseOrThrow } from './native-schema.js';
-
-/** The few file operations the handler needs (node:fs/promises by default; tests inject failures). */
-export interface FileSystem {
-  mkdir(dir: string): Promise<void>;
-  /** Writes the whole file and flushes it to disk. */
-  writeFile(file: string, data: Uint8Array): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
-  readFile(file: string): Promise<Uint8Array>;
-  remove(file: string): Promise<void>;
-  isDirectory(file: string): Promise<boolean>;
-  /** The names in a folder (used to remove temporary files of killed saves; without it only known names are removed). */
-  list?(dir: string): Promise<string[]>;
-  /** Flushes a folder's entries (renames) to disk. */
-  syncDir?(dir: string): Promise<void>;
-}
-
-/** node:fs/promises behind {@link FileSystem}. */
-export async function nodeFileSystem(): Promise<FileSystem> {
-  const fs = await import('node:fs/promises');
-  return Object.freeze({
-    async mkdir(dir: string) { await fs.mkdir(dir, { recursive: true }); },
-    async writeFile(file: string, data: Uint8Array) {
-      const h = await fs.open(file, 'w');
-      try { await h.writeFile(data); await h.sync(); } finally { await h.close(); }
-    },
-    async rename(from: string, to: string) { await fs.rename(from, to); },
-    async readFile(file: string) { const b = await fs.readFile(file); return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); },
-    async remove(file: string) { await fs.rm(file, { force: true }); },
-    async isDirectory(file: string) { try { return (await fs.stat(file)).isDirectory(); } catch { return false; } },
-    async list(dir: string) { try { return await fs.readdir(dir); } catch { return []; } },
-    async syncDir(dir: string) {
-      let h: Awaited<ReturnType<typeof fs.open>> | undefined;
-      try { h = await fs.open(dir, 'r'); await h.sync(); } catch { /* not supported here (e.g. some network file systems) */ } finally { await h?.close(); }
-    },
-  });
-}
 
 /** Strips `file://` and a trailing `/model.json`. */
 export function fileDir(url: string): string {
@@ -107,7 +72,7 @@ async function referencedPaths(fs: FileSystem, dir: string): Promise<Set<string>
 export function fileHandler(url: string, options: { fs?: FileSystem; limits?: Partial<ReadLimits> } = {}): tf.io.IOHandler {
   const dir = fileDir(url);
   const lim = readLimits(options.limits);
-  const getFs = async () => options.fs ?? (await nodeFileSystem());
+  const getFs = async () => fileSystemFor(url, options.fs);
   const join = (name: string) => `${dir}/${name}`;
   return Object.freeze({
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {

@@ -10,6 +10,7 @@ export {
   CHECKPOINT_CODECS, CHECKPOINT_FORMATS, codecByName, codecForBytes, codecForPath, nativeCodec, safetensorsCodec, torchCodec, readCheckpoint,
   type CheckpointCodec, type CheckpointContent, type CodecOptions, type DecodedCheckpoint,
 } from './codecs.js';
-export { fileHandler, fileDir, nodeFileSystem, writeFileAtomic, type FileSystem } from './file-handler.js';
+export { fileHandler, fileDir, writeFileAtomic } from './file-handler.js';
+export { fileSystemFor, getFileSystem, setFileSystem, type FileSystem } from './file-system.js';
 export * from './model-io.js';
 export { verifyCheckpointSidecar, type CheckpointSidecar, type SidecarResult } from './golden.js';

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError, formatShape, type Registry } from '@rpn/core';
 import { tensorFromValues, tensorValues, type RawTensor, type StateDict } from './dtypes.js';
 import { decodeArtifacts, type NativeCheckpoint } from './native.js';
-import type { FileSystem } from './file-handler.js';
+import type { FileSystem } from './file-system.js';
 import type { ReadLimits } from './limits.js';
 import { codecByName, codecForBytes, codecForPath, nativeCodec, readCheckpoint, type CheckpointFormat, type DecodedCheckpoint } from './codecs.js';
 

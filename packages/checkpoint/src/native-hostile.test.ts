@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { CheckpointError } from '@rpn/core';
 import { loadCheckpoint, readStateDict, saveModel } from './model-io.js';
-import { nodeFileSystem, type FileSystem } from './file-handler.js';
+import type { FileSystem } from './file-system.js';
+import { nodeFileSystem } from './node/file-system.js';
 import { fakeModel, fakeRegistry } from './test-utils.js';
 
 let dir: string;

@@ -1,8 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { UnsupportedError, ValueError, assert2D } from '@rpn/core';
-import type { Params, Transformation } from '@rpn/core';
-import { boolOption, checkKeys, constMatrix, defineCompression, extend, intOption, multinomialRows, rowsOf, seedOption, seededRandom } from './common.js';
+import { UnsupportedError, ValueError, any, assert2D, bool, defineOptions, int } from '@rpn/core';
+import type { OptionsOf, Params, Transformation } from '@rpn/core';
+import { COMPRESSION_BASE, SEED, constMatrix, defineCompression, extend, multinomialRows, rowsOf, seedOrDraw, seededRandom } from './common.js';
+
+const SAMPLING = {
+  d: int({ default: 1, min: 1, doc: 'largest combination size' }),
+  k: int({ default: 1, min: 0, doc: 'combinations drawn per row' }),
+  metric: any({ doc: 'a tensor callable applied before the normalisation (name or function)' }),
+  withReplacement: bool({ default: false, doc: 'not supported (tinyBIG itself cannot compute D for it)' }),
+  requireNormalization: bool({ default: true, doc: 'u = 0.99·σ(metric(v)) + 0.001' }),
+  seed: SEED,
+};
+/** Options of {@link combinatorialProbabilisticCompression}. */
+export const COMBINATORIAL_PROBABILISTIC_COMPRESSION_OPTIONS = defineOptions('combinatorial_probabilistic_compression', SAMPLING, COMPRESSION_BASE);
+/** Options of {@link combinatorialCompression}. */
+export const COMBINATORIAL_COMPRESSION_OPTIONS = defineOptions('combinatorial_compression', {
+  ...SAMPLING,
+  simplySampling: bool({ default: true, doc: 'output the sampled inputs (else u, or log p with log_prob)' }),
+  logProb: bool({ default: false, doc: 'output log p(u) of the samples (with simply_sampling false)' }),
+}, COMPRESSION_BASE);
+/** Options of the combinatorial compressions. */
+export type CombinatorialCompressionOptions = OptionsOf<typeof COMBINATORIAL_COMPRESSION_OPTIONS>;
 import { standardMvnLogProb } from './distributions.js';
 import { tensorCallable } from './metrics.js';
 import { callRandom } from './probabilistic.js';
@@ -37,20 +56,15 @@ export interface CombinatorialCompression extends Transformation {
   samplingWeights(x: Tensor, r: number): Tensor;
 }
 
-function combinatorial(className: string, options: Params, forced: { simplySampling?: boolean; logProb?: boolean }): CombinatorialCompression {
-  const keys = ['d', 'k', 'metric', 'withReplacement', 'requireNormalization', 'seed'];
-  if (forced.simplySampling === undefined) keys.push('simplySampling', 'logProb');
-  checkKeys(options, keys, className);
-  const d = intOption(options, 'd', 'd', 1, 1);
-  const k = intOption(options, 'k', 'k', 0, 1);
-  const simplySampling = forced.simplySampling ?? boolOption(options, 'simplySampling', 'simply_sampling', true);
-  const logProb = simplySampling ? false : forced.logProb ?? boolOption(options, 'logProb', 'log_prob', false);
-  const withReplacement = boolOption(options, 'withReplacement', 'with_replacement', false);
+function combinatorial(className: string, opts: CombinatorialCompressionOptions, forced: { simplySampling?: boolean; logProb?: boolean }): CombinatorialCompression {
+  const options = (forced.simplySampling === undefined ? COMBINATORIAL_COMPRESSION_OPTIONS : COMBINATORIAL_PROBABILISTIC_COMPRESSION_OPTIONS).parse(opts) as Partial<ReturnType<typeof COMBINATORIAL_COMPRESSION_OPTIONS.parse>> & ReturnType<typeof COMBINATORIAL_PROBABILISTIC_COMPRESSION_OPTIONS.parse>;
+  const { d, k, withReplacement, requireNormalization } = options;
+  const simplySampling = forced.simplySampling ?? options.simplySampling!;
+  const logProb = simplySampling ? false : forced.logProb ?? options.logProb!;
   if (withReplacement) {
     throw new UnsupportedError('combinations with replacement are not supported', { argument: 'with_replacement', expected: 'false (tinyBIG itself cannot compute D for it)', received: 'true' });
   }
-  const requireNormalization = boolOption(options, 'requireNormalization', 'require_normalization', true);
-  const seed = seedOption(options);
+  const seed = seedOrDraw(options.seed);
   const random = seededRandom(seed);
   const metric = options.metric == null ? null : tensorCallable(options.metric);
   const own: Params = {
@@ -106,11 +120,11 @@ function combinatorial(className: string, options: Params, forced: { simplySampl
  * `k` combinations are drawn per row (seeded, without replacement, sorted), and their values are
  * concatenated slot by slot: `D = k·Σr` (or `d·k` log densities when `simply_sampling=False, log_prob=True`).
  */
-export function combinatorialCompression(options: Params = {}): CombinatorialCompression {
+export function combinatorialCompression(options: CombinatorialCompressionOptions = {}): CombinatorialCompression {
   return combinatorial('combinatorial_compression', options, {});
 }
 
 /** tinyBIG `combinatorial_probabilistic_compression(d=1, k=1)`: the log densities of the drawn combinations, `D = d·k`. */
-export function combinatorialProbabilisticCompression(options: Params = {}): CombinatorialCompression {
+export function combinatorialProbabilisticCompression(options: OptionsOf<typeof COMBINATORIAL_PROBABILISTIC_COMPRESSION_OPTIONS> = {}): CombinatorialCompression {
   return combinatorial('combinatorial_probabilistic_compression', options, { simplySampling: false, logProb: true });
 }

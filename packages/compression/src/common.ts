@@ -1,12 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { XSadd } from 'ml-xsadd';
-import { ConfigError, ValueError } from '@rpn/core';
-import { defineTransformation } from '@rpn/expansion';
+import { ConfigError, ValueError, int } from '@rpn/core';
+import { TRANSFORMATION_BASE, defineTransformation } from '@rpn/expansion';
 import type { ForwardContext, Params, Structure, Transformation } from '@rpn/core';
 
 /** The tinyBIG module every compression class is exported from. */
 export const COMPRESSION_MODULE = 'tinybig.compression';
+
+/** Options every compression accepts: the transformation base (name, pre/post-processing, device). */
+export const COMPRESSION_BASE = TRANSFORMATION_BASE;
+
+/** A compression's `seed` option: an integer ≥ 0, drawn when absent (and recorded by `toConfig`). */
+export const SEED = int({ min: 0, doc: 'seed of the sampling (drawn when absent; recorded by toConfig so a rebuilt function draws the same)' });
+
+/** The seed, or a drawn one. */
+export function seedOrDraw(seed: number | undefined): number {
+  return seed ?? Math.floor(Math.random() * 2 ** 31);
+}
 
 /** Option keys every transformation accepts (instance name, tinyBIG's pre/post-processing, torch device). */
 const COMMON_KEYS = ['name', 'device', 'preprocessFunctions', 'postprocessFunctions', 'preprocessFunctionConfigs', 'postprocessFunctionConfigs'];
@@ -92,7 +103,7 @@ export interface CompressionSpec {
  * Builds a compression on core's `makeTransformation` (tinyBIG's pre/post-processing, checks,
  * toConfig), through the expansion package's shared builder.
  */
-export function defineCompression(className: string, options: Params, spec: CompressionSpec): Transformation {
+export function defineCompression(className: string, options: Readonly<Params>, spec: CompressionSpec): Transformation {
   return defineTransformation('compression', className, COMPRESSION_MODULE, options, spec);
 }
 

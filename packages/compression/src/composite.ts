@@ -1,15 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ConfigError } from '@rpn/core';
-import type { BuildContext, Params, Transformation } from '@rpn/core';
-import { checkKeys, defineCompression, extend } from './common.js';
+import { ConfigError, any, defineOptions } from '@rpn/core';
+import type { BuildContext, OptionsOf, Transformation, ValuesOf } from '@rpn/core';
+import { COMPRESSION_BASE, defineCompression, extend } from './common.js';
+
+/** Options of the nested and extended compressions. */
+export const COMPOSITE_COMPRESSION_OPTIONS = defineOptions('nested_compression', {
+  compositionFunctions: any<readonly Transformation[]>({ doc: 'transformation objects (tinyBIG composition_functions)' }),
+  compositionFunctionConfigs: any<readonly unknown[]>({ doc: '{function_class, function_parameters} configs (or objects), built through the registry' }),
+}, COMPRESSION_BASE);
+/** Options of the nested and extended compressions. */
+export type CompositeCompressionOptions = OptionsOf<typeof COMPOSITE_COMPRESSION_OPTIONS>;
 
 /** A composite compression, with its member functions. */
 export interface CompositeCompression extends Transformation {
   readonly functions: readonly Transformation[];
 }
 
-function members(className: string, options: Params, ctx?: BuildContext): Transformation[] {
+function members(className: string, options: ValuesOf<typeof COMPOSITE_COMPRESSION_OPTIONS>, ctx?: BuildContext): Transformation[] {
   const fns = options.compositionFunctions ?? options.compositionFunctionConfigs;
   if (!Array.isArray(fns) || fns.length === 0) {
     throw new ConfigError(`${className} needs its functions`, { argument: 'composition_function_configs', expected: 'a non-empty list of transformation configs or objects', received: JSON.stringify(fns) });
@@ -25,8 +33,8 @@ function members(className: string, options: Params, ctx?: BuildContext): Transf
  * tinyBIG `nested_compression(composition_function_configs)`: the functions applied left to right,
  * `κ = f_k ∘ … ∘ f_1`, `D = D_k(…D_1(m))`.
  */
-export function nestedCompression(options: Params, ctx?: BuildContext): CompositeCompression {
-  checkKeys(options, ['compositionFunctions', 'compositionFunctionConfigs'], 'nested_compression');
+export function nestedCompression(opts: CompositeCompressionOptions, ctx?: BuildContext): CompositeCompression {
+  const options = COMPOSITE_COMPRESSION_OPTIONS.named('nested_compression').parse(opts);
   const fns = members('nested_compression', options, ctx);
   const t = defineCompression('nested_compression', options, {
     own: { compositionFunctionConfigs: fns.map((f) => f.toConfig()) },
@@ -37,8 +45,8 @@ export function nestedCompression(options: Params, ctx?: BuildContext): Composit
 }
 
 /** tinyBIG `extended_compression(composition_function_configs)`: the functions' outputs on the same x, concatenated; `D = Σ D_i(m)`. */
-export function extendedCompression(options: Params, ctx?: BuildContext): CompositeCompression {
-  checkKeys(options, ['compositionFunctions', 'compositionFunctionConfigs'], 'extended_compression');
+export function extendedCompression(opts: CompositeCompressionOptions, ctx?: BuildContext): CompositeCompression {
+  const options = COMPOSITE_COMPRESSION_OPTIONS.named('extended_compression').parse(opts);
   const fns = members('extended_compression', options, ctx);
   const t = defineCompression('extended_compression', options, {
     own: { compositionFunctionConfigs: fns.map((f) => f.toConfig()) },

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, RpnError, ShapeError, UnknownNameError, UnsupportedError, ValueError, createRegistry } from '@rpn/core';
+import { ConfigError, RpnError, ShapeError, UnknownNameError, UnsupportedError, ValueError, createRegistry, describeOptions } from '@rpn/core';
 import type { Transformation } from '@rpn/core';
 import {
   combinatorialCompression, compressionEntries, cuboidMaxBasedGeometricCompression, geometricCompression, incrementalPcaBasedCompression,
   incrementalRandomProjectionBasedCompression, incrementalVarianceThresholdBasedCompression, maxCompression, medianCompression,
   metricCompression, naiveNormalProbabilisticCompression, naiveProbabilisticCompression, pcaPartialFit, sparseRandomProjection, seededRandom,
+  COMPRESSION_OPTIONS,
 } from './index.js';
 
 const registry = createRegistry(compressionEntries);
@@ -237,5 +238,31 @@ describe('feature selection and dimension reduction (defining properties)', () =
     const nz = R.flat().filter((v) => v !== 0).length / (50 * m);
     expect(nz).toBeGreaterThan(0.5 / Math.sqrt(m));
     expect(nz).toBeLessThan(2 / Math.sqrt(m));
+  });
+});
+
+describe('declared options', () => {
+  const reg = createRegistry(compressionEntries);
+  const errorOf = (f: () => unknown): RpnError => { try { f(); } catch (e) { return e as RpnError; } throw new Error('no error'); };
+  it('a config\'s bad option is a ConfigError naming the tinyBIG key; in code a ValueError', () => {
+    const e = errorOf(() => reg.build({ function_class: 'naive_normal_probabilistic_compression', function_parameters: { k: 2, with_replacement: 'no' } }));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(e.argument).toBe('with_replacement');
+    const u = errorOf(() => reg.build({ function_class: 'cuboid_max_based_geometric_compression', function_parameters: { h: 3, w: 3, p_h: 1, p_w: 1, metric: 'batch_min' } }));
+    expect(u).toBeInstanceOf(ConfigError);
+    expect(u.argument).toBe('metric');
+    expect(() => combinatorialCompression({ d: 0 })).toThrow(ValueError);
+  });
+  it('a non-string name is an error (it silently became the class name)', () => {
+    expect(() => maxCompression({ name: 5 } as never)).toThrow(ValueError);
+  });
+  it('every declared compression is described as plain data', () => {
+    for (const e of compressionEntries) {
+      if (!e.options) continue;
+      expect(e.options.className).toBe(e.className);
+      const d = describeOptions(e.options);
+      expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+    }
+    expect(compressionEntries.filter((e) => e.options).length).toBe(Object.keys(COMPRESSION_OPTIONS).length);
   });
 });

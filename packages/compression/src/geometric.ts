@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, ValueError, assertGridVolume, cuboidPatch, cylinderPatch, grid, optionsFromParameters, paddingMatrix, patchFromConfig, patchLayout, patchToConfig, readEnvelope, spherePatch } from '@rpn/core';
-import type { Grid, Params, Patch, PatchLayout, Transformation } from '@rpn/core';
-import { checkKeys, constMatrix, defineCompression, extend } from './common.js';
+import { any, defineOptions, int, num, str } from '@rpn/core';
+import type { Grid, OptionFields, OptionSchema, OptionsOfFields, Params, Patch, PatchLayout, Transformation, ValuesOf, ValuesOfFields } from '@rpn/core';
+import { COMPRESSION_BASE, constMatrix, defineCompression, extend } from './common.js';
 import { rowMetric } from './metrics.js';
 
 /** A geometric compression, with its grid and patch layout. */
@@ -10,9 +11,49 @@ export interface GeometricCompression extends Transformation {
   readonly layout: PatchLayout;
 }
 
-const GRID_KEYS = ['grid', 'gridConfigs', 'h', 'w', 'd', 'packingStrategy', 'cdH', 'cdW', 'cdD'];
+/** Grid and packing options shared by the geometric compressions. */
+export const GEOMETRIC_COMPRESSION_GRID = Object.freeze({
+  ...COMPRESSION_BASE,
+  grid: any<Grid>({ doc: 'a grid object (instead of h/w/d)' }),
+  gridConfigs: any({ doc: 'tinyBIG grid_configs: {grid_class, grid_parameters: {h, w, d, universe_num}}' }),
+  h: int({ min: 1, doc: 'grid height' }),
+  w: int({ min: 1, doc: 'grid width' }),
+  d: int({ min: 1, doc: 'grid depth (default 1; tinyBIG passes None through and fails)' }),
+  packingStrategy: str({ doc: 'tinyBIG packing_strategy' }),
+  cdH: num({ doc: 'explicit centre distance along h' }),
+  cdW: num({ doc: 'explicit centre distance along w' }),
+  cdD: num({ doc: 'explicit centre distance along d' }),
+});
+type GridValues = ValuesOfFields<typeof GEOMETRIC_COMPRESSION_GRID>;
+const metricField = str({ required: true, expected: 'a metric name such as batch_max or tinybig.koala.linear_algebra.batch_max', doc: 'the patch metric' });
 
-function gridFrom(options: Params): { g: Grid; own: Params } {
+/** Options of {@link geometricCompression}. */
+export const GEOMETRIC_COMPRESSION_OPTIONS = defineOptions('geometric_compression', {
+  metric: metricField,
+  patch: any<Patch>({ doc: 'a patch object' }),
+  patchConfigs: any({ doc: 'tinyBIG patch_configs' }),
+}, GEOMETRIC_COMPRESSION_GRID);
+
+const CUBOID_FIELDS = {
+  pH: int({ required: true, min: 0, doc: 'patch reach below along h' }),
+  pW: int({ required: true, min: 0, doc: 'patch reach below along w' }),
+  pD: int({ default: 0, min: 0, doc: 'patch reach below along d' }),
+  pHPrime: int({ min: 0, doc: 'patch reach above along h (default p_h)' }),
+  pWPrime: int({ min: 0, doc: 'patch reach above along w (default p_w)' }),
+  pDPrime: int({ min: 0, doc: 'patch reach above along d (default p_d)' }),
+};
+const CYLINDER_FIELDS = {
+  pR: int({ required: true, min: 0, doc: 'patch radius' }),
+  pD: int({ default: 0, min: 0, doc: 'patch reach below along d' }),
+  pDPrime: int({ min: 0, doc: 'patch reach above along d (default p_d)' }),
+};
+const SPHERE_FIELDS = { pR: int({ required: true, min: 0, doc: 'patch radius' }) };
+/** The cuboid/cylinder/sphere geometric compressions with a `metric` (the fixed-metric ones have no `metric` key). */
+export const CUBOID_GEOMETRIC_COMPRESSION_OPTIONS = defineOptions('cuboid_patch_based_geometric_compression', { metric: metricField, ...CUBOID_FIELDS }, GEOMETRIC_COMPRESSION_GRID);
+export const CYLINDER_GEOMETRIC_COMPRESSION_OPTIONS = defineOptions('cylinder_patch_based_geometric_compression', { metric: metricField, ...CYLINDER_FIELDS }, GEOMETRIC_COMPRESSION_GRID);
+export const SPHERE_GEOMETRIC_COMPRESSION_OPTIONS = defineOptions('sphere_patch_based_geometric_compression', { metric: metricField, ...SPHERE_FIELDS }, GEOMETRIC_COMPRESSION_GRID);
+
+function gridFrom(options: GridValues): { g: Grid; own: Params } {
   if (options.grid != null || options.gridConfigs != null) {
     const raw = options.grid ?? options.gridConfigs;
     const p = (raw as Grid).volume ? { h: (raw as Grid).h, w: (raw as Grid).w, d: (raw as Grid).d, universeNum: (raw as Grid).universeNum } : optionsFromParameters(readEnvelope(raw, 'grid_configs').parameters);
@@ -23,14 +64,14 @@ function gridFrom(options: Params): { g: Grid; own: Params } {
     throw new ConfigError('a geometric compression needs its grid', { argument: 'h, w', expected: 'the grid height and width (and depth d), or grid_configs', received: `h=${JSON.stringify(options.h)}, w=${JSON.stringify(options.w)}` });
   }
   // tinyBIG passes d=None through to the grid when it is not given (it then fails); d defaults to 1 here.
-  const g = grid({ h: options.h as number, w: options.w as number, d: (options.d as number | undefined) ?? 1 });
+  const g = grid({ h: options.h, w: options.w, d: options.d ?? 1 });
   return { g, own: { h: g.h, w: g.w, d: g.d } };
 }
 
-function geometric(className: string, options: Params, patch: Patch, metricName: string, own: Params): GeometricCompression {
+function geometric(className: string, options: GridValues, patch: Patch, metricName: string, own: Params): GeometricCompression {
   const f = rowMetric(metricName);
   const { g, own: gridOwn } = gridFrom(options);
-  const layout = patchLayout(g, patch, { packingStrategy: (options.packingStrategy as string | undefined) ?? undefined, cdH: options.cdH as number | undefined, cdW: options.cdW as number | undefined, cdD: options.cdD as number | undefined });
+  const layout = patchLayout(g, patch, { packingStrategy: options.packingStrategy, cdH: options.cdH, cdW: options.cdW, cdD: options.cdD });
   const N = g.volume(), C = g.universeNum, P = layout.patchNum, S = layout.patchSize;
   const pad = paddingMatrix(layout, 'patch-major');
   const t = defineCompression(className, options, {
@@ -49,64 +90,66 @@ function geometric(className: string, options: Params, patch: Patch, metricName:
   return extend(t, { grid: g, layout });
 }
 
-function metricOf(options: Params, className: string): string {
-  if (typeof options.metric !== 'string') throw new ValueError(`${className} needs a metric`, { argument: 'metric', expected: 'a metric name such as batch_max or tinybig.koala.linear_algebra.batch_max', received: JSON.stringify(options.metric) });
-  return options.metric;
-}
-
 /**
  * tinyBIG `geometric_compression(metric, grid…, patch_configs, packing_strategy, cd_*)`: the m inputs
  * form a grid h×w×d; for each patch (centres from the packing), `metric` over the patch values with
  * out-of-grid offsets counted as 0; `D = P·C`.
  */
-export function geometricCompression(options: Params): GeometricCompression {
-  checkKeys(options, ['metric', 'patch', 'patchConfigs', ...GRID_KEYS], 'geometric_compression');
-  const metric = metricOf(options, 'geometric_compression');
+export function geometricCompression(opts: OptionsOfFields<typeof GEOMETRIC_COMPRESSION_OPTIONS.fields>): GeometricCompression {
+  const options = GEOMETRIC_COMPRESSION_OPTIONS.parse(opts);
+  const metric = options.metric;
   const raw = options.patch ?? options.patchConfigs;
   if (raw == null) throw new ConfigError('geometric_compression needs a patch', { argument: 'patch_configs', expected: '{patch_class, patch_parameters}', received: 'nothing' });
   const patch = patchFromConfig(raw as Parameters<typeof patchFromConfig>[0]);
   return geometric('geometric_compression', options, patch, metric, { metric, patchConfigs: patchToConfig(patch) });
 }
 
-const CUBOID_KEYS = ['pH', 'pW', 'pD', 'pHPrime', 'pWPrime', 'pDPrime'];
-const cuboidOf = (o: Params): Patch => cuboidPatch({ pH: o.pH as number, pW: o.pW as number, pD: (o.pD as number | undefined) ?? 0, pHPrime: o.pHPrime as number | undefined, pWPrime: o.pWPrime as number | undefined, pDPrime: o.pDPrime as number | undefined });
-const cuboidOwn = (o: Params): Params => ({ pH: o.pH, pW: o.pW, pD: o.pD, pHPrime: o.pHPrime ?? undefined, pWPrime: o.pWPrime ?? undefined, pDPrime: o.pDPrime ?? undefined });
-const CYLINDER_KEYS = ['pR', 'pD', 'pDPrime'];
-const cylinderOf = (o: Params): Patch => cylinderPatch({ pR: o.pR as number, pD: (o.pD as number | undefined) ?? 0, pDPrime: o.pDPrime as number | undefined });
-const cylinderOwn = (o: Params): Params => ({ pR: o.pR, pD: o.pD, pDPrime: o.pDPrime ?? undefined });
-const SPHERE_KEYS = ['pR'];
-const sphereOf = (o: Params): Patch => spherePatch({ pR: o.pR as number });
-const sphereOwn = (o: Params): Params => ({ pR: o.pR });
+type Cuboid = ValuesOf<typeof CUBOID_GEOMETRIC_COMPRESSION_OPTIONS>;
+type Cylinder = ValuesOf<typeof CYLINDER_GEOMETRIC_COMPRESSION_OPTIONS>;
+type Sphere = ValuesOf<typeof SPHERE_GEOMETRIC_COMPRESSION_OPTIONS>;
+const cuboidOf = (o: Cuboid): Patch => cuboidPatch({ pH: o.pH, pW: o.pW, pD: o.pD, pHPrime: o.pHPrime, pWPrime: o.pWPrime, pDPrime: o.pDPrime });
+const cuboidOwn = (o: Cuboid): Params => ({ pH: o.pH, pW: o.pW, pD: o.pD, pHPrime: o.pHPrime, pWPrime: o.pWPrime, pDPrime: o.pDPrime });
+const cylinderOf = (o: Cylinder): Patch => cylinderPatch({ pR: o.pR, pD: o.pD, pDPrime: o.pDPrime });
+const cylinderOwn = (o: Cylinder): Params => ({ pR: o.pR, pD: o.pD, pDPrime: o.pDPrime });
+const sphereOf = (o: Sphere): Patch => spherePatch({ pR: o.pR });
+const sphereOwn = (o: Sphere): Params => ({ pR: o.pR });
 
-function shaped(className: string, keys: string[], of: (o: Params) => Patch, ownOf: (o: Params) => Params, fixedMetric?: string) {
-  return (options: Params): GeometricCompression => {
-    checkKeys(options, [...(fixedMetric ? [] : ['metric']), ...keys, ...GRID_KEYS], className);
-    const metric = fixedMetric ?? metricOf(options, className);
-    return geometric(className, options, of(options), metric, { ...(fixedMetric ? {} : { metric }), ...ownOf(options) });
+/** The fixed-metric variant of a shaped schema: no `metric` key. */
+export function withoutMetric<F extends OptionFields>(s: OptionSchema<F>, className: string): OptionSchema<F> {
+  const { metric: _m, ...rest } = s.fields as Record<string, unknown>;
+  return defineOptions(className, rest as F);
+}
+
+function shaped<F extends OptionFields>(className: string, schema: OptionSchema<F>, of: (o: ValuesOfFields<F>) => Patch, ownOf: (o: ValuesOfFields<F>) => Params, fixedMetric?: string) {
+  const s = fixedMetric ? withoutMetric(schema, className) : schema.named(className);
+  return (opts: Omit<OptionsOfFields<F>, 'metric'> & { readonly metric?: string }): GeometricCompression => {
+    const options = s.parse(opts);
+    const metric = fixedMetric ?? (options as { metric?: string }).metric!;
+    return geometric(className, options as unknown as GridValues, of(options), metric, { ...(fixedMetric ? {} : { metric }), ...ownOf(options) });
   };
 }
 
 /** tinyBIG `cuboid_patch_based_geometric_compression(metric, p_h, p_w, p_d, …)`. */
-export const cuboidPatchBasedGeometricCompression = shaped('cuboid_patch_based_geometric_compression', CUBOID_KEYS, cuboidOf, cuboidOwn);
+export const cuboidPatchBasedGeometricCompression = shaped('cuboid_patch_based_geometric_compression', CUBOID_GEOMETRIC_COMPRESSION_OPTIONS, cuboidOf, cuboidOwn);
 /** tinyBIG `cylinder_patch_based_geometric_compression(metric, p_r, p_d, …)`. */
-export const cylinderPatchBasedGeometricCompression = shaped('cylinder_patch_based_geometric_compression', CYLINDER_KEYS, cylinderOf, cylinderOwn);
+export const cylinderPatchBasedGeometricCompression = shaped('cylinder_patch_based_geometric_compression', CYLINDER_GEOMETRIC_COMPRESSION_OPTIONS, cylinderOf, cylinderOwn);
 /** tinyBIG `sphere_patch_based_geometric_compression(metric, p_r, …)`. */
-export const spherePatchBasedGeometricCompression = shaped('sphere_patch_based_geometric_compression', SPHERE_KEYS, sphereOf, sphereOwn);
+export const spherePatchBasedGeometricCompression = shaped('sphere_patch_based_geometric_compression', SPHERE_GEOMETRIC_COMPRESSION_OPTIONS, sphereOf, sphereOwn);
 /** tinyBIG `cuboid_max_based_geometric_compression`: patch maximum. */
-export const cuboidMaxBasedGeometricCompression = shaped('cuboid_max_based_geometric_compression', CUBOID_KEYS, cuboidOf, cuboidOwn, 'batch_max');
+export const cuboidMaxBasedGeometricCompression = shaped('cuboid_max_based_geometric_compression', CUBOID_GEOMETRIC_COMPRESSION_OPTIONS, cuboidOf, cuboidOwn, 'batch_max');
 /** tinyBIG `cuboid_min_based_geometric_compression`: patch minimum. */
-export const cuboidMinBasedGeometricCompression = shaped('cuboid_min_based_geometric_compression', CUBOID_KEYS, cuboidOf, cuboidOwn, 'batch_min');
+export const cuboidMinBasedGeometricCompression = shaped('cuboid_min_based_geometric_compression', CUBOID_GEOMETRIC_COMPRESSION_OPTIONS, cuboidOf, cuboidOwn, 'batch_min');
 /** tinyBIG `cuboid_mean_based_geometric_compression`: patch mean (zero padding counted). */
-export const cuboidMeanBasedGeometricCompression = shaped('cuboid_mean_based_geometric_compression', CUBOID_KEYS, cuboidOf, cuboidOwn, 'batch_mean');
+export const cuboidMeanBasedGeometricCompression = shaped('cuboid_mean_based_geometric_compression', CUBOID_GEOMETRIC_COMPRESSION_OPTIONS, cuboidOf, cuboidOwn, 'batch_mean');
 /** tinyBIG `cylinder_max_based_geometric_compression`. */
-export const cylinderMaxBasedGeometricCompression = shaped('cylinder_max_based_geometric_compression', CYLINDER_KEYS, cylinderOf, cylinderOwn, 'batch_max');
+export const cylinderMaxBasedGeometricCompression = shaped('cylinder_max_based_geometric_compression', CYLINDER_GEOMETRIC_COMPRESSION_OPTIONS, cylinderOf, cylinderOwn, 'batch_max');
 /** tinyBIG `cylinder_min_based_geometric_compression`. */
-export const cylinderMinBasedGeometricCompression = shaped('cylinder_min_based_geometric_compression', CYLINDER_KEYS, cylinderOf, cylinderOwn, 'batch_min');
+export const cylinderMinBasedGeometricCompression = shaped('cylinder_min_based_geometric_compression', CYLINDER_GEOMETRIC_COMPRESSION_OPTIONS, cylinderOf, cylinderOwn, 'batch_min');
 /** tinyBIG `cylinder_mean_based_geometric_compression`. */
-export const cylinderMeanBasedGeometricCompression = shaped('cylinder_mean_based_geometric_compression', CYLINDER_KEYS, cylinderOf, cylinderOwn, 'batch_mean');
+export const cylinderMeanBasedGeometricCompression = shaped('cylinder_mean_based_geometric_compression', CYLINDER_GEOMETRIC_COMPRESSION_OPTIONS, cylinderOf, cylinderOwn, 'batch_mean');
 /** tinyBIG `sphere_max_based_geometric_compression`. */
-export const sphereMaxBasedGeometricCompression = shaped('sphere_max_based_geometric_compression', SPHERE_KEYS, sphereOf, sphereOwn, 'batch_max');
+export const sphereMaxBasedGeometricCompression = shaped('sphere_max_based_geometric_compression', SPHERE_GEOMETRIC_COMPRESSION_OPTIONS, sphereOf, sphereOwn, 'batch_max');
 /** tinyBIG `sphere_min_based_geometric_compression`. */
-export const sphereMinBasedGeometricCompression = shaped('sphere_min_based_geometric_compression', SPHERE_KEYS, sphereOf, sphereOwn, 'batch_min');
+export const sphereMinBasedGeometricCompression = shaped('sphere_min_based_geometric_compression', SPHERE_GEOMETRIC_COMPRESSION_OPTIONS, sphereOf, sphereOwn, 'batch_min');
 /** tinyBIG `sphere_mean_based_geometric_compression`. */
-export const sphereMeanBasedGeometricCompression = shaped('sphere_mean_based_geometric_compression', SPHERE_KEYS, sphereOf, sphereOwn, 'batch_mean');
+export const sphereMeanBasedGeometricCompression = shaped('sphere_mean_based_geometric_compression', SPHERE_GEOMETRIC_COMPRESSION_OPTIONS, sphereOf, sphereOwn, 'batch_mean');

@@ -1,12 +1,13 @@
 import { defineEntry } from '@rpn/core';
-import type { BuildContext, Params, RegistryEntry } from '@rpn/core';
+import type { BuildContext, OptionSchema, Params, RegistryEntry } from '@rpn/core';
+import { BASE_EXPANSION_OPTIONS, LINEAR_OPTIONS } from '@rpn/expansion';
 import { identityCompression, linearCompression, reciprocalCompression } from './basic.js';
-import { maxCompression, meanCompression, medianCompression, metricCompression, minCompression, prodCompression, sumCompression } from './metric.js';
+import { FIXED_METRIC_COMPRESSION_OPTIONS, METRIC_COMPRESSION_OPTIONS, maxCompression, meanCompression, medianCompression, metricCompression, minCompression, prodCompression, sumCompression } from './metric.js';
 import * as geo from './geometric.js';
 import * as fit from './fitted.js';
 import * as prob from './probabilistic.js';
-import { combinatorialCompression, combinatorialProbabilisticCompression } from './combinatorial.js';
-import { extendedCompression, nestedCompression } from './composite.js';
+import { COMBINATORIAL_COMPRESSION_OPTIONS, COMBINATORIAL_PROBABILISTIC_COMPRESSION_OPTIONS, combinatorialCompression, combinatorialProbabilisticCompression } from './combinatorial.js';
+import { COMPOSITE_COMPRESSION_OPTIONS, extendedCompression, nestedCompression } from './composite.js';
 import { COMPRESSION_MODULE } from './common.js';
 
 export * from './common.js';
@@ -27,26 +28,26 @@ const FACTORIES: Record<string, Factory> = {
   identity_compression: (o) => identityCompression(o),
   reciprocal_compression: (o) => reciprocalCompression(o),
   linear_compression: (o) => linearCompression(o),
-  metric_compression: (o) => metricCompression(o as Params & { metric: string }),
+  metric_compression: (o) => metricCompression(o as never),
   max_compression: (o) => maxCompression(o),
   min_compression: (o) => minCompression(o),
   sum_compression: (o) => sumCompression(o),
   mean_compression: (o) => meanCompression(o),
   prod_compression: (o) => prodCompression(o),
   median_compression: (o) => medianCompression(o),
-  geometric_compression: (o) => geo.geometricCompression(o),
-  cuboid_patch_based_geometric_compression: (o) => geo.cuboidPatchBasedGeometricCompression(o),
-  cylinder_patch_based_geometric_compression: (o) => geo.cylinderPatchBasedGeometricCompression(o),
-  sphere_patch_based_geometric_compression: (o) => geo.spherePatchBasedGeometricCompression(o),
-  cuboid_max_based_geometric_compression: (o) => geo.cuboidMaxBasedGeometricCompression(o),
-  cuboid_min_based_geometric_compression: (o) => geo.cuboidMinBasedGeometricCompression(o),
-  cuboid_mean_based_geometric_compression: (o) => geo.cuboidMeanBasedGeometricCompression(o),
-  cylinder_max_based_geometric_compression: (o) => geo.cylinderMaxBasedGeometricCompression(o),
-  cylinder_min_based_geometric_compression: (o) => geo.cylinderMinBasedGeometricCompression(o),
-  cylinder_mean_based_geometric_compression: (o) => geo.cylinderMeanBasedGeometricCompression(o),
-  sphere_max_based_geometric_compression: (o) => geo.sphereMaxBasedGeometricCompression(o),
-  sphere_min_based_geometric_compression: (o) => geo.sphereMinBasedGeometricCompression(o),
-  sphere_mean_based_geometric_compression: (o) => geo.sphereMeanBasedGeometricCompression(o),
+  geometric_compression: (o) => geo.geometricCompression(o as never),
+  cuboid_patch_based_geometric_compression: (o) => geo.cuboidPatchBasedGeometricCompression(o as never),
+  cylinder_patch_based_geometric_compression: (o) => geo.cylinderPatchBasedGeometricCompression(o as never),
+  sphere_patch_based_geometric_compression: (o) => geo.spherePatchBasedGeometricCompression(o as never),
+  cuboid_max_based_geometric_compression: (o) => geo.cuboidMaxBasedGeometricCompression(o as never),
+  cuboid_min_based_geometric_compression: (o) => geo.cuboidMinBasedGeometricCompression(o as never),
+  cuboid_mean_based_geometric_compression: (o) => geo.cuboidMeanBasedGeometricCompression(o as never),
+  cylinder_max_based_geometric_compression: (o) => geo.cylinderMaxBasedGeometricCompression(o as never),
+  cylinder_min_based_geometric_compression: (o) => geo.cylinderMinBasedGeometricCompression(o as never),
+  cylinder_mean_based_geometric_compression: (o) => geo.cylinderMeanBasedGeometricCompression(o as never),
+  sphere_max_based_geometric_compression: (o) => geo.sphereMaxBasedGeometricCompression(o as never),
+  sphere_min_based_geometric_compression: (o) => geo.sphereMinBasedGeometricCompression(o as never),
+  sphere_mean_based_geometric_compression: (o) => geo.sphereMeanBasedGeometricCompression(o as never),
   feature_selection_compression: (o) => fit.featureSelectionCompression(o),
   incremental_feature_clustering_based_compression: (o) => fit.incrementalFeatureClusteringBasedCompression(o),
   incremental_variance_threshold_based_compression: (o) => fit.incrementalVarianceThresholdBasedCompression(o),
@@ -59,21 +60,45 @@ const FACTORIES: Record<string, Factory> = {
   mds_manifold_compression: (o) => fit.mdsManifoldCompression(o),
   spectral_embedding_manifold_compression: (o) => fit.spectralEmbeddingManifoldCompression(o),
   tsne_manifold_compression: (o) => fit.tsneManifoldCompression(o),
-  naive_probabilistic_compression: (o) => prob.naiveProbabilisticCompression(o as Params & { k: number }),
-  naive_uniform_probabilistic_compression: (o) => prob.naiveUniformProbabilisticCompression(o as Params & { k: number }),
-  naive_normal_probabilistic_compression: (o) => prob.naiveNormalProbabilisticCompression(o as Params & { k: number }),
-  naive_cauchy_probabilistic_compression: (o) => prob.naiveCauchyProbabilisticCompression(o as Params & { k: number }),
-  naive_chi2_probabilistic_compression: (o) => prob.naiveChi2ProbabilisticCompression(o as Params & { k: number }),
-  naive_exponential_probabilistic_compression: (o) => prob.naiveExponentialProbabilisticCompression(o as Params & { k: number }),
-  naive_gamma_probabilistic_compression: (o) => prob.naiveGammaProbabilisticCompression(o as Params & { k: number }),
-  naive_laplace_probabilistic_compression: (o) => prob.naiveLaplaceProbabilisticCompression(o as Params & { k: number }),
-  combinatorial_compression: (o) => combinatorialCompression(o),
-  combinatorial_probabilistic_compression: (o) => combinatorialProbabilisticCompression(o),
+  naive_probabilistic_compression: (o) => prob.naiveProbabilisticCompression(o as never),
+  naive_uniform_probabilistic_compression: (o) => prob.naiveUniformProbabilisticCompression(o as never),
+  naive_normal_probabilistic_compression: (o) => prob.naiveNormalProbabilisticCompression(o as never),
+  naive_cauchy_probabilistic_compression: (o) => prob.naiveCauchyProbabilisticCompression(o as never),
+  naive_chi2_probabilistic_compression: (o) => prob.naiveChi2ProbabilisticCompression(o as never),
+  naive_exponential_probabilistic_compression: (o) => prob.naiveExponentialProbabilisticCompression(o as never),
+  naive_gamma_probabilistic_compression: (o) => prob.naiveGammaProbabilisticCompression(o as never),
+  naive_laplace_probabilistic_compression: (o) => prob.naiveLaplaceProbabilisticCompression(o as never),
+  combinatorial_compression: (o) => combinatorialCompression(o as never),
+  combinatorial_probabilistic_compression: (o) => combinatorialProbabilisticCompression(o as never),
   nested_compression: (o, ctx) => nestedCompression(o, ctx),
   extended_compression: (o, ctx) => extendedCompression(o, ctx),
 };
 
+/** The schema a class's factory parses with; the fitted (sklearn-style) compressions are not declared yet. */
+function schemaOf(c: string): OptionSchema | undefined {
+  if (c === 'identity_compression' || c === 'reciprocal_compression') return BASE_EXPANSION_OPTIONS.named(c);
+  if (c === 'linear_compression') return LINEAR_OPTIONS.named(c);
+  if (c === 'metric_compression') return METRIC_COMPRESSION_OPTIONS;
+  if (/^(max|min|sum|mean|prod|median)_compression$/.test(c)) return FIXED_METRIC_COMPRESSION_OPTIONS.named(c);
+  if (c === 'geometric_compression') return geo.GEOMETRIC_COMPRESSION_OPTIONS;
+  const shape = /^(cuboid|cylinder|sphere)_(patch|max|min|mean)_based_geometric_compression$/.exec(c);
+  if (shape) {
+    const s = { cuboid: geo.CUBOID_GEOMETRIC_COMPRESSION_OPTIONS, cylinder: geo.CYLINDER_GEOMETRIC_COMPRESSION_OPTIONS, sphere: geo.SPHERE_GEOMETRIC_COMPRESSION_OPTIONS }[shape[1] as 'cuboid'] as OptionSchema;
+    return shape[2] === 'patch' ? s.named(c) : geo.withoutMetric(s, c);
+  }
+  if (c in prob.NAIVE_PROBABILISTIC_OPTIONS) return prob.NAIVE_PROBABILISTIC_OPTIONS[c as keyof typeof prob.NAIVE_PROBABILISTIC_OPTIONS];
+  if (c === 'combinatorial_compression') return COMBINATORIAL_COMPRESSION_OPTIONS;
+  if (c === 'combinatorial_probabilistic_compression') return COMBINATORIAL_PROBABILISTIC_COMPRESSION_OPTIONS;
+  if (c === 'nested_compression' || c === 'extended_compression') return COMPOSITE_COMPRESSION_OPTIONS.named(c);
+  return undefined;
+}
+
+/** Every declared compression schema by its tinyBIG class name. */
+export const COMPRESSION_OPTIONS: Readonly<Record<string, OptionSchema>> = Object.freeze(
+  Object.fromEntries(Object.keys(FACTORIES).flatMap((c) => { const s = schemaOf(c); return s ? [[c, s]] : []; })),
+);
+
 /** Registry entries of every compression function in this package (pass to `createRegistry`). */
 export const compressionEntries: readonly RegistryEntry[] = Object.freeze(
-  Object.entries(FACTORIES).map(([className, create]) => defineEntry('compression', className, create, { module: COMPRESSION_MODULE })),
+  Object.entries(FACTORIES).map(([className, create]) => defineEntry('compression', className, create, { module: COMPRESSION_MODULE, options: COMPRESSION_OPTIONS[className] })),
 );

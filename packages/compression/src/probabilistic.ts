@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ValueError, assert2D } from '@rpn/core';
-import type { ForwardContext, Params, Transformation } from '@rpn/core';
-import { boolOption, checkKeys, defineCompression, extend, intOption, multinomialRows, numOption, rowsOf, seedOption, seededRandom } from './common.js';
+import { ValueError, any, assert2D, bool, defineOptions, int, num } from '@rpn/core';
+import type { ForwardContext, OptionFields, OptionSchema, OptionsOf, Params, Transformation, ValuesOf } from '@rpn/core';
+import { COMPRESSION_BASE, SEED, defineCompression, extend, multinomialRows, rowsOf, seedOrDraw, seededRandom } from './common.js';
 import type { Random } from './common.js';
 import { cauchy, chi2, distributionFromConfig, distributionToConfig, exponential, gamma, laplace, normal, uniform } from './distributions.js';
 import type { Distribution } from './distributions.js';
@@ -30,28 +30,38 @@ export function callRandom(own: Random, ctx?: ForwardContext): Random {
   return ctx?.seed != null ? seededRandom(ctx.seed) : own;
 }
 
+/** Options every naive probabilistic compression accepts (its distribution's parameters come on top). */
+export const NAIVE_SAMPLING = Object.freeze({
+  ...COMPRESSION_BASE,
+  k: int({ required: true, min: 0, doc: 'indices drawn per row' }),
+  simplySampling: bool({ default: true, doc: 'output x at the drawn indices (else u, or log p with log_prob)' }),
+  metric: any({ doc: 'a tensor callable applied before the normalisation (name or function)' }),
+  withReplacement: bool({ default: false, doc: 'draw with replacement' }),
+  requireNormalization: bool({ default: true, doc: 'u = 0.99·σ(metric(x)) + 0.001 (always on for uniform, chi2, exponential, gamma)' }),
+  logProb: bool({ default: false, doc: 'output log p(u) of the samples (with simply_sampling false)' }),
+  seed: SEED,
+});
+type NaiveValues = ValuesOf<OptionSchema<typeof NAIVE_SAMPLING>>;
+
 interface NaiveSpec {
-  readonly className: string;
-  /** Extra option keys (distribution parameters). */
-  readonly keys: readonly string[];
-  /** The distribution from the options; `own` collects its parameters for toConfig. */
-  distribution(options: Params, own: Params): Distribution;
+  readonly schema: OptionSchema;
+  /** The distribution from the parsed options; `own` collects its parameters for toConfig. */
+  distribution(options: Record<string, unknown>, own: Params): Distribution;
   /** tinyBIG forces `require_normalization=True` for uniform/chi2/exponential/gamma. */
   readonly forceNormalization?: boolean;
 }
 
-function naive(spec: NaiveSpec, options: Params): ProbabilisticCompression {
-  checkKeys(options, ['k', 'simplySampling', 'metric', 'withReplacement', 'requireNormalization', 'logProb', 'seed', ...spec.keys], spec.className);
-  const k = intOption(options, 'k', 'k', 0);
-  const simplySampling = boolOption(options, 'simplySampling', 'simply_sampling', true);
-  const withReplacement = boolOption(options, 'withReplacement', 'with_replacement', false);
-  const requireNormalization = spec.forceNormalization ? true : boolOption(options, 'requireNormalization', 'require_normalization', true);
-  const logProb = simplySampling ? false : boolOption(options, 'logProb', 'log_prob', false);
-  const seed = seedOption(options);
+function naive(spec: NaiveSpec, opts: NaiveOptions): ProbabilisticCompression {
+  const className = spec.schema.className;
+  const options = spec.schema.parse(opts) as NaiveValues;
+  const { k, simplySampling, withReplacement } = options;
+  const requireNormalization = spec.forceNormalization ? true : options.requireNormalization;
+  const logProb = simplySampling ? false : options.logProb;
+  const seed = seedOrDraw(options.seed);
   const random = seededRandom(seed);
   const metric = options.metric == null ? null : tensorCallable(options.metric);
   const own: Params = { k };
-  const dist = spec.distribution(options, own);
+  const dist = spec.distribution(options as Record<string, unknown>, own);
   Object.assign(own, {
     simplySampling, metric: options.metric ?? undefined, withReplacement,
     ...(spec.forceNormalization ? {} : { requireNormalization }),
@@ -71,7 +81,7 @@ function naive(spec: NaiveSpec, options: Params): ProbabilisticCompression {
     if (k > m && !withReplacement) throw new ValueError('k exceeds the input width', { argument: 'k', expected: `0 ≤ k ≤ m = ${m}`, received: String(k) });
     return k;
   };
-  const t = defineCompression(spec.className, options, {
+  const t = defineCompression(className, options, {
     own,
     calculateD,
     kappa: (x, ctx) => {
@@ -89,7 +99,24 @@ function naive(spec: NaiveSpec, options: Params): ProbabilisticCompression {
   });
 }
 
-type NaiveOptions = Params & { k: number };
+/** A naive probabilistic compression's schema: the sampling options and the distribution's. */
+const naiveSchema = <F extends OptionFields>(className: string, fields: F) => defineOptions(className, fields, NAIVE_SAMPLING);
+const loc = { loc: num({ default: 0, doc: 'location' }), scale: num({ default: 1, doc: 'scale' }) };
+/** Options of the naive probabilistic compressions, by class. */
+export const NAIVE_PROBABILISTIC_OPTIONS = Object.freeze({
+  naive_probabilistic_compression: naiveSchema('naive_probabilistic_compression', { distributionFunctionConfigs: any({ doc: 'the distribution config (default Uniform(0, 1))' }) }),
+  naive_uniform_probabilistic_compression: naiveSchema('naive_uniform_probabilistic_compression', { low: num({ default: 0, doc: 'low' }), high: num({ default: 1, doc: 'high' }) }),
+  naive_normal_probabilistic_compression: naiveSchema('naive_normal_probabilistic_compression', { mean: num({ default: 0, doc: 'mean' }), std: num({ default: 1, doc: 'standard deviation' }) }),
+  naive_cauchy_probabilistic_compression: naiveSchema('naive_cauchy_probabilistic_compression', loc),
+  naive_chi2_probabilistic_compression: naiveSchema('naive_chi2_probabilistic_compression', { df: num({ default: 1, doc: 'degrees of freedom' }) }),
+  naive_exponential_probabilistic_compression: naiveSchema('naive_exponential_probabilistic_compression', { rate: num({ default: 0.5, doc: 'rate' }) }),
+  naive_gamma_probabilistic_compression: naiveSchema('naive_gamma_probabilistic_compression', { concentration: num({ default: 1, doc: 'concentration' }), rate: num({ default: 1, doc: 'rate' }) }),
+  naive_laplace_probabilistic_compression: naiveSchema('naive_laplace_probabilistic_compression', loc),
+});
+/** Options of the naive probabilistic compressions (the distribution parameters of each class on top). */
+export type NaiveOptions = OptionsOf<typeof NAIVE_PROBABILISTIC_OPTIONS.naive_probabilistic_compression> & Record<string, unknown>;
+const N = NAIVE_PROBABILISTIC_OPTIONS;
+const numbers = (o: Record<string, unknown>, own: Params, keys: readonly string[]): number[] => keys.map((k) => { own[k] = o[k]; return o[k] as number; });
 
 /**
  * tinyBIG `naive_probabilistic_compression(k, distribution_function_configs=None, metric=None, …)`:
@@ -99,8 +126,7 @@ type NaiveOptions = Params & { k: number };
  */
 export function naiveProbabilisticCompression(options: NaiveOptions): ProbabilisticCompression {
   return naive({
-    className: 'naive_probabilistic_compression',
-    keys: ['distributionFunctionConfigs'],
+    schema: N.naive_probabilistic_compression,
     distribution: (o, own) => {
       const d = o.distributionFunctionConfigs == null ? uniform(0, 1) : distributionFromConfig(o.distributionFunctionConfigs);
       own.distributionFunctionConfigs = distributionToConfig(d);
@@ -111,36 +137,36 @@ export function naiveProbabilisticCompression(options: NaiveOptions): Probabilis
 
 /** tinyBIG `naive_uniform_probabilistic_compression(k, low=0, high=1)` (normalisation always on). */
 export function naiveUniformProbabilisticCompression(options: NaiveOptions): ProbabilisticCompression {
-  return naive({ className: 'naive_uniform_probabilistic_compression', keys: ['low', 'high'], forceNormalization: true,
-    distribution: (o, own) => { own.low = numOption(o, 'low', 'low', 0); own.high = numOption(o, 'high', 'high', 1); return uniform(own.low as number, own.high as number); } }, options);
+  return naive({ schema: N.naive_uniform_probabilistic_compression, forceNormalization: true,
+    distribution: (o, own) => { const v = numbers(o, own, ['low', 'high']); return uniform(v[0], v[1]); } }, options);
 }
 /** tinyBIG `naive_normal_probabilistic_compression(k, mean=0, std=1)`. */
 export function naiveNormalProbabilisticCompression(options: NaiveOptions): ProbabilisticCompression {
-  return naive({ className: 'naive_normal_probabilistic_compression', keys: ['mean', 'std'],
-    distribution: (o, own) => { own.mean = numOption(o, 'mean', 'mean', 0); own.std = numOption(o, 'std', 'std', 1); return normal(own.mean as number, own.std as number); } }, options);
+  return naive({ schema: N.naive_normal_probabilistic_compression,
+    distribution: (o, own) => { const v = numbers(o, own, ['mean', 'std']); return normal(v[0], v[1]); } }, options);
 }
 /** tinyBIG `naive_cauchy_probabilistic_compression(k, loc=0, scale=1)`. */
 export function naiveCauchyProbabilisticCompression(options: NaiveOptions): ProbabilisticCompression {
-  return naive({ className: 'naive_cauchy_probabilistic_compression', keys: ['loc', 'scale'],
-    distribution: (o, own) => { own.loc = numOption(o, 'loc', 'loc', 0); own.scale = numOption(o, 'scale', 'scale', 1); return cauchy(own.loc as number, own.scale as number); } }, options);
+  return naive({ schema: N.naive_cauchy_probabilistic_compression,
+    distribution: (o, own) => { const v = numbers(o, own, ['loc', 'scale']); return cauchy(v[0], v[1]); } }, options);
 }
 /** tinyBIG `naive_chi2_probabilistic_compression(k, df=1)` (normalisation always on). */
 export function naiveChi2ProbabilisticCompression(options: NaiveOptions): ProbabilisticCompression {
-  return naive({ className: 'naive_chi2_probabilistic_compression', keys: ['df'], forceNormalization: true,
-    distribution: (o, own) => { own.df = numOption(o, 'df', 'df', 1); return chi2(own.df as number); } }, options);
+  return naive({ schema: N.naive_chi2_probabilistic_compression, forceNormalization: true,
+    distribution: (o, own) => { const v = numbers(o, own, ['df']); return chi2(v[0]); } }, options);
 }
 /** tinyBIG `naive_exponential_probabilistic_compression(k, rate=0.5)` (normalisation always on). */
 export function naiveExponentialProbabilisticCompression(options: NaiveOptions): ProbabilisticCompression {
-  return naive({ className: 'naive_exponential_probabilistic_compression', keys: ['rate'], forceNormalization: true,
-    distribution: (o, own) => { own.rate = numOption(o, 'rate', 'rate', 0.5); return exponential(own.rate as number); } }, options);
+  return naive({ schema: N.naive_exponential_probabilistic_compression, forceNormalization: true,
+    distribution: (o, own) => { const v = numbers(o, own, ['rate']); return exponential(v[0]); } }, options);
 }
 /** tinyBIG `naive_gamma_probabilistic_compression(k, concentration=1, rate=1)` (normalisation always on). */
 export function naiveGammaProbabilisticCompression(options: NaiveOptions): ProbabilisticCompression {
-  return naive({ className: 'naive_gamma_probabilistic_compression', keys: ['concentration', 'rate'], forceNormalization: true,
-    distribution: (o, own) => { own.concentration = numOption(o, 'concentration', 'concentration', 1); own.rate = numOption(o, 'rate', 'rate', 1); return gamma(own.concentration as number, own.rate as number); } }, options);
+  return naive({ schema: N.naive_gamma_probabilistic_compression, forceNormalization: true,
+    distribution: (o, own) => { const v = numbers(o, own, ['concentration', 'rate']); return gamma(v[0], v[1]); } }, options);
 }
 /** tinyBIG `naive_laplace_probabilistic_compression(k, loc=0, scale=1)`. */
 export function naiveLaplaceProbabilisticCompression(options: NaiveOptions): ProbabilisticCompression {
-  return naive({ className: 'naive_laplace_probabilistic_compression', keys: ['loc', 'scale'],
-    distribution: (o, own) => { own.loc = numOption(o, 'loc', 'loc', 0); own.scale = numOption(o, 'scale', 'scale', 1); return laplace(own.loc as number, own.scale as number); } }, options);
+  return naive({ schema: N.naive_laplace_probabilistic_compression,
+    distribution: (o, own) => { const v = numbers(o, own, ['loc', 'scale']); return laplace(v[0], v[1]); } }, options);
 }

@@ -36,3 +36,33 @@ describe('backend set-up', () => {
     tf.dispose([a, b, up, ga, gb]);
   });
 });
+
+describe('setupBackend: wasm paths, errors, threads', () => {
+  it('reports the thread count tfjs\'s wasm thread pool uses (not a fixed number)', async () => {
+    const { setupBackend } = await import('./backend.js');
+    const info = await setupBackend();
+    if (info.backend !== 'wasm') return expect(info.threads).toBe(1);
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    expect(info.threads).toBe(wasm.getThreadsCount());
+  });
+  it('a per-file map must name all three binaries (a typed error, before tfjs sees it)', async () => {
+    const { checkWasmPaths } = await import('./wasm-paths.js');
+    const { ValueError } = await import('./errors.js');
+    expect(() => checkWasmPaths({ 'tfjs-backend-wasm-simd.wasm': '/a.wasm' })).toThrow(ValueError);
+    expect(() => checkWasmPaths({ 'tfjs-backend-wasm-simd.wasm': '/a.wasm' })).toThrow(/tfjs-backend-wasm\.wasm, tfjs-backend-wasm-threaded-simd\.wasm/);
+    expect(() => checkWasmPaths('/wasm/')).not.toThrow();
+  });
+  it('a .wasm that cannot be loaded is an error naming the URL tried and the fix (fresh process)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const path = await import('node:path');
+    const script = `
+      import { setupBackend } from './dist/index.js';
+      try { await setupBackend({ backend: 'wasm', wasmPaths: '/nonexistent-rpn/' }); console.log('NO ERROR'); }
+      catch (e) { console.log(JSON.stringify({ name: e.name, message: e.message, received: e.received })); }`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: path.join(import.meta.dirname, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!;
+    const e = JSON.parse(out);
+    expect(e.name).toBe('ValueError');
+    expect(e.received).toMatch(/^\/nonexistent-rpn\/tfjs-backend-wasm(-simd)?\.wasm$/);
+    expect(e.message).toContain('wasmPaths');
+  });
+});

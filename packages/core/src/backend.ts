@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ValueError } from './errors.js';
+import { checkWasmPaths, wasmInitError, type WasmPaths } from './wasm-paths.js';
+
+export { WASM_BINARIES, type WasmBinaryName, type WasmPaths } from './wasm-paths.js';
 
 /** What {@link setupBackend} chose. */
 export interface BackendInfo {
   readonly backend: string;
   /** WASM SIMD in use (wasm backend only). */
   readonly simd: boolean;
-  /** Threads the backend computes with. */
+  /** Threads the backend computes with (wasm: the count tfjs's thread pool reports; else 1). */
   readonly threads: number;
 }
 
@@ -14,8 +17,10 @@ export interface BackendInfo {
 export interface BackendOptions {
   /** `wasm` (default), `cpu`, or any registered tfjs backend (`webgl`, `webgpu`). Env `RPN_BACKEND` overrides the default. */
   readonly backend?: string;
-  /** Browser only: where the `.wasm` files are served (passed to `setWasmPaths`). */
-  readonly wasmPaths?: string;
+  /** Browser only: where the `.wasm` files are served, a folder prefix or a URL per binary (passed to tfjs's `setWasmPaths`). */
+  readonly wasmPaths?: WasmPaths;
+  /** Fetch the `.wasm` with the platform's fetch (tfjs's `usePlatformFetch`; for environments whose `fetch` is not the global one). */
+  readonly usePlatformFetch?: boolean;
 }
 
 let gradientsReady: Promise<void> | null = null;
@@ -99,9 +104,13 @@ const batchMatMulGrad: tf.GradConfig = {
  */
 export async function setupBackend(options: BackendOptions = {}): Promise<BackendInfo> {
   const name = options.backend ?? envBackend() ?? 'wasm';
+  let wasm: typeof import('@tensorflow/tfjs-backend-wasm') | undefined;
   if (name === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
+    wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (options.wasmPaths !== undefined) {
+      checkWasmPaths(options.wasmPaths);
+      if (tf.getBackend() !== 'wasm') wasm.setWasmPaths(options.wasmPaths as Parameters<typeof wasm.setWasmPaths>[0], options.usePlatformFetch ?? false);
+    }
   } else if (name === 'cpu') {
     await import('@tensorflow/tfjs-backend-cpu');
   }
@@ -111,10 +120,13 @@ export async function setupBackend(options: BackendOptions = {}): Promise<Backen
   }
   if (tf.getBackend() !== name) {
     const ok = await tf.setBackend(name);
-    if (!ok) throw new ValueError('backend failed to initialise', { argument: 'backend', expected: 'a backend that initialises on this platform', received: name });
+    if (!ok) {
+      if (name === 'wasm') throw await wasmInitError(options.wasmPaths);
+      throw new ValueError('backend failed to initialise', { argument: 'backend', expected: 'a backend that initialises on this platform', received: name });
+    }
   }
   await tf.ready();
   const simd = name === 'wasm' && tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-  const threads = name === 'wasm' && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 2 : 1;
+  const threads = wasm ? wasm.getThreadsCount() : 1;
   return Object.freeze({ backend: name, simd, threads });
 }

@@ -1,21 +1,25 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ValueError } from '@rpn/core';
-import { type BaseOptions, constMatrix, makeInterdependence, num, optInt, parseType, readMatrix, type InterdependenceFunction } from './common.js';
+import { ValueError, type OptionsOf, type ValuesOf } from '@rpn/core';
+import { constMatrix, makeInterdependence, parseType, readMatrix, type InterdependenceFunction } from './common.js';
+import { CONSTANT_C_OPTIONS, CONSTANT_OPTIONS, FIXED_OPTIONS } from './options.js';
+
+type FixedValues = ValuesOf<typeof FIXED_OPTIONS>;
 
 /** Resolves `(d, d')` of a fixed matrix: `(m, m')` for attribute, `(b, b')` for instance. */
-function dims(type: 'attribute' | 'instance', o: BaseOptions): { b?: number; m?: number; bPrime?: number; mPrime?: number } {
-  const b = optInt(o.b, 'b'), m = optInt(o.m, 'm');
-  const bPrime = optInt(o.bPrime, 'b_prime') ?? b, mPrime = optInt(o.mPrime, 'm_prime') ?? m;
+function dims(type: 'attribute' | 'instance', o: FixedValues): { b?: number; m?: number; bPrime?: number; mPrime?: number } {
+  const { b, m } = o;
+  const bPrime = o.bPrime ?? b, mPrime = o.mPrime ?? m;
   const [d, dp, dn, dpn] = type === 'attribute' ? [m, mPrime, 'm', 'm_prime'] : [b, bPrime, 'b', 'b_prime'];
   if (d === undefined || dp === undefined) throw new ValueError(`${type} interdependence needs its dimensions`, { argument: `${dn}/${dpn}`, expected: 'positive integers', received: `${d}, ${dp}` });
   return { b, m, bPrime, mPrime };
 }
 
 /** constant_interdependence: A is the given matrix (`[m, m']` or `[b, b']`). */
-export function constantInterdependence(o: BaseOptions & { A: unknown }): InterdependenceFunction {
+export function constantInterdependence(options: OptionsOf<typeof CONSTANT_OPTIONS>): InterdependenceFunction {
+  const o = CONSTANT_OPTIONS.parse(options);
   const type = parseType(o.interdependenceType);
   const { values, rows, cols } = readMatrix(o.A, 'A');
-  const b = optInt(o.b, 'b'), m = optInt(o.m, 'm');
+  const { b, m } = o;
   const d = type === 'attribute' ? m : b;
   if (d !== undefined && d !== rows) throw new ValueError('A does not fit the interdependence dimension', { argument: 'A', expected: `${rows === undefined ? '' : ''}${d} rows (${type === 'attribute' ? 'm' : 'b'})`, received: `${rows} rows` });
   const nested: number[][] = [];
@@ -31,7 +35,7 @@ export function constantInterdependence(o: BaseOptions & { A: unknown }): Interd
   });
 }
 
-function constantC(className: string, o: BaseOptions, c: number, withC: boolean): InterdependenceFunction {
+function constantC(className: string, o: FixedValues, c: number, withC: boolean): InterdependenceFunction {
   const type = parseType(o.interdependenceType);
   const { b, m, bPrime, mPrime } = dims(type, o);
   const [rows, cols] = type === 'attribute' ? [m!, mPrime!] : [b!, bPrime!];
@@ -46,13 +50,19 @@ function constantC(className: string, o: BaseOptions, c: number, withC: boolean)
 }
 
 /** constant_c_interdependence: A = c·1 (`[m, m']` or `[b, b']`). */
-export const constantCInterdependence = (o: BaseOptions & { c?: number }) => constantC('constant_c_interdependence', o, num(o.c, 'c', 1.0), true);
+export const constantCInterdependence = (options: OptionsOf<typeof CONSTANT_C_OPTIONS>) => {
+  const o = CONSTANT_C_OPTIONS.parse(options);
+  return constantC('constant_c_interdependence', o, o.c, true);
+};
+const ZERO = FIXED_OPTIONS.named('zero_interdependence');
+const ONE = FIXED_OPTIONS.named('one_interdependence');
 /** zero_interdependence: A = 0. */
-export const zeroInterdependence = (o: BaseOptions) => constantC('zero_interdependence', o, 0, false);
+export const zeroInterdependence = (o: OptionsOf<typeof FIXED_OPTIONS>) => constantC('zero_interdependence', ZERO.parse(o), 0, false);
 /** one_interdependence: A = 1. */
-export const oneInterdependence = (o: BaseOptions) => constantC('one_interdependence', o, 1, false);
+export const oneInterdependence = (o: OptionsOf<typeof FIXED_OPTIONS>) => constantC('one_interdependence', ONE.parse(o), 1, false);
 
-function eye(className: string, o: BaseOptions): InterdependenceFunction {
+function eye(className: string, options: OptionsOf<typeof FIXED_OPTIONS>): InterdependenceFunction {
+  const o = FIXED_OPTIONS.named(className).parse(options);
   const type = parseType(o.interdependenceType);
   const { b, m, bPrime, mPrime } = dims(type, o);
   const [rows, cols] = type === 'attribute' ? [m!, mPrime!] : [b!, bPrime!];
@@ -67,6 +77,6 @@ function eye(className: string, o: BaseOptions): InterdependenceFunction {
 }
 
 /** identity_interdependence: A = I (`torch.eye(d, d')`). */
-export const identityInterdependence = (o: BaseOptions) => eye('identity_interdependence', o);
+export const identityInterdependence = (o: OptionsOf<typeof FIXED_OPTIONS>) => eye('identity_interdependence', o);
 /** eye_interdependence: alias of identity. */
-export const eyeInterdependence = (o: BaseOptions) => eye('eye_interdependence', o);
+export const eyeInterdependence = (o: OptionsOf<typeof FIXED_OPTIONS>) => eye('eye_interdependence', o);

@@ -16,38 +16,7 @@ export function parseType(v: unknown, fallback: InterdependenceType = 'attribute
   throw new ValueError('unknown interdependence type', { argument: 'interdependence_type', expected: "'attribute' or 'instance' (or tinyBIG's aliases)", received: JSON.stringify(v) });
 }
 
-/** Options every interdependence factory accepts (tinyBIG's base constructor). */
-export interface BaseOptions {
-  readonly b?: number;
-  readonly m?: number;
-  readonly interdependenceType?: string;
-  readonly name?: string;
-  readonly device?: string;
-  readonly [key: string]: unknown;
-}
-
-/** Reads an optional positive integer option. */
-export function optInt(v: unknown, argument: string, min = 1): number | undefined {
-  if (v == null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new ValueError('invalid integer', { argument, expected: `an integer ≥ ${min}`, received: JSON.stringify(v) });
-  }
-  return v;
-}
-
-/** Reads a required positive integer option. */
-export function reqInt(v: unknown, argument: string, min = 1): number {
-  const r = optInt(v, argument, min);
-  if (r === undefined) throw new ValueError('missing integer option', { argument, expected: `an integer ≥ ${min}`, received: String(v) });
-  return r;
-}
-
-/** Reads a finite number option with a default. */
-export function num(v: unknown, argument: string, fallback: number): number {
-  if (v == null) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError('invalid number', { argument, expected: 'a finite number', received: JSON.stringify(v) });
-  return v;
-}
+export type { BaseOptions } from './options.js';
 
 /** What a concrete function specifies; {@link makeInterdependence} builds the contract object. */
 export interface InterdependenceSpec {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ValueError, isEnvelope, readEnvelope, type BuildContext, type Fusion, type Interdependence } from '@rpn/core';
-import { type BaseOptions, makeInterdependence, optInt, parseType, type InterdependenceFunction } from './common.js';
+import { ValueError, isEnvelope, readEnvelope, type BuildContext, type Fusion, type Interdependence, type OptionsOf } from '@rpn/core';
+import { makeInterdependence, parseType, type InterdependenceFunction } from './common.js';
+import { HYBRID_OPTIONS } from './options.js';
 
 const isFn = (v: unknown): boolean => !!v && typeof v === 'object' && typeof (v as { forward?: unknown }).forward === 'function';
 
@@ -11,9 +12,10 @@ const isFn = (v: unknown): boolean => !!v && typeof v === 'object' && typeof (v 
  * tinyBIG injects them). m' (attribute) / b' (instance) = fusion.calculateN of the members' m' / b'
  * (tinyBIG's attribute-type m' raises; here it works).
  */
-export function hybridInterdependence(o: BaseOptions, ctx?: BuildContext): InterdependenceFunction {
+export function hybridInterdependence(options: OptionsOf<typeof HYBRID_OPTIONS>, ctx?: BuildContext): InterdependenceFunction {
+  const o = HYBRID_OPTIONS.parse(options);
   const type = parseType(o.interdependenceType);
-  const b = optInt(o.b, 'b'), m = optInt(o.m, 'm');
+  const { b, m } = o;
   const specs = (o.interdependenceFunctions ?? o.interdependenceFunctionConfigs) as unknown[] | undefined;
   if (!Array.isArray(specs) || specs.length === 0) {
     throw new ValueError('no interdependence functions are specified', { argument: 'interdependence_function_configs', expected: 'a non-empty list of interdependence functions or configs', received: JSON.stringify(specs) });

@@ -1,5 +1,5 @@
-import { defineEntry, type BuildContext, type Params, type RegistryEntry } from '@rpn/core';
-import type { BaseOptions } from './common.js';
+import { defineEntry, type BuildContext, type OptionSchema, type Params, type RegistryEntry } from '@rpn/core';
+import * as opts from './options.js';
 import * as basic from './basic.js';
 import * as kernels from './kernels.js';
 import * as topo from './topological.js';
@@ -14,8 +14,9 @@ export * from './geometric.js';
 export * from './parameterized.js';
 export * from './hybrid.js';
 export { parseType, type BaseOptions, type InterdependenceFunction, type InterdependenceType } from './common.js';
+export * from './options.js';
 
-type Factory = (o: BaseOptions, ctx?: BuildContext) => unknown;
+type Factory = (o: never, ctx?: BuildContext) => unknown;
 
 const PSI: readonly [PsiKind, string][] = [
   ['plain', ''], ['lowrank', 'lowrank_'], ['hm', 'hm_'], ['lphm', 'lphm_'], ['dual_lphm', 'dual_lphm_'], ['random_matrix_adaption', 'random_matrix_adaption_'],
@@ -48,8 +49,8 @@ const TABLE: readonly [string, Factory][] = [
   ['laplacian_kernel_interdependence', (o) => kernels.laplacianKernelInterdependence(o)],
   ['anisotropic_rbf_kernel_interdependence', (o) => kernels.anisotropicRbfKernelInterdependence(o)],
   ['custom_hybrid_kernel_interdependence', (o) => kernels.customHybridKernelInterdependence(o as never)],
-  ...PSI.map(([k, p]) => [`${p}parameterized_interdependence`, (o: BaseOptions) => parameterizedInterdependence(k, o)] as [string, Factory]),
-  ...PSI.map(([k, p]) => [`${p}parameterized_bilinear_interdependence`, (o: BaseOptions) => parameterizedBilinearInterdependence(k, o)] as [string, Factory]),
+  ...PSI.map(([k, p]) => [`${p}parameterized_interdependence`, (o: never) => parameterizedInterdependence(k, o)] as [string, Factory]),
+  ...PSI.map(([k, p]) => [`${p}parameterized_bilinear_interdependence`, (o: never) => parameterizedBilinearInterdependence(k, o)] as [string, Factory]),
   ['parameterized_rpn_interdependence', (o, ctx) => parameterizedRpnInterdependence(o, ctx)],
   ['chain_interdependence', (o) => topo.chainInterdependence(o)],
   ['multihop_chain_interdependence', (o) => topo.multihopChainInterdependence(o)],
@@ -71,7 +72,40 @@ const TABLE: readonly [string, Factory][] = [
   ['hybrid_interdependence', (o, ctx) => hybridInterdependence(o, ctx)],
 ];
 
+const KERNEL_SCHEMAS: Readonly<Record<string, OptionSchema>> = {
+  statistical_kernel_based_interdependence: opts.NAMED_KERNEL_OPTIONS, numerical_kernel_based_interdependence: opts.NAMED_KERNEL_OPTIONS,
+  polynomial_kernel_interdependence: opts.POLYNOMIAL_KERNEL_OPTIONS, hyperbolic_tangent_kernel_interdependence: opts.TANH_KERNEL_OPTIONS,
+  exponential_kernel_interdependence: opts.EXPONENTIAL_KERNEL_OPTIONS, minkowski_distance_interdependence: opts.MINKOWSKI_OPTIONS,
+  gaussian_rbf_kernel_interdependence: opts.SIGMA_KERNEL_OPTIONS, laplacian_kernel_interdependence: opts.SIGMA_KERNEL_OPTIONS,
+  anisotropic_rbf_kernel_interdependence: opts.ANISOTROPIC_OPTIONS, custom_hybrid_kernel_interdependence: opts.CUSTOM_HYBRID_OPTIONS,
+};
+
+/** The schema a class's factory parses with (the same declaration the registry checks configs against). */
+function schemaOf(cls: string): OptionSchema {
+  for (const [kind, prefix] of PSI) {
+    if (cls === `${prefix}parameterized_interdependence`) return opts.psiSchema(cls, kind, false);
+    if (cls === `${prefix}parameterized_bilinear_interdependence`) return opts.psiSchema(cls, kind, true);
+  }
+  const s: OptionSchema =
+    cls === 'constant_interdependence' ? opts.CONSTANT_OPTIONS
+    : cls === 'constant_c_interdependence' ? opts.CONSTANT_C_OPTIONS
+    : ['zero_interdependence', 'one_interdependence', 'identity_interdependence', 'eye_interdependence'].includes(cls) ? opts.FIXED_OPTIONS
+    : KERNEL_SCHEMAS[cls] ?? (cls.endsWith('_kernel_interdependence') || cls.endsWith('_distance_interdependence') || /^(kl_divergence|pearson_correlation|rv_coefficient|mutual_information|cosine_similarity)_/.test(cls) ? opts.KERNEL_OPTIONS
+    : cls === 'parameterized_rpn_interdependence' ? opts.PARAMETERIZED_RPN_OPTIONS
+    : cls.includes('chain_interdependence') ? opts.CHAIN_OPTIONS
+    : cls.includes('graph_interdependence') ? opts.GRAPH_OPTIONS
+    : cls.startsWith('cuboid_') ? opts.CUBOID_OPTIONS
+    : cls.startsWith('cylinder_') ? opts.CYLINDER_OPTIONS
+    : cls.startsWith('sphere_') ? opts.SPHERE_OPTIONS
+    : cls === 'geometric_interdependence' ? opts.GEOMETRIC_OPTIONS
+    : opts.HYBRID_OPTIONS);
+  return s.named(cls);
+}
+
+/** Every interdependence's declared options by its tinyBIG class name. */
+export const INTERDEPENDENCE_OPTIONS: Readonly<Record<string, OptionSchema>> = Object.freeze(Object.fromEntries(TABLE.map(([cls]) => [cls, schemaOf(cls)])));
+
 /** Registry entries of every interdependence function in this package (pass to `createRegistry`). */
 export const interdependenceEntries: readonly RegistryEntry[] = Object.freeze(
-  TABLE.map(([cls, f]) => defineEntry('interdependence', cls, (options: Params, ctx: BuildContext) => f(options as BaseOptions, ctx), { module: 'tinybig.interdependence' })),
+  TABLE.map(([cls, f]) => defineEntry('interdependence', cls, (options: Params, ctx: BuildContext) => f(options as never, ctx), { module: 'tinybig.interdependence', options: INTERDEPENDENCE_OPTIONS[cls] })),
 );

@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { ShapeError, ValueError, createRegistry, defineEntry, functionConfig, grid, patchLayout, cylinderPatch, spherePatch, type Fusion, type Interdependence, type Transformation } from '@rpn/core';
+import { ConfigError, ShapeError, ValueError, createRegistry, describeOptions, type RpnError, defineEntry, functionConfig, grid, patchLayout, cylinderPatch, spherePatch, type Fusion, type Interdependence, type Transformation } from '@rpn/core';
 import { reconciliationEntries } from '@rpn/reconciliation';
 import {
   interdependenceEntries, cylinderPatchPaddingBasedGeometricInterdependence, cylinderPatchAggregationBasedGeometricInterdependence,
   spherePatchPaddingBasedGeometricInterdependence, spherePatchAggregationBasedGeometricInterdependence, cuboidPatchPaddingBasedGeometricInterdependence,
   hybridInterdependence, identityInterdependence, parameterizedInterdependence, parameterizedBilinearInterdependence, parameterizedRpnInterdependence,
-  pearsonCorrelationInterdependence, euclideanDistanceInterdependence, constantInterdependence, chainInterdependence
+  pearsonCorrelationInterdependence, euclideanDistanceInterdependence, constantInterdependence, chainInterdependence,
+  PSI_KEYS,
 } from './index.js';
 import { lorrReconciliation } from '@rpn/reconciliation';
 
@@ -37,7 +38,7 @@ const vals = (t: Tensor) => Array.from(t.dataSync());
 describe('geometric cylinder / sphere patches (tinyBIG cannot build them: defined by their properties)', () => {
   const cases = [
     { name: 'cylinder', pad: () => cylinderPatchPaddingBasedGeometricInterdependence({ m: 36, h: 3, w: 4, d: 3, pR: 1, pD: 1 }), patch: cylinderPatch({ pR: 1, pD: 1 }), g: grid({ h: 3, w: 4, d: 3 }) },
-    { name: 'cylinder (tinyBIG r=)', pad: () => cylinderPatchPaddingBasedGeometricInterdependence({ m: 36, h: 3, w: 4, d: 3, r: 1, pD: 1 }), patch: cylinderPatch({ pR: 1, pD: 1 }), g: grid({ h: 3, w: 4, d: 3 }) },
+    { name: 'cylinder (tinyBIG r=)', pad: () => cylinderPatchPaddingBasedGeometricInterdependence({ m: 36, h: 3, w: 4, d: 3, r: 1, pD: 1 } as never), patch: cylinderPatch({ pR: 1, pD: 1 }), g: grid({ h: 3, w: 4, d: 3 }) },
     { name: 'sphere', pad: () => spherePatchPaddingBasedGeometricInterdependence({ m: 36, h: 3, w: 4, d: 3, pR: 1 }), patch: spherePatch({ pR: 1 }), g: grid({ h: 3, w: 4, d: 3 }) },
   ];
   for (const c of cases) {
@@ -121,7 +122,9 @@ describe('hybrid interdependence', () => {
 describe('parameterized functions: gradients', () => {
   const builds: [string, () => Interdependence, number[]][] = [];
   for (const kind of ['plain', 'lowrank', 'hm', 'lphm', 'dual_lphm', 'random_matrix_adaption'] as const) {
-    const o = { b: 4, m: 4, r: 1, p: 2, q: 2, seed: 7 };
+    // each parameterisation takes only its ψ's options (PSI_KEYS); others are unknown keys
+    const psi: Record<string, number> = { r: 1, p: 2, q: 2, seed: 7 };
+    const o = { b: 4, m: 4, ...Object.fromEntries((PSI_KEYS[kind] as readonly string[]).filter((k) => k in psi).map((k) => [k, psi[k]])) };
     builds.push([`${kind} attribute`, () => parameterizedInterdependence(kind, { ...o, interdependenceType: 'attribute', mPrime: 6 }), [5, 4]]);
     builds.push([`${kind} instance`, () => parameterizedInterdependence(kind, { ...o, interdependenceType: 'instance', bPrime: 4 }), [4, 4]]);
     builds.push([`${kind} bilinear instance`, () => parameterizedBilinearInterdependence(kind, { ...o, interdependenceType: 'instance' }), [3, 4]]);
@@ -190,7 +193,7 @@ describe('batch sizes and typed errors', () => {
     const f = parameterizedInterdependence('plain', { b: 4, m: 3 });
     const x = rand([4, 3]), w = rand([1, 5]);
     expect(() => f.forward(x, w)).toThrow(ShapeError);
-    expect(() => identityInterdependence({ b: 4, m: 3, interdependenceType: 'diagonal' })).toThrow(ValueError);
+    expect(() => identityInterdependence({ b: 4, m: 3, interdependenceType: 'diagonal' } as never)).toThrow(ValueError);
     tf.dispose([x, w]);
   });
 });
@@ -252,4 +255,32 @@ describe('leaks and config round trips', () => {
       void ctx;
     });
   }
+});
+
+describe('declared options', () => {
+  const reg = createRegistry(interdependenceEntries, reconciliationEntries);
+  const errorOf = (f: () => unknown): RpnError => { try { f(); } catch (e) { return e as RpnError; } throw new Error('no error'); };
+  it('silent coercions are typed errors: a misspelt matrix mode, a string flag', () => {
+    // 'aggregate' silently became padding mode, and 'yes' became true
+    const mode = errorOf(() => reg.build({ function_class: 'cuboid_patch_based_geometric_interdependence', function_parameters: { m: 9, h: 3, w: 3, d: 1, p_h: 1, p_w: 1, interdependence_matrix_mode: 'aggregate' } }));
+    expect(mode).toBeInstanceOf(ConfigError);
+    expect(mode.argument).toBe('interdependence_matrix_mode');
+    const flag = errorOf(() => chainInterdependence({ b: 4, chainLength: 4, normalization: 'yes' } as never));
+    expect(flag).toBeInstanceOf(ValueError);
+    expect(flag.argument).toBe('normalization');
+  });
+  it('an unknown key in a config is a ConfigError listing the allowed keys', () => {
+    const e = errorOf(() => reg.build({ function_class: 'chain_interdependence', function_parameters: { chain_length: 4, self_scale: 2 } }));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(e.argument).toBe('self_scale');
+    expect(e.expected).toContain('self_scaling');
+  });
+  it('every entry declares its options (plain data)', () => {
+    for (const e of interdependenceEntries) {
+      expect(e.options?.className, e.className).toBe(e.className);
+      const d = describeOptions(e.options!);
+      expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+      expect(d.map((o) => o.configKey), e.className).toContain('interdependence_type');
+    }
+  });
 });

@@ -1,7 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { UnknownNameError, ValueError, elementwiseFunction, elementwiseNames, isElementwiseName } from '@rpn/core';
-import { type BaseOptions, makeInterdependence, num, optInt, parseType, type InterdependenceFunction, offDiagonal, safePow } from './common.js';
+import { UnknownNameError, ValueError, any, defineOptions, either, elementwiseFunction, elementwiseNames, isElementwiseName, num, oneOf, type OptionFields, type OptionSchema, type OptionsOf, type OptionsOfFields, type ValuesOf, type ValuesOfFields } from '@rpn/core';
+import { makeInterdependence, parseType, type InterdependenceFunction, offDiagonal, safePow } from './common.js';
+import {
+  ANISOTROPIC_OPTIONS, CUSTOM_HYBRID_OPTIONS, EXPONENTIAL_KERNEL_OPTIONS, KERNEL_OPTIONS, MINKOWSKI_OPTIONS, NAMED_KERNEL_OPTIONS,
+  POLYNOMIAL_KERNEL_OPTIONS, SIGMA_KERNEL_OPTIONS, TANH_KERNEL_OPTIONS, type BaseValues,
+} from './options.js';
+
+/** The parameters {@link kernelByName} passes to a named kernel (defaults as tinyBIG's kernel functions). */
+export const KERNEL_PARAMETERS = defineOptions('kernel', {
+  c: num({ doc: 'c (polynomial: default 0; hyperbolic tangent: default 0)' }),
+  d: num({ default: 1, doc: 'degree d (polynomial)' }),
+  alpha: num({ default: 1, doc: 'α (hyperbolic tangent)' }),
+  gamma: num({ default: 1, doc: 'γ (exponential)' }),
+  sigma: num({ default: 1, doc: 'σ (gaussian_rbf, laplacian)' }),
+  aVector: any<number[]>({ doc: 'per-attribute scales (anisotropic_rbf)' }),
+  aScalar: num({ default: 1, doc: 'scalar scale (anisotropic_rbf)' }),
+  p: either([num({ min: 1 }), oneOf(['inf'] as const)], { default: 2, doc: "order p (minkowski), a number ≥ 1 or 'inf'" }),
+});
+type KernelParams = ValuesOf<typeof KERNEL_PARAMETERS>;
 
 /**
  * A kernel maps X `[n, k]` to `[k, k]` comparing the columns of X (tinyBIG's `batch_*_kernel`s).
@@ -91,14 +108,14 @@ function canberraDistance(X: Tensor): Tensor {
   return sum(tf.div(tf.abs(tf.sub(a, b)), tf.add(tf.add(tf.abs(a), tf.abs(b)), tf.scalar(1e-10))), 2);
 }
 
-const minkowskiP = (params: Record<string, unknown>): number => (params.p === 'inf' ? Infinity : num(params.p, 'p', 2));
+const minkowskiP = (params: KernelParams): number => (params.p === 'inf' ? Infinity : params.p);
 
 /**
  * Raw column distances `D[i, j] = ‖x_i − x_j‖` (diagonal 0): tinyBIG's `batch_*_distance` functions of
  * `koala.linear_algebra`, which a `numerical_kernel_based_interdependence` given one of them uses as A
  * unchanged (the named `*_distance_interdependence` classes use `*_distance_kernel = exp(−D)` instead).
  */
-const DISTANCES: Record<string, (params: Record<string, unknown>) => Kernel> = {
+const DISTANCES: Record<string, (params: KernelParams) => Kernel> = {
   minkowski: (params) => (X) => pNormDist(X, minkowskiP(params)),
   manhattan: () => (X) => pNormDist(X, 1),
   euclidean: () => (X) => pNormDist(X, 2),
@@ -107,19 +124,19 @@ const DISTANCES: Record<string, (params: Record<string, unknown>) => Kernel> = {
 };
 
 /** Kernels by their tinyBIG name without `batch_` and `_kernel` (`*_distance` here means tinyBIG's `*_distance_kernel`, exp(−d)). */
-const KERNELS: Record<string, (params: Record<string, unknown>) => Kernel> = {
+const KERNELS: Record<string, (params: KernelParams) => Kernel> = {
   pearson_correlation: () => pearsonKernel,
   kl_divergence: () => klDivergenceKernel,
   rv_coefficient: () => rvCoefficientKernel,
   mutual_information: () => mutualInformationKernel,
   linear: () => linearKernel,
-  polynomial: (params) => polynomialKernel(num(params.c, 'c', 0), num(params.d, 'd', 1)),
-  hyperbolic_tangent: (params) => hyperbolicTangentKernel(num(params.alpha, 'alpha', 1), num(params.c, 'c', 0)),
-  exponential: (params) => exponentialKernel(num(params.gamma, 'gamma', 1)),
+  polynomial: (params) => polynomialKernel(params.c ?? 0, params.d),
+  hyperbolic_tangent: (params) => hyperbolicTangentKernel(params.alpha, params.c ?? 0),
+  exponential: (params) => exponentialKernel(params.gamma),
   cosine_similarity: () => cosineSimilarityKernel,
-  gaussian_rbf: (params) => gaussianRbfKernel(num(params.sigma, 'sigma', 1)),
-  laplacian: (params) => laplacianKernel(num(params.sigma, 'sigma', 1)),
-  anisotropic_rbf: (params) => anisotropicRbfKernel((params.aVector as number[] | undefined) ?? null, num(params.aScalar, 'a_scalar', 1)),
+  gaussian_rbf: (params) => gaussianRbfKernel(params.sigma),
+  laplacian: (params) => laplacianKernel(params.sigma),
+  anisotropic_rbf: (params) => anisotropicRbfKernel(params.aVector ?? null, params.aScalar),
   minkowski_distance: (params) => minkowskiKernel(minkowskiP(params)),
   manhattan_distance: () => minkowskiKernel(1),
   euclidean_distance: () => minkowskiKernel(2),
@@ -146,8 +163,9 @@ export function kernelNames(): string[] {
  * (diagonal 0); `<d>_distance_kernel` → `exp(−distance)`; an element-wise torch callable
  * (`torch.tanh`, …) → applied to X as is. Unknown names throw {@link UnknownNameError}.
  */
-export function kernelByName(name: string, params: Record<string, unknown> = {}): Kernel {
-  const text = String(name);
+export function kernelByName(name: string, parameters: OptionsOf<typeof KERNEL_PARAMETERS> = {}): Kernel {
+  const params = KERNEL_PARAMETERS.parse(parameters);
+  const text = name;
   const last = text.slice(text.lastIndexOf('.') + 1).replace(/^batch_/, '');
   if (last.endsWith('_kernel')) {
     const k = last.slice(0, -'_kernel'.length);
@@ -166,9 +184,9 @@ export function kernelByName(name: string, params: Record<string, unknown> = {})
   throw new UnknownNameError(text, kernelNames(), 'kernel');
 }
 
-function kernelBased(className: string, o: BaseOptions, kernel: Kernel, options: Record<string, unknown>): InterdependenceFunction {
+function kernelBased(className: string, o: BaseValues, kernel: Kernel, options: Record<string, unknown>): InterdependenceFunction {
   const type = parseType(o.interdependenceType);
-  const b = optInt(o.b, 'b'), m = optInt(o.m, 'm');
+  const { b, m } = o;
   return makeInterdependence({
     className, name: o.name, type, b, m,
     options: { b, m, interdependenceType: type, ...options },
@@ -180,15 +198,25 @@ function kernelBased(className: string, o: BaseOptions, kernel: Kernel, options:
 }
 
 /** statistical_kernel_based_interdependence / numerical_kernel_based_interdependence with a kernel name. */
-export const statisticalKernelBasedInterdependence = (o: BaseOptions & { kernel: string }) => kernelBased('statistical_kernel_based_interdependence', o, kernelByName(String(o.kernel)), { kernel: o.kernel });
-export const numericalKernelBasedInterdependence = (o: BaseOptions & { kernel: string }) => kernelBased('numerical_kernel_based_interdependence', o, kernelByName(String(o.kernel)), { kernel: o.kernel });
+function namedKernel(className: string) {
+  const schema = NAMED_KERNEL_OPTIONS.named(className);
+  return (options: OptionsOf<typeof NAMED_KERNEL_OPTIONS>) => {
+    const o = schema.parse(options);
+    return kernelBased(className, o, kernelByName(o.kernel), { kernel: o.kernel });
+  };
+}
+export const statisticalKernelBasedInterdependence = namedKernel('statistical_kernel_based_interdependence');
+export const numericalKernelBasedInterdependence = namedKernel('numerical_kernel_based_interdependence');
 
-/** A factory for a fixed-kernel class. */
-function fixed(className: string, make: (o: BaseOptions) => Kernel, keys: readonly string[] = []) {
-  return (o: BaseOptions = {}) => {
+/** A factory for a fixed-kernel class: its schema's own options are passed to `make` and recorded. */
+function fixed<F extends OptionFields>(className: string, make: (o: ValuesOfFields<F>) => Kernel, base?: OptionSchema<F>) {
+  const schema = (base ?? (KERNEL_OPTIONS as unknown as OptionSchema<F>)).named(className);
+  const keys = Object.keys(schema.fields).filter((k) => !(k in KERNEL_OPTIONS.fields));
+  return (options: OptionsOfFields<F> = {} as OptionsOfFields<F>) => {
+    const o = schema.parse(options);
     const opts: Record<string, unknown> = {};
-    for (const k of keys) if (o[k] !== undefined) opts[k] = o[k];
-    return kernelBased(className, o, make(o), opts);
+    for (const k of keys) if ((o as Record<string, unknown>)[k] !== undefined) opts[k] = (o as Record<string, unknown>)[k];
+    return kernelBased(className, o as unknown as BaseValues, make(o), opts);
   };
 }
 
@@ -197,29 +225,32 @@ export const pearsonCorrelationInterdependence = fixed('pearson_correlation_inte
 export const rvCoefficientInterdependence = fixed('rv_coefficient_interdependence', () => rvCoefficientKernel);
 export const mutualInformationInterdependence = fixed('mutual_information_interdependence', () => mutualInformationKernel);
 export const linearKernelInterdependence = fixed('linear_kernel_interdependence', () => linearKernel);
-export const polynomialKernelInterdependence = fixed('polynomial_kernel_interdependence', (o) => polynomialKernel(num(o.c, 'c', 0), num(o.d, 'd', 1)), ['c', 'd']);
-export const hyperbolicTangentKernelInterdependence = fixed('hyperbolic_tangent_kernel_interdependence', (o) => hyperbolicTangentKernel(num(o.alpha, 'alpha', 1), num(o.c, 'c', 0)), ['c', 'alpha']);
-export const exponentialKernelInterdependence = fixed('exponential_kernel_interdependence', (o) => exponentialKernel(num(o.gamma, 'gamma', 1)), ['gamma']);
+export const polynomialKernelInterdependence = fixed('polynomial_kernel_interdependence', (o) => polynomialKernel(o.c, o.d), POLYNOMIAL_KERNEL_OPTIONS);
+export const hyperbolicTangentKernelInterdependence = fixed('hyperbolic_tangent_kernel_interdependence', (o) => hyperbolicTangentKernel(o.alpha, o.c), TANH_KERNEL_OPTIONS);
+export const exponentialKernelInterdependence = fixed('exponential_kernel_interdependence', (o) => exponentialKernel(o.gamma), EXPONENTIAL_KERNEL_OPTIONS);
 export const cosineSimilarityInterdependence = fixed('cosine_similarity_interdependence', () => cosineSimilarityKernel);
-export const minkowskiDistanceInterdependence = fixed('minkowski_distance_interdependence', (o) => {
-  if (o.p == null) throw new ValueError('minkowski distance needs p', { argument: 'p', expected: 'a number ≥ 1', received: String(o.p) });
-  return minkowskiKernel(o.p === 'inf' ? Infinity : num(o.p, 'p', 2));
-}, ['p']);
+export const minkowskiDistanceInterdependence = fixed('minkowski_distance_interdependence', (o) => minkowskiKernel(o.p === 'inf' ? Infinity : o.p), MINKOWSKI_OPTIONS);
 export const manhattanDistanceInterdependence = fixed('manhattan_distance_interdependence', () => minkowskiKernel(1));
 export const euclideanDistanceInterdependence = fixed('euclidean_distance_interdependence', () => minkowskiKernel(2));
 export const chebyshevDistanceInterdependence = fixed('chebyshev_distance_interdependence', () => minkowskiKernel(Infinity));
 export const canberraDistanceInterdependence = fixed('canberra_distance_interdependence', () => canberraKernel);
-export const gaussianRbfKernelInterdependence = fixed('gaussian_rbf_kernel_interdependence', (o) => gaussianRbfKernel(num(o.sigma, 'sigma', 1)), ['sigma']);
-export const laplacianKernelInterdependence = fixed('laplacian_kernel_interdependence', (o) => laplacianKernel(num(o.sigma, 'sigma', 1)), ['sigma']);
+export const gaussianRbfKernelInterdependence = fixed('gaussian_rbf_kernel_interdependence', (o) => gaussianRbfKernel(o.sigma), SIGMA_KERNEL_OPTIONS);
+export const laplacianKernelInterdependence = fixed('laplacian_kernel_interdependence', (o) => laplacianKernel(o.sigma), SIGMA_KERNEL_OPTIONS);
 export const anisotropicRbfKernelInterdependence = fixed('anisotropic_rbf_kernel_interdependence', (o) => {
-  const av = o.aVector == null ? null : (o.aVector instanceof tf.Tensor ? Array.from((o.aVector as Tensor).dataSync()) : (o.aVector as number[]).flat(2).map(Number));
-  return anisotropicRbfKernel(av, num(o.aScalar, 'a_scalar', 1));
-}, ['aVector', 'aScalar']);
+  const v = o.aVector;
+  const av = v == null ? null : v instanceof tf.Tensor ? Array.from((v as Tensor).dataSync()) : Array.isArray(v) ? (v as unknown[]).flat(2) : [v];
+  if (av && !av.every((e) => typeof e === 'number' && Number.isFinite(e))) throw new ValueError('invalid a_vector', { argument: 'a_vector', expected: 'finite numbers (nested lists or a tensor)', received: JSON.stringify(v)?.slice(0, 80) });
+  return anisotropicRbfKernel(av as number[] | null, o.aScalar);
+}, ANISOTROPIC_OPTIONS);
 
 /** custom_hybrid_kernel_interdependence: Σ_k weight_k·kernel_k(X) (weights default uniform). */
-export function customHybridKernelInterdependence(o: BaseOptions & { kernels: unknown; weights?: number[] | null }): InterdependenceFunction {
-  if (!Array.isArray(o.kernels) || o.kernels.length === 0) throw new ValueError('custom hybrid kernel needs kernels', { argument: 'kernels', expected: 'a non-empty list of kernel names or functions', received: JSON.stringify(o.kernels) });
-  const kernels: Kernel[] = o.kernels.map((k) => (typeof k === 'function' ? (k as Kernel) : kernelByName(String(k))));
+export function customHybridKernelInterdependence(options: OptionsOf<typeof CUSTOM_HYBRID_OPTIONS>): InterdependenceFunction {
+  const o = CUSTOM_HYBRID_OPTIONS.parse(options);
+  const kernels: Kernel[] = o.kernels.map((k, i) => {
+    if (typeof k === 'function') return k as Kernel;
+    if (typeof k !== 'string') throw new ValueError('invalid kernel', { argument: `kernels[${i}]`, expected: 'a kernel name or function', received: JSON.stringify(k) });
+    return kernelByName(k);
+  });
   const weights = o.weights ?? kernels.map(() => 1 / kernels.length);
   if (weights.length !== kernels.length) throw new ValueError('one weight per kernel', { argument: 'weights', expected: `${kernels.length} weights`, received: `${weights.length}` });
   const k: Kernel = (X) => kernels.map((f, i) => tf.mul(tf.scalar(weights[i]), f(X))).reduce((a, b) => tf.add(a, b));

@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ValueError, isEnvelope, type BuildContext, type Reconciliation, type Transformation } from '@rpn/core';
+import { ValueError, isEnvelope, type BuildContext, type OptionsOf, type Reconciliation, type Transformation, type ValuesOf } from '@rpn/core';
 import {
   dualLphmReconciliation, hmReconciliation, identityReconciliation, lorrReconciliation, lphmReconciliation, randomMatrixAdaptionReconciliation,
 } from '@rpn/reconciliation';
-import { type BaseOptions, makeInterdependence, optInt, parseType, type InterdependenceFunction } from './common.js';
+import { makeInterdependence, parseType, type InterdependenceFunction } from './common.js';
+import { PARAMETERIZED_OPTIONS, PARAMETERIZED_RPN_OPTIONS, psiSchema } from './options.js';
+
+type PsiValues = Partial<ValuesOf<typeof PARAMETERIZED_OPTIONS>>;
 
 /** The ψ families an interdependence can be parameterised by (shared with @rpn/reconciliation). */
 export type PsiKind = 'plain' | 'lowrank' | 'hm' | 'lphm' | 'dual_lphm' | 'random_matrix_adaption';
@@ -14,10 +17,9 @@ const PREFIX: Record<PsiKind, string> = {
 };
 
 /** Builds ψ and the options that describe it (for toConfig). */
-function psiOf(kind: PsiKind, o: BaseOptions): { psi: Reconciliation; own: Record<string, unknown> } {
-  const r = optInt(o.r, 'r');
-  const p = optInt(o.p, 'p');
-  const q = optInt(o.q, 'q') ?? p;
+function psiOf(kind: PsiKind, o: PsiValues): { psi: Reconciliation; own: Record<string, unknown> } {
+  const { r, p } = o;
+  const q = o.q ?? p;
   const need = (v: number | undefined, arg: string) => {
     if (v === undefined) throw new ValueError(`${kind} parameterisation needs ${arg}`, { argument: arg, expected: 'a positive integer', received: 'nothing' });
     return v;
@@ -29,7 +31,7 @@ function psiOf(kind: PsiKind, o: BaseOptions): { psi: Reconciliation; own: Recor
     case 'lphm': return { psi: lphmReconciliation({ r: need(r, 'r'), p: need(p, 'p'), q }), own: { r, p, q } };
     case 'dual_lphm': return { psi: dualLphmReconciliation({ r: need(r, 'r'), p: need(p, 'p'), q }), own: { r, p, q } };
     case 'random_matrix_adaption': {
-      const own = { r: r ?? 2, seed: o.seed as number | undefined, frozenState: o.frozenState as Record<string, unknown> | undefined };
+      const own = { r: r ?? 2, seed: o.seed, frozenState: o.frozenState };
       return { psi: randomMatrixAdaptionReconciliation(own), own };
     }
   }
@@ -39,10 +41,11 @@ function psiOf(kind: PsiKind, o: BaseOptions): { psi: Reconciliation; own: Recor
  * `<kind>_parameterized_interdependence`: A = ψ(w) with n = d, D = d' ((d, d') = (m, m') for
  * attribute, (b, b') for instance); no data. Instance type fixes b (A has b rows).
  */
-export function parameterizedInterdependence(kind: PsiKind, o: BaseOptions): InterdependenceFunction {
+export function parameterizedInterdependence(kind: PsiKind, options: OptionsOf<typeof PARAMETERIZED_OPTIONS>): InterdependenceFunction {
+  const o = psiSchema(`${PREFIX[kind]}parameterized_interdependence`, kind, false).parse(options);
   const type = parseType(o.interdependenceType);
-  const b = optInt(o.b, 'b'), m = optInt(o.m, 'm');
-  const bPrime = optInt(o.bPrime, 'b_prime') ?? b, mPrime = optInt(o.mPrime, 'm_prime') ?? m;
+  const { b, m } = o;
+  const bPrime = o.bPrime ?? b, mPrime = o.mPrime ?? m;
   const [d, dp] = type === 'attribute' ? [m, mPrime] : [b, bPrime];
   if (d === undefined || dp === undefined) throw new ValueError('parameterized interdependence needs its dimensions', { argument: type === 'attribute' ? 'm' : 'b', expected: 'a positive integer', received: String(d) });
   const { psi, own } = psiOf(kind, o);
@@ -62,9 +65,10 @@ export function parameterizedInterdependence(kind: PsiKind, o: BaseOptions): Int
  * `<kind>_parameterized_bilinear_interdependence`: A = Xᵀ·W·X with W = ψ(w) square of the size of
  * X's rows (X = x for attribute: W `[b, b]`, A `[m, m]`, b fixed; X = xᵀ for instance: W `[m, m]`, A `[b, b]`).
  */
-export function parameterizedBilinearInterdependence(kind: PsiKind, o: BaseOptions): InterdependenceFunction {
+export function parameterizedBilinearInterdependence(kind: PsiKind, options: OptionsOf<typeof PARAMETERIZED_OPTIONS>): InterdependenceFunction {
+  const o = psiSchema(`${PREFIX[kind]}parameterized_bilinear_interdependence`, kind, true).parse(options);
   const type = parseType(o.interdependenceType, 'instance');
-  const b = optInt(o.b, 'b'), m = optInt(o.m, 'm');
+  const { b, m } = o;
   const k = type === 'attribute' ? b : m;
   if (k === undefined) throw new ValueError('bilinear interdependence needs its dimensions', { argument: type === 'attribute' ? 'b' : 'm', expected: 'a positive integer', received: 'nothing' });
   const { psi, own } = psiOf(kind, o);
@@ -98,10 +102,11 @@ function buildPart<T>(v: unknown, ctx: BuildContext | undefined, argument: strin
  * parameterized_rpn_interdependence: attribute A = κ(xᵀ)·ψ(w)ᵀ (κ: R^b → R^D, ψ(w) `[m', D]`, A `[m, m']`, b fixed);
  * instance A = κ(x)·ψ(w)ᵀ (κ: R^m → R^D, ψ(w) `[b', D]`, A `[b, b']`).
  */
-export function parameterizedRpnInterdependence(o: BaseOptions, ctx?: BuildContext): InterdependenceFunction {
+export function parameterizedRpnInterdependence(options: OptionsOf<typeof PARAMETERIZED_RPN_OPTIONS>, ctx?: BuildContext): InterdependenceFunction {
+  const o = PARAMETERIZED_RPN_OPTIONS.parse(options);
   const type = parseType(o.interdependenceType);
-  const b = optInt(o.b, 'b'), m = optInt(o.m, 'm');
-  const bPrime = optInt(o.bPrime, 'b_prime') ?? b, mPrime = optInt(o.mPrime, 'm_prime') ?? m;
+  const { b, m } = o;
+  const bPrime = o.bPrime ?? b, mPrime = o.mPrime ?? m;
   const kappa = buildPart<Transformation>(o.dataTransformation ?? o.dataTransformationConfigs ?? o.dataTransformationConfig, ctx, 'data_transformation', 'data transformation');
   const psi = buildPart<Reconciliation>(o.parameterFabrication ?? o.parameterFabricationConfigs ?? o.parameterFabricationConfig, ctx, 'parameter_fabrication', 'reconciliation');
   const [inDim, dPrime] = type === 'attribute' ? [b, mPrime] : [m, bPrime];

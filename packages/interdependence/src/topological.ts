@@ -1,5 +1,9 @@
-import { ValueError, degreeNormalize } from '@rpn/core';
-import { type BaseOptions, constMatrix, makeInterdependence, num, optInt, parseType, type InterdependenceFunction } from './common.js';
+import { ValueError, degreeNormalize, type OptionsOf, type ValuesOf } from '@rpn/core';
+import { constMatrix, makeInterdependence, parseType, type InterdependenceFunction } from './common.js';
+import { CHAIN_OPTIONS, GRAPH_OPTIONS } from './options.js';
+
+type ChainValues = ValuesOf<typeof CHAIN_OPTIONS>;
+type GraphValues = ValuesOf<typeof GRAPH_OPTIONS>;
 
 type Mat = Float64Array;
 
@@ -68,16 +72,10 @@ function adjacency(t: TopoBase): { adj: Mat; n: number } {
 
 type Variant = 'plain' | 'multihop' | 'inverse' | 'exponential' | 'pagerank';
 
-function topological(className: string, o: BaseOptions, topo: TopoBase, variant: Variant, defaults: { selfDependence: boolean; isChain: boolean }): InterdependenceFunction {
+function topological(className: string, o: ChainValues | GraphValues, topo: TopoBase, variant: Variant, defaults: { selfDependence: boolean; isChain: boolean }): InterdependenceFunction {
   const type = parseType(o.interdependenceType, 'instance');
-  const b = optInt(o.b, 'b'), m = optInt(o.m, 'm');
-  const normalization = Boolean(o.normalization ?? false);
-  const normalizationMode = String(o.normalizationMode ?? 'row');
-  const selfDependence = Boolean(o.selfDependence ?? defaults.selfDependence);
-  const selfScaling = num(o.selfScaling, 'self_scaling', 1);
-  const h = optInt(o.h, 'h') ?? 1;
-  const accumulative = Boolean(o.accumulative ?? false);
-  const c = num(o.c, 'c', 0.15);
+  const { b, m, normalization, normalizationMode, selfScaling, h, accumulative, c } = o;
+  const selfDependence = o.selfDependence ?? defaults.selfDependence;
   const { adj, n } = adjacency(topo);
   const d = type === 'attribute' ? m : b;
   if (d !== undefined && d !== n) {
@@ -115,34 +113,37 @@ function topological(className: string, o: BaseOptions, topo: TopoBase, variant:
   });
 }
 
-function chainTopo(o: BaseOptions): TopoBase {
+function chainTopo(o: ChainValues): TopoBase {
   const type = parseType(o.interdependenceType, 'instance');
-  const len = optInt(o.chainLength ?? o.length, 'chain_length') ?? (type === 'attribute' ? optInt(o.m, 'm') : optInt(o.b, 'b'));
+  const len = o.chainLength ?? (type === 'attribute' ? o.m : o.b);
   if (len === undefined) throw new ValueError('chain needs a length', { argument: 'chain_length', expected: 'a positive integer (or m / b)', received: 'nothing' });
   const nodes = [...Array(len).keys()];
-  return { nodes, links: nodes.slice(0, -1).map((i) => [i, i + 1] as [number, number]), directed: !(o.biDirectional ?? false) };
+  return { nodes, links: nodes.slice(0, -1).map((i) => [i, i + 1] as [number, number]), directed: !o.biDirectional };
 }
-function graphTopo(o: BaseOptions): TopoBase {
-  const links = o.links as [unknown, unknown][] | undefined;
-  if (!Array.isArray(links)) throw new ValueError('graph needs links', { argument: 'links', expected: 'a list of [source, target] pairs', received: JSON.stringify(o.links) });
-  const nodes = Array.isArray(o.nodes) ? (o.nodes as unknown[]) : [...new Set(links.flat().map((v) => JSON.stringify(v)))].map((s) => JSON.parse(s));
-  return { nodes, links: links.map((l) => [l[0], l[1]]), directed: o.directed === undefined ? true : Boolean(o.directed) };
+function graphTopo(o: GraphValues): TopoBase {
+  const links = o.links as unknown[];
+  links.forEach((l, i) => {
+    if (!Array.isArray(l) || l.length !== 2) throw new ValueError('a link must be a [source, target] pair', { argument: `links[${i}]`, expected: 'a pair [source, target]', received: JSON.stringify(l) });
+  });
+  const pairs = links as [unknown, unknown][];
+  const nodes = o.nodes ?? [...new Set(pairs.flat().map((v) => JSON.stringify(v)))].map((s) => JSON.parse(s));
+  return { nodes, links: pairs.map((l) => [l[0], l[1]]), directed: o.directed };
 }
 
 const chainDefaults = { selfDependence: true, isChain: true };
 const graphDefaults = { selfDependence: false, isChain: false };
 
 /** chain_interdependence: path graph 0→1→…, self loops `self_scaling·I` by default, optional degree normalisation. */
-export const chainInterdependence = (o: BaseOptions) => topological('chain_interdependence', o, chainTopo(o), 'plain', chainDefaults);
+export const chainInterdependence = (options: OptionsOf<typeof CHAIN_OPTIONS>) => { const o = CHAIN_OPTIONS.named('chain_interdependence').parse(options); return topological('chain_interdependence', o, chainTopo(o), 'plain', chainDefaults); };
 /** multihop_chain_interdependence: (adj + I)^h or Σ_{i≤h}(adj + I)^i (column-normalised when accumulative and bi-directional). */
-export const multihopChainInterdependence = (o: BaseOptions) => topological('multihop_chain_interdependence', o, chainTopo(o), 'multihop', chainDefaults);
+export const multihopChainInterdependence = (options: OptionsOf<typeof CHAIN_OPTIONS>) => { const o = CHAIN_OPTIONS.named('multihop_chain_interdependence').parse(options); return topological('multihop_chain_interdependence', o, chainTopo(o), 'multihop', chainDefaults); };
 /** inverse_approx_multihop_chain_interdependence: (I − adj)⁻¹, or column-normalised Σ_{i<L} adj^i when bi-directional. */
-export const inverseApproxMultihopChainInterdependence = (o: BaseOptions) => topological('inverse_approx_multihop_chain_interdependence', o, chainTopo(o), 'inverse', chainDefaults);
+export const inverseApproxMultihopChainInterdependence = (options: OptionsOf<typeof CHAIN_OPTIONS>) => { const o = CHAIN_OPTIONS.named('inverse_approx_multihop_chain_interdependence').parse(options); return topological('inverse_approx_multihop_chain_interdependence', o, chainTopo(o), 'inverse', chainDefaults); };
 /** exponential_approx_multihop_chain_interdependence: exp(adj). */
-export const exponentialApproxMultihopChainInterdependence = (o: BaseOptions) => topological('exponential_approx_multihop_chain_interdependence', o, chainTopo(o), 'exponential', chainDefaults);
+export const exponentialApproxMultihopChainInterdependence = (options: OptionsOf<typeof CHAIN_OPTIONS>) => { const o = CHAIN_OPTIONS.named('exponential_approx_multihop_chain_interdependence').parse(options); return topological('exponential_approx_multihop_chain_interdependence', o, chainTopo(o), 'exponential', chainDefaults); };
 /** graph_interdependence: adjacency of the node/link lists (+ self_scaling·I when self_dependence). */
-export const graphInterdependence = (o: BaseOptions) => topological('graph_interdependence', o, graphTopo(o), 'plain', graphDefaults);
+export const graphInterdependence = (options: OptionsOf<typeof GRAPH_OPTIONS>) => { const o = GRAPH_OPTIONS.named('graph_interdependence').parse(options); return topological('graph_interdependence', o, graphTopo(o), 'plain', graphDefaults); };
 /** multihop_graph_interdependence: (adj [+ I])^h or Σ_{i≤h}. */
-export const multihopGraphInterdependence = (o: BaseOptions) => topological('multihop_graph_interdependence', o, graphTopo(o), 'multihop', graphDefaults);
+export const multihopGraphInterdependence = (options: OptionsOf<typeof GRAPH_OPTIONS>) => { const o = GRAPH_OPTIONS.named('multihop_graph_interdependence').parse(options); return topological('multihop_graph_interdependence', o, graphTopo(o), 'multihop', graphDefaults); };
 /** pagerank_multihop_graph_interdependence: c·(I − (1−c)·adj)⁻¹. */
-export const pagerankMultihopGraphInterdependence = (o: BaseOptions) => topological('pagerank_multihop_graph_interdependence', o, graphTopo(o), 'pagerank', graphDefaults);
+export const pagerankMultihopGraphInterdependence = (options: OptionsOf<typeof GRAPH_OPTIONS>) => { const o = GRAPH_OPTIONS.named('pagerank_multihop_graph_interdependence').parse(options); return topological('pagerank_multihop_graph_interdependence', o, graphTopo(o), 'pagerank', graphDefaults); };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, it, expect } from 'vitest';
-import { ShapeError, UnknownNameError } from '@rpn/core';
-import { fusionEntries, medianFusion, metricFusion, parameterizedWeightedSummationFusion, parameterizedConcatenationFusion, weightedSummationFusion, meanFusion } from './index.js';
+import { ConfigError, ShapeError, UnknownNameError, ValueError, describeOptions, type Fusion, type RpnError } from '@rpn/core';
+import { fusionEntries, medianFusion, metricFusion, parameterizedWeightedSummationFusion, parameterizedConcatenationFusion, weightedSummationFusion, meanFusion, rpnOutput } from './index.js';
 import { testRegistry } from './test-utils.js';
 
 describe('fusion', () => {
@@ -93,5 +93,30 @@ describe('parameterized concatenation with @rpn/reconciliation ψ', () => {
     expect(l('lowrank_parameterized_concatenation_fusion', { r: 2, n: 3, dims: [2, 3] })).toBe(16);
     expect(l('hm_parameterized_concatenation_fusion', { p: 2, q: 3, n: 4, dims: [3, 3] })).toBe(10);
     expect(l('dual_lphm_parameterized_concatenation_fusion', { r: 2, p: 2, q: 3, n: 4, dims: [3, 3] })).toBe(18);
+  });
+});
+
+describe('fusion options', () => {
+  const errorOf = (f: () => unknown): RpnError => { try { f(); } catch (e) { return e as RpnError; } throw new Error('no error'); };
+  it('unknown keys were silently accepted; now a typed error (ConfigError from a config, naming the tinyBIG key)', () => {
+    const reg = testRegistry();
+    const e = errorOf(() => reg.build({ function_class: 'mean_fusion', function_parameters: { dims: [2, 2], weight: [1, 1] } }, 'fusion'));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(e.argument).toBe('weight');
+    expect(e.expected).toContain('dims');
+    expect(() => meanFusion({ dims: [2, 2], wieghts: 1 } as never)).toThrow(ValueError);
+  });
+  it('each parameterized concatenation takes only its ψ options', () => {
+    const reg = testRegistry();
+    expect(() => reg.build({ function_class: 'hm_parameterized_concatenation_fusion', function_parameters: { dims: [2, 2], n: 2, r: 2 } }, 'fusion')).toThrow(ConfigError);
+    expect(reg.build<Fusion>({ function_class: 'lowrank_parameterized_concatenation_fusion', function_parameters: { dims: [2, 2], n: 2, r: 1 } }, 'fusion').calculateL()).toBe(1 * (2 + 4));
+  });
+  it('every fusion and rpn_output declare their options', () => {
+    for (const e of fusionEntries) {
+      expect(e.options?.className, e.className).toBe(e.className);
+      expect(describeOptions(e.options!).find((o) => o.key === 'dims')).toMatchObject({ configKey: 'dims', type: 'list', items: 'int', nullable: true });
+    }
+    expect(() => rpnOutput({ name: 3 } as never)).toThrow(ValueError);
+    expect(rpnOutput().name).toBe('rpn_output');
   });
 });

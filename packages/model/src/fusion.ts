@@ -1,21 +1,48 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
-  ConfigError, ShapeError, UnknownNameError, UnsupportedError, createRegistry, defineEntry, formatShape, functionConfig, processingChain,
-  type BuildContext, type Fusion, type FunctionConfig, type Params, type ProcessingSpec, type Reconciliation, type RegistryEntry,
+  ConfigError, ShapeError, UnknownNameError, UnsupportedError, any, bool, createRegistry, defineEntry, defineOptions, formatShape, functionConfig, int, list,
+  processingChain, str, type BuildContext, type Fusion, type FunctionConfig, type OptionSchema, type OptionsOf, type Params, type ProcessingSpec,
+  type Reconciliation, type RegistryEntry, type ValuesOf,
 } from '@rpn/core';
 import { reconciliationEntries } from '@rpn/reconciliation';
 
 /** Options every fusion accepts (tinyBIG `fusion.__init__`). */
-export interface FusionOptions {
-  readonly dims?: readonly number[] | null;
-  readonly name?: string;
-  readonly preprocessFunctions?: ProcessingSpec;
-  readonly postprocessFunctions?: ProcessingSpec;
-  readonly preprocessFunctionConfigs?: ProcessingSpec;
-  readonly postprocessFunctionConfigs?: ProcessingSpec;
-  readonly [key: string]: unknown;
-}
+export const FUSION_BASE = Object.freeze({
+  dims: list(int({ min: 1 }), { nullable: true, expected: 'a list of positive integers, e.g. [3, 3]', doc: 'the input widths' }),
+  name: str({ doc: 'instance name (defaults to the class name)' }),
+  preprocessFunctions: any<ProcessingSpec>({ doc: 'tinyBIG preprocess_functions' }),
+  postprocessFunctions: any<ProcessingSpec>({ doc: 'tinyBIG postprocess_functions' }),
+  preprocessFunctionConfigs: any<ProcessingSpec>({ doc: 'tinyBIG preprocess_function_configs' }),
+  postprocessFunctionConfigs: any<ProcessingSpec>({ doc: 'tinyBIG postprocess_function_configs' }),
+  requireParameters: bool({ doc: "tinyBIG's require_parameters (learnable weights for weighted_summation_fusion; fixed by the others)" }),
+  device: any<string>({ doc: "torch's device (accepted and ignored)" }),
+});
+/** The options of a fusion without own options. */
+export const BASE_FUSION_OPTIONS = defineOptions('fusion', {}, FUSION_BASE);
+/** Options every fusion accepts (tinyBIG `fusion.__init__`). */
+export type FusionOptions = OptionsOf<typeof BASE_FUSION_OPTIONS>;
+type FusionValues = ValuesOf<typeof BASE_FUSION_OPTIONS>;
+
+/** Options of {@link weightedSummationFusion}. */
+export const WEIGHTED_SUMMATION_FUSION_OPTIONS = defineOptions('weighted_summation_fusion', {
+  weights: any<readonly number[] | null>({
+    check: (v: unknown) => Array.isArray(v) && (v as unknown[]).flat(2).every((e) => typeof e === 'number' && Number.isFinite(e)),
+    expected: 'a list of k finite numbers',
+    doc: 'the fixed weights (or require_parameters: true)',
+  }),
+}, FUSION_BASE);
+/** Options of {@link metricFusion}. */
+export const METRIC_FUSION_OPTIONS = defineOptions('metric_fusion', { metric: any({ doc: 'a metric name (sum, mean, prod, max, min, median, l1_norm, l2_norm, …) or a function of the inputs' }) }, FUSION_BASE);
+/** Options of the parameterized concatenation fusions (ψ's options are checked by its reconciliation). */
+export const PARAMETERIZED_CONCATENATION_FUSION_OPTIONS = defineOptions('parameterized_concatenation_fusion', {
+  n: int({ min: 1, nullable: true, doc: 'output width (default dims[0])' }),
+  r: int({ min: 1, doc: 'rank of ψ (lowrank, lphm, dual_lphm, random_matrix_adaption)' }),
+  p: int({ min: 1, nullable: true, doc: 'ψ divisor of n (hm, lphm, dual_lphm)' }),
+  q: int({ min: 1, nullable: true, doc: 'ψ divisor of D (hm, lphm, dual_lphm)' }),
+  seed: int({ doc: "ψ's random seed (random_matrix_adaption)" }),
+  frozenState: any<Readonly<Record<string, unknown>>>({ doc: "ψ's frozen random state (random_matrix_adaption)" }),
+}, FUSION_BASE);
 
 interface FusionDef {
   readonly className: string;
@@ -33,13 +60,8 @@ interface FusionDef {
   readonly sameShape: boolean;
 }
 
-function dimsOf(o: FusionOptions): number[] | undefined {
-  const d = o.dims;
-  if (d == null) return undefined;
-  if (!Array.isArray(d) || d.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
-    throw new ConfigError('fusion dims must be a list of positive integers', { argument: 'dims', expected: 'e.g. [3, 3]', received: JSON.stringify(d) });
-  }
-  return [...d];
+function dimsOf(o: FusionValues): number[] | undefined {
+  return o.dims == null ? undefined : [...o.dims];
 }
 
 function needDims(dims: readonly number[] | undefined, className: string): readonly number[] {
@@ -47,11 +69,11 @@ function needDims(dims: readonly number[] | undefined, className: string): reado
   return dims;
 }
 
-function makeFusion(def: FusionDef, o: FusionOptions): Fusion {
+function makeFusion(def: FusionDef, o: FusionValues): Fusion {
   const dims = dimsOf(o);
-  const pre = processingChain((o.preprocessFunctions ?? o.preprocessFunctionConfigs) as ProcessingSpec);
-  const post = processingChain((o.postprocessFunctions ?? o.postprocessFunctionConfigs) as ProcessingSpec);
-  const name = (o.name as string | undefined) ?? def.className;
+  const pre = processingChain(o.preprocessFunctions ?? o.preprocessFunctionConfigs);
+  const post = processingChain(o.postprocessFunctions ?? o.postprocessFunctionConfigs);
+  const name = o.name ?? def.className;
   const f: Fusion = {
     name,
     kind: 'fusion',
@@ -171,13 +193,6 @@ function reconciliationFor(className: string, options: Params, ctx?: BuildContex
   return reconciliationRegistry.build<Reconciliation>({ function_class: className, function_parameters: options }, 'reconciliation');
 }
 
-const BASE_KEYS = new Set(['dims', 'name', 'n', 'preprocessFunctions', 'postprocessFunctions', 'preprocessFunctionConfigs', 'postprocessFunctionConfigs', 'requireParameters', 'device']);
-
-function snakeOptions(o: Params): Params {
-  const out: Params = {};
-  for (const [k, v] of Object.entries(o)) if (!BASE_KEYS.has(k) && v !== undefined) out[k.replace(/([A-Z])/g, (c) => `_${c.toLowerCase()}`).replace(/([a-zA-Z])([0-9]+)/g, '$1_$2')] = v;
-  return out;
-}
 
 // ---- the 20 fusion classes -------------------------------------------------------------------
 
@@ -187,8 +202,9 @@ const CONCAT = 'tinybig.fusion.concatenation_fusion';
 const PCONCAT = 'tinybig.fusion.parameterized_concatenation_fusion';
 
 /** `weighted_summation_fusion(dims, weights)`: Σ weights_k x_k (or `w` with `require_parameters`). */
-export function weightedSummationFusion(o: FusionOptions & { weights?: readonly number[] | null; requireParameters?: boolean } = {}): Fusion {
-  const weights = o.weights == null ? null : [...(o.weights as number[])].flat(2) as number[];
+export function weightedSummationFusion(options: OptionsOf<typeof WEIGHTED_SUMMATION_FUSION_OPTIONS> = {}): Fusion {
+  const o = WEIGHTED_SUMMATION_FUSION_OPTIONS.parse(options);
+  const weights = o.weights == null ? null : ([...o.weights] as unknown[]).flat(2) as number[];
   const learn = o.requireParameters === true;
   if (!learn && !weights) throw new ConfigError('weighted_summation_fusion needs weights', { argument: 'weights', expected: 'a list of k numbers (or require_parameters: true)', received: 'nothing' });
   return makeFusion({
@@ -201,12 +217,14 @@ export function weightedSummationFusion(o: FusionOptions & { weights?: readonly 
 }
 
 /** `summation_fusion`: Σ x_k. */
-export function summationFusion(o: FusionOptions = {}): Fusion {
+export function summationFusion(options: FusionOptions = {}): Fusion {
+  const o = BASE_FUSION_OPTIONS.named('summation_fusion').parse(options);
   return makeFusion({ className: 'summation_fusion', module: BASIC, exported: true, requireParameters: false, sameShape: true, options: {}, calculateN: first('summation_fusion'), calculateL: () => 0, fuse: (xs) => FUSION_METRICS.sum(xs) }, o);
 }
 
 /** `average_fusion`: (1/k) Σ x_k. */
-export function averageFusion(o: FusionOptions = {}): Fusion {
+export function averageFusion(options: FusionOptions = {}): Fusion {
+  const o = BASE_FUSION_OPTIONS.named('average_fusion').parse(options);
   return makeFusion({ className: 'average_fusion', module: BASIC, exported: true, requireParameters: false, sameShape: true, options: {}, calculateN: first('average_fusion'), calculateL: () => 0, fuse: (xs) => FUSION_METRICS.mean(xs) }, o);
 }
 
@@ -214,7 +232,8 @@ export function averageFusion(o: FusionOptions = {}): Fusion {
  * `parameterized_weighted_summation_fusion`: Σ w_k x_k with learnable w (l = k). Accepts `w` as
  * `[k]` or as the `[1, k]` row heads/layers own (tinyBIG asserts on the latter; we accept it).
  */
-export function parameterizedWeightedSummationFusion(o: FusionOptions = {}): Fusion {
+export function parameterizedWeightedSummationFusion(options: FusionOptions = {}): Fusion {
+  const o = BASE_FUSION_OPTIONS.named('parameterized_weighted_summation_fusion').parse(options);
   return makeFusion({
     className: 'parameterized_weighted_summation_fusion', module: BASIC, exported: true, requireParameters: true, sameShape: true, options: {},
     calculateN: first('parameterized_weighted_summation_fusion'),
@@ -224,7 +243,8 @@ export function parameterizedWeightedSummationFusion(o: FusionOptions = {}): Fus
 }
 
 /** `metric_fusion(dims, metric)`: element-wise reduction across inputs with a named metric. */
-export function metricFusion(o: FusionOptions & { metric?: unknown } = {}): Fusion {
+export function metricFusion(options: OptionsOf<typeof METRIC_FUSION_OPTIONS> = {}): Fusion {
+  const o = METRIC_FUSION_OPTIONS.parse(options);
   const m = fusionMetric(o.metric);
   return makeFusion({
     className: 'metric_fusion', module: METRIC, exported: true, requireParameters: false, sameShape: true,
@@ -234,8 +254,9 @@ export function metricFusion(o: FusionOptions & { metric?: unknown } = {}): Fusi
 }
 
 function metricClass(className: string, metric: string, exported = true) {
+  const schema = BASE_FUSION_OPTIONS.named(className);
   return (o: FusionOptions = {}): Fusion =>
-    makeFusion({ className, module: METRIC, exported, requireParameters: false, sameShape: true, options: {}, calculateN: first(className), calculateL: () => 0, fuse: (xs) => FUSION_METRICS[metric](xs) }, o);
+    makeFusion({ className, module: METRIC, exported, requireParameters: false, sameShape: true, options: {}, calculateN: first(className), calculateL: () => 0, fuse: (xs) => FUSION_METRICS[metric](xs) }, schema.parse(o));
 }
 
 /** `mean_fusion` (tinyBIG's default channel/head fusion). */
@@ -250,7 +271,8 @@ export const l1NormFusion = metricClass('l1_norm_fusion', 'l1_norm', false);
 export const l2NormFusion = metricClass('l2_norm_fusion', 'l2_norm', false);
 
 /** `concatenation_fusion`: concat along the last axis; n = Σ dims. */
-export function concatenationFusion(o: FusionOptions = {}): Fusion {
+export function concatenationFusion(options: FusionOptions = {}): Fusion {
+  const o = BASE_FUSION_OPTIONS.named('concatenation_fusion').parse(options);
   return makeFusion({
     className: 'concatenation_fusion', module: CONCAT, exported: true, requireParameters: false, sameShape: false, options: {},
     calculateN: sum('concatenation_fusion'), calculateL: () => 0,
@@ -258,13 +280,24 @@ export function concatenationFusion(o: FusionOptions = {}): Fusion {
   }, o);
 }
 
-function parameterizedConcat(className: string, reconciliation: string | null, keys: readonly string[]) {
-  return (o: FusionOptions & { n?: number | null } = {}, ctx?: BuildContext): Fusion => {
+/** A parameterized concatenation's schema: n, the base options and its ψ's options (`psiKeys`). */
+function concatSchema(className: string, psiKeys: readonly string[]): OptionSchema {
+  const f = PARAMETERIZED_CONCATENATION_FUSION_OPTIONS.fields;
+  return defineOptions(className, Object.fromEntries(Object.entries(f).filter(([k]) => k === 'n' || psiKeys.includes(k) || k in FUSION_BASE)));
+}
+
+function parameterizedConcat(className: string, reconciliation: string | null, keys: readonly ('r' | 'p' | 'q')[]) {
+  // each class accepts n and its ψ's options only
+  const psiKeys: readonly string[] = reconciliation === 'random_matrix_adaption_reconciliation' ? [...keys, 'seed', 'frozenState'] : keys;
+  const schema = concatSchema(className, psiKeys) as typeof PARAMETERIZED_CONCATENATION_FUSION_OPTIONS;
+  return (options: OptionsOf<typeof PARAMETERIZED_CONCATENATION_FUSION_OPTIONS> = {}, ctx?: BuildContext): Fusion => {
+    const o = schema.parse(options);
     const dims = dimsOf(o);
-    const nOf = (d: readonly number[] | undefined) => (o.n != null ? (o.n as number) : needDims(d, className)[0]);
+    const nOf = (d: readonly number[] | undefined) => (o.n != null ? o.n : needDims(d, className)[0]);
     let psi: Reconciliation | null = null;
     if (reconciliation) {
-      const ro = snakeOptions(o as Params);
+      const ro: Params = {};
+      for (const k of psiKeys) if (o[k as keyof typeof o] != null) ro[schema.configKey(k as 'r')] = o[k as keyof typeof o];
       psi = reconciliationFor(reconciliation, ro, ctx);
     }
     const own: Params = { n: o.n ?? undefined };
@@ -334,7 +367,23 @@ const FUSIONS: readonly [string, string, FusionFactory][] = [
   ['random_matrix_adaption_parameterized_concatenation_fusion', PCONCAT, randomMatrixAdaptionParameterizedConcatenationFusion as FusionFactory],
 ];
 
+const PSI_KEYS: Readonly<Record<string, readonly string[]>> = {
+  lowrank_parameterized_concatenation_fusion: ['r'], hm_parameterized_concatenation_fusion: ['p', 'q'],
+  lphm_parameterized_concatenation_fusion: ['r', 'p', 'q'], dual_lphm_parameterized_concatenation_fusion: ['r', 'p', 'q'],
+  random_matrix_adaption_parameterized_concatenation_fusion: ['r', 'seed', 'frozenState'], parameterized_concatenation_fusion: [],
+};
+
+function fusionSchema(cls: string): OptionSchema {
+  if (cls === 'weighted_summation_fusion') return WEIGHTED_SUMMATION_FUSION_OPTIONS;
+  if (cls === 'metric_fusion') return METRIC_FUSION_OPTIONS;
+  const psi = PSI_KEYS[cls];
+  return psi ? concatSchema(cls, psi) : BASE_FUSION_OPTIONS.named(cls);
+}
+
+/** Every fusion's declared options by its tinyBIG class name. */
+export const FUSION_OPTIONS: Readonly<Record<string, OptionSchema>> = Object.freeze(Object.fromEntries(FUSIONS.map(([cls]) => [cls, fusionSchema(cls)])));
+
 /** Registry entries of the 20 fusion classes. */
 export const fusionEntries: readonly RegistryEntry[] = Object.freeze(
-  FUSIONS.map(([cls, module, make]) => defineEntry('fusion', cls, (o, ctx) => make(o as FusionOptions, ctx), { module: 'tinybig.fusion', aliases: [`${module}.${cls}`] })),
+  FUSIONS.map(([cls, module, make]) => defineEntry('fusion', cls, (o, ctx) => make(o as FusionOptions, ctx), { module: 'tinybig.fusion', aliases: [`${module}.${cls}`], options: FUSION_OPTIONS[cls] })),
 );

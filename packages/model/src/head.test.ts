@@ -249,3 +249,17 @@ describe('rpnHead', () => {
     expect(() => rpnHead({ m: 3, n: 2, expansion: squareExpansion(), reconciliation: identityTestReconciliation(), remainder: identityRem })).toThrow(ConfigError);
   });
 });
+
+describe('library head flags and numbers', () => {
+  it('a non-boolean with_* flag or a non-numeric r is a ConfigError naming the key (it was coerced: "false" meant true)', () => {
+    const reg = testRegistry();
+    const build = (p: Record<string, unknown>) => reg.build({ head_class: 'perceptron_head', head_parameters: { m: 3, n: 2, ...p } }, 'head');
+    for (const [p, key] of [[{ with_relu: 'false' }, 'with_relu'], [{ with_lorr: 1 }, 'with_lorr'], [{ with_lorr: true, r: '2' }, 'r']] as const) {
+      let err: unknown;
+      try { build(p); } catch (e) { err = e; }
+      expect(err, JSON.stringify(p)).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).argument).toBe(key);
+    }
+    expect(() => build({ with_relu: true, with_lorr: false, r: 1 })).not.toThrow();
+  });
+});

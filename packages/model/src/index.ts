@@ -3,7 +3,7 @@ import { headFromOptions } from './head.js';
 import { layerFromOptions } from './layer.js';
 import { modelFromOptions } from './model.js';
 import { fusionEntries } from './fusion.js';
-import { rpnOutput } from './output.js';
+import { RPN_OUTPUT_OPTIONS, rpnOutput } from './output.js';
 import {
   kanHead, kanLayer, kanModel, mlpModel, naiveBayesHead, naiveBayesLayer, naiveBayesModel, perceptronHead, perceptronLayer,
   pgmHead, pgmLayer, pgmModel, svmHead, svmLayer, svmModel,
@@ -54,7 +54,7 @@ export const modelEntries: readonly RegistryEntry[] = Object.freeze([
   model('svm', svmModel, ['tinybig.model.rpn_svm.svm']),
   model('naive_bayes', naiveBayesModel, ['tinybig.model.rpn_naive_bayes.naive_bayes']),
   model('pgm', pgmModel, ['tinybig.model.rpn_pgm.pgm']),
-  defineEntry('output', 'rpn_output', (o) => rpnOutput(o), { module: 'tinybig.output', aliases: ['tinybig.output.rpn_output.rpn_output'] }),
+  defineEntry('output', 'rpn_output', (o) => rpnOutput(o), { module: 'tinybig.output', aliases: ['tinybig.output.rpn_output.rpn_output'], options: RPN_OUTPUT_OPTIONS }),
   ...fusionEntries,
   ...gridEntries,
   ...chainEntries,

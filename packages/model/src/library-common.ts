@@ -1,4 +1,4 @@
-import { ConfigError, type BuildContext, type FunctionConfig } from '@rpn/core';
+import { ConfigError, camelToSnake, type BuildContext, type FunctionConfig } from '@rpn/core';
 import { requireDim } from './resolve.js';
 
 /**
@@ -8,8 +8,27 @@ import { requireDim } from './resolve.js';
 export type O = Record<string, unknown>;
 
 export const fc = (cls: string, params: O = {}): FunctionConfig => ({ function_class: cls, function_parameters: params });
-export const bool = (v: unknown, d: boolean): boolean => (v == null ? d : Boolean(v));
-export const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
+/**
+ * A `with_*`-style flag, default `d` when absent. A non-boolean is a {@link ConfigError} naming the
+ * tinyBIG key (it was coerced with `Boolean`, so the string "false" meant true).
+ */
+export function flag(v: unknown, argument: string, d: boolean): boolean {
+  if (v == null) return d;
+  if (typeof v !== 'boolean') throw new ConfigError('invalid flag', { argument, expected: 'true or false', received: JSON.stringify(v) });
+  return v;
+}
+/** `o[key]` as a flag (see {@link flag}). */
+export const bool = (o: O, key: string, d: boolean): boolean => flag(o[key], camelToSnake(key), d);
+/**
+ * `o[key]` as a finite number, default `d` when absent. Anything else is a {@link ConfigError}
+ * naming the tinyBIG key (it silently became the default).
+ */
+export function num(o: O, key: string, d: number): number {
+  const v = o[key];
+  if (v == null) return d;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ConfigError('invalid number', { argument: camelToSnake(key), expected: 'a finite number', received: JSON.stringify(v) });
+  return v;
+}
 
 export function needCtx(ctx: BuildContext | undefined, what: string): BuildContext {
   if (!ctx) throw new ConfigError(`${what} needs a registry to build its functions`, { argument: 'context', expected: 'a BuildContext (e.g. from createRegistry(...))', received: 'nothing' });
@@ -17,20 +36,20 @@ export function needCtx(ctx: BuildContext | undefined, what: string): BuildConte
 }
 
 export function reconciliationConfig(o: O, enableBiasDefault: boolean): FunctionConfig {
-  const enableBias = bool(o.enableBias, enableBiasDefault);
-  const r = num(o.r, 3);
-  if (bool(o.withDualLphm, false)) return fc('tinybig.reconciliation.dual_lphm_reconciliation', { r, enable_bias: enableBias });
-  if (bool(o.withLorr, false)) return fc('tinybig.reconciliation.lorr_reconciliation', { r, enable_bias: enableBias });
+  const enableBias = bool(o, 'enableBias', enableBiasDefault);
+  const r = num(o, 'r', 3);
+  if (bool(o, 'withDualLphm', false)) return fc('tinybig.reconciliation.dual_lphm_reconciliation', { r, enable_bias: enableBias });
+  if (bool(o, 'withLorr', false)) return fc('tinybig.reconciliation.lorr_reconciliation', { r, enable_bias: enableBias });
   return fc('tinybig.reconciliation.identity_reconciliation', { enable_bias: enableBias });
 }
 
 /** tinyBIG's output list [BatchNorm1d(n)?, ReLU?, Dropout(p)?, Softmax(dim=-1)?] from the `with_*` flags; `softmaxClass` swaps the last (graph heads: LogSoftmax). */
 export function outputs(n: number, o: O, d: { batchNorm?: boolean; relu?: boolean; dropout?: boolean; p?: number; softmax?: boolean }, softmaxClass = 'torch.nn.Softmax'): FunctionConfig[] {
   const out: FunctionConfig[] = [];
-  if (bool(o.withBatchNorm, d.batchNorm ?? false)) out.push(fc('torch.nn.BatchNorm1d', { num_features: n }));
-  if (bool(o.withRelu, d.relu ?? false)) out.push(fc('torch.nn.ReLU'));
-  if (bool(o.withDropout, d.dropout ?? false)) out.push(fc('torch.nn.Dropout', { p: num(o.p, d.p ?? 0.5) }));
-  if (bool(o.withSoftmax, d.softmax ?? false)) out.push(fc(softmaxClass, { dim: -1 }));
+  if (bool(o, 'withBatchNorm', d.batchNorm ?? false)) out.push(fc('torch.nn.BatchNorm1d', { num_features: n }));
+  if (bool(o, 'withRelu', d.relu ?? false)) out.push(fc('torch.nn.ReLU'));
+  if (bool(o, 'withDropout', d.dropout ?? false)) out.push(fc('torch.nn.Dropout', { p: num(o, 'p', d.p ?? 0.5) }));
+  if (bool(o, 'withSoftmax', d.softmax ?? false)) out.push(fc(softmaxClass, { dim: -1 }));
   return out;
 }
 
@@ -48,5 +67,5 @@ export function common(o: O, ctx: BuildContext, name: string) {
   };
 }
 
-export const residual = (o: O): FunctionConfig => (bool(o.withResidual, false) ? fc('tinybig.remainder.linear_remainder') : fc('tinybig.remainder.zero_remainder'));
+export const residual = (o: O): FunctionConfig => (bool(o, 'withResidual', false) ? fc('tinybig.remainder.linear_remainder') : fc('tinybig.remainder.zero_remainder'));
 

@@ -17,9 +17,9 @@ import { bool, common, fc, needCtx, num, outputs, reconciliationConfig, residual
 export function perceptronHead(o: O, context?: BuildContext, defaults: { relu?: boolean; dropout?: boolean; softmax?: boolean; enableBias?: boolean } = {}): RpnHead {
   const ctx = needCtx(context, 'perceptron_head');
   const c = common(o, ctx, 'perceptron_head');
-  const d = num(o.d, 2);
-  const kappa = bool(o.withTaylor, false) ? fc('tinybig.expansion.taylor_expansion', { d })
-    : bool(o.withBspline, false) ? fc('tinybig.expansion.bspline_expansion', { d })
+  const d = num(o, 'd', 2);
+  const kappa = bool(o, 'withTaylor', false) ? fc('tinybig.expansion.taylor_expansion', { d })
+    : bool(o, 'withBspline', false) ? fc('tinybig.expansion.bspline_expansion', { d })
     : fc('tinybig.expansion.identity_expansion');
   return rpnHead({
     ...c,
@@ -36,7 +36,7 @@ export function kanHead(o: O, context?: BuildContext): RpnHead {
   const c = common(o, ctx, 'kan_head');
   return rpnHead({
     ...c,
-    dataTransformation: fc('tinybig.expansion.bspline_expansion', { grid_range: o.gridRange ?? [-1, 1], t: num(o.t, 5), d: num(o.d, 3) }),
+    dataTransformation: fc('tinybig.expansion.bspline_expansion', { grid_range: o.gridRange ?? [-1, 1], t: num(o, 't', 5), d: num(o, 'd', 3) }),
     parameterFabrication: reconciliationConfig(o, false),
     remainder: fc('tinybig.remainder.linear_remainder', { activation_function_configs: [fc('torch.nn.SiLU')] }),
     outputProcessFunctions: outputs(c.n, o, {}),
@@ -48,7 +48,7 @@ export function svmHead(o: O, context?: BuildContext): RpnHead {
   const ctx = needCtx(context, 'svm_head');
   const c = common(o, ctx, 'svm_head');
   const kernel = (o.kernel as string | undefined) ?? 'linear';
-  const rbf = { base_range: o.baseRange ?? [-1, 1], num_interval: num(o.numInterval, 10), epsilon: num(o.epsilon, 1.0) };
+  const rbf = { base_range: o.baseRange ?? [-1, 1], num_interval: num(o, 'numInterval', 10), epsilon: num(o, 'epsilon', 1.0) };
   let kappa: FunctionConfig;
   if (kernel === 'linear') kappa = fc('tinybig.expansion.identity_expansion');
   else if (kernel === 'gaussian_rbf') kappa = fc('tinybig.expansion.gaussian_rbf_expansion', rbf);
@@ -76,7 +76,7 @@ export function pgmHead(o: O, context?: BuildContext): RpnHead {
   if (dist !== 'normal') throw new ConfigError('pgm_head supports only the normal distribution', { argument: 'distribution', expected: "'normal'", received: JSON.stringify(dist) });
   return rpnHead({
     ...c,
-    dataTransformation: fc('tinybig.expansion.combinatorial_normal_expansion', { d: num(o.d, 2), with_replacement: bool(o.withReplacement, false) }),
+    dataTransformation: fc('tinybig.expansion.combinatorial_normal_expansion', { d: num(o, 'd', 2), with_replacement: bool(o, 'withReplacement', false) }),
     parameterFabrication: reconciliationConfig(o, false),
     remainder: residual(o),
     outputProcessFunctions: outputs(c.n, o, {}),

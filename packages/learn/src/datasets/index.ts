@@ -27,6 +27,9 @@ export * from './text.js';
 export * from './text-corpora.js';
 export * from './spam-assassin.js';
 export { MissingDataFileError } from './checks.js';
+export { dataSourceFor, getDataSource, memoryDataSource, setDataSource, type DataSource } from './source.js';
+export { gunzip } from './files.js';
+export { EMBEDDED_FILES, embeddedText } from './embedded.js';
 
 type Loader = (o: Record<string, any>, seed: number | undefined) => Promise<Dataset>;
 

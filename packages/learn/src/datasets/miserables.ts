@@ -1,7 +1,7 @@
 import { ValueError } from '@rpn/core';
 import { mt19937 } from '../random.js';
 import { checkTrainIdx, freezeGraph, nodeClassificationDataset, oneHotFeatures, type GraphDataset } from './graphs.js';
-import { readText } from './files.js';
+import { embeddedText } from './embedded.js';
 
 /** Options of {@link miserablesDataset}. */
 export interface MiserablesOptions {
@@ -13,14 +13,6 @@ export interface MiserablesOptions {
   readonly perGroup?: number;
   /** Seed of the draw (default 0). */
   readonly seed?: number;
-}
-
-/** The `miserables.json` file of the npm package `vega-datasets`. */
-export async function vegaDataPath(file: string): Promise<string> {
-  const { createRequire } = await import('node:module');
-  const path = await import('node:path');
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('vega-datasets')), '..', 'data', file);
 }
 
 /**
@@ -50,8 +42,8 @@ export function perGroupTrainIdx(labels: ArrayLike<number>, k: number, seed: num
  * graph can tell unlabelled nodes apart. Split: `train_idx` if given, else {@link perGroupTrainIdx}.
  */
 export async function miserablesDataset(o: MiserablesOptions = {}): Promise<GraphDataset> {
-  const file = await vegaDataPath('miserables.json');
-  const g = JSON.parse(await readText(file)) as { nodes: { name: string; group: number; index: number }[]; links: { source: number; target: number }[] };
+  const file = 'vega-datasets/data/miserables.json';
+  const g = JSON.parse(await embeddedText('miserables.json')) as { nodes: { name: string; group: number; index: number }[]; links: { source: number; target: number }[] };
   const N = g.nodes.length;
   g.nodes.forEach((n, i) => {
     if (n.index !== i || !Number.isInteger(n.group) || n.group < 0) throw new ValueError('bad node in miserables.json', { argument: `${file}: nodes[${i}]`, expected: `index ${i} and a group ≥ 0`, received: JSON.stringify(n) });

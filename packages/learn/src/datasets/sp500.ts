@@ -1,7 +1,6 @@
 import { ConfigError, ValueError } from '@rpn/core';
 import type { Dataset } from '../data.js';
-import { readText } from './files.js';
-import { vegaDataPath } from './miserables.js';
+import { embeddedText } from './embedded.js';
 import { parseSeriesCsv, windowedDataset, type WindowOptions } from './time-series.js';
 
 /** The S&P 500 files of npm `vega-datasets` and their default value column. */
@@ -30,8 +29,8 @@ export async function sp500Dataset(o: Sp500Options = {}): Promise<Dataset> {
   const fileName = o.file ?? 'sp500-2000.csv';
   const defColumn = SP500_FILES[fileName];
   if (!defColumn) throw new ConfigError('unknown sp500 file', { argument: 'data_parameters.file', expected: Object.keys(SP500_FILES).join(', '), received: JSON.stringify(fileName) });
-  const path = await vegaDataPath(fileName);
-  const raw = parseSeriesCsv(await readText(path), path);
+  const path = `vega-datasets/data/${fileName}`;
+  const raw = parseSeriesCsv(await embeddedText(fileName), path);
   const column = o.column ?? defColumn;
   const c = raw.instanceIds.indexOf(column);
   if (c < 0) throw new ValueError('no such column in the sp500 file', { argument: 'data_parameters.column', expected: raw.instanceIds.join(', '), received: JSON.stringify(column) });

