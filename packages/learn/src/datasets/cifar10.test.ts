@@ -61,6 +61,8 @@ describe('CIFAR-10 binary batches', () => {
     const none = await datasetFromConfig(cfg(path.join(root, 'none'))).catch((err) => err);
     expect(none).toBeInstanceOf(MissingDataFileError);
     expect(none.message).toMatch(/missing data_batch_1\.bin, .*test_batch\.bin/);
+    const slash = await datasetFromConfig(cfg(`${path.join(root, 'none')}/`)).catch((err) => err);
+    expect(slash.message).toContain(`${path.join(root, 'none')}/cifar-10-batches-bin/`);
   });
 
   it('a bad batch names the file and record', () => {

@@ -173,7 +173,8 @@ export const CIFAR10_FILES: readonly string[] = Object.freeze([1, 2, 3, 4, 5].ma
  * `data_batch_1.bin` … `data_batch_5.bin` (train, 50,000) and `test_batch.bin` (10,000), plain or `.gz`.
  * A missing file is a MissingDataFileError naming every file expected and the ones not found.
  */
-export async function cifar10Dataset(dir: string, o: VisionOptions = {}): Promise<Dataset> {
+export async function cifar10Dataset(folder: string, o: VisionOptions = {}): Promise<Dataset> {
+  const dir = folder.length > 1 ? folder.replace(/\/+$/, '') : folder;
   const base = (await exists(`${dir}/cifar-10-batches-bin`)) ? `${dir}/cifar-10-batches-bin` : dir;
   const paths: string[] = [];
   const missing: string[] = [];
