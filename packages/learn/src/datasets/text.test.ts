@@ -7,6 +7,8 @@ import { datasetFromConfig } from './index.js';
 import { MissingDataFileError } from './checks.js';
 import { decodeUtf8, parseAgNewsCsv, parseCsvRecords, parseSst2Tsv, textDataset } from './text.js';
 import { fitTfidf } from './tfidf.js';
+import { memoryDataSource, setDataSource } from './source.js';
+import { nodeDataSource } from '../node/data-source.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rpn-text-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -148,5 +150,21 @@ describe('tinyBIG text corpora from synthetic files in their published layouts',
     const d = await datasetFromConfig(cfg('imdb', { cache_dir: path.join(root, 'imdb'), min_df: 1, max_df: 1.0, stop_words: null }));
     expect(d.featureNames).toContain('the');
     await expect(datasetFromConfig(cfg('imdb', { cache_dir: path.join(root, 'imdb'), min_df: 50 }))).rejects.toThrow(ValueError);
+  });
+
+  it('imdb reads from a memory data source too (a browser): folders listed through the source', async () => {
+    const files: Record<string, string> = {};
+    for (const split of ['train', 'test']) for (let i = 0; i < 10; i++) {
+      files[`/mem/aclImdb/${split}/pos/${i}_8.txt`] = review(POS, i);
+      files[`/mem/aclImdb/${split}/neg/${i}_3.txt`] = review(NEG, i);
+    }
+    setDataSource(memoryDataSource(files));
+    try {
+      const d = await datasetFromConfig(cfg('imdb', { cache_dir: '/mem' }));
+      expect([d.train.count, d.test.count]).toEqual([20, 20]);
+      expect(d.featureNames).toEqual([...POS, ...NEG].sort());
+    } finally {
+      setDataSource(nodeDataSource());
+    }
   });
 });
