@@ -27,8 +27,8 @@ program
   .addHelpText('after', `
 Training runs tinyBIG experiment YAML files unchanged (configurations: data_configs, learner_configs,
 model_configs, metric_configs, output_configs). Shipped experiments are in apps/rpn/configs:
-elementary, composite, feynman, iris, diabetes, mnist, mnist_dual_lphm. banknote_configs.yaml is there
-too, but its data is not shipped yet: it runs only with cache_dir + filename or RPN_DATA_DIR/banknote.csv.
+elementary, composite, feynman, iris, diabetes, banknote, mnist, mnist_dual_lphm (the banknote and wheat
+tables are shipped in @rpn/learn).
 
 Paths (arguments, --out, --checkpoint, --input, --config, --dir, RPN_GOLDEN_DIR, RPN_DATA_DIR) are
 resolved from the directory you run the command in, also through \`pnpm rpn\` from any folder of the

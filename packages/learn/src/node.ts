@@ -5,7 +5,11 @@
  */
 import { setDataSource } from './datasets/source.js';
 import { nodeDataSource } from './node/data-source.js';
+import { setSpamAssassinCorpus } from './datasets/spam-assassin.js';
+import { nodeSpamAssassinCorpus } from './node/spam-assassin.js';
 
 export { nodeDataSource } from './node/data-source.js';
+export { nodeSpamAssassinCorpus } from './node/spam-assassin.js';
 
 setDataSource(nodeDataSource());
+setSpamAssassinCorpus(nodeSpamAssassinCorpus);

@@ -27,3 +27,6 @@ export function splitSize(rows: number, trainPercentage: unknown, source: string
   }
   return nTrain;
 }
+
+/** A data file the user must supply is missing (nothing is downloaded at run time): `received` names the path looked for. */
+export class MissingDataFileError extends ValueError {}

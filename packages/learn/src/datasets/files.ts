@@ -1,5 +1,5 @@
 /** File access of the dataset loaders, through the registered {@link DataSource} (no `node:*` here). */
-import { ValueError } from '@rpn/core';
+import { UnsupportedError, ValueError } from '@rpn/core';
 import { dataSourceFor } from './source.js';
 
 export async function readFileBytes(path: string): Promise<Uint8Array> {
@@ -53,4 +53,15 @@ export async function readMaybeGz(path: string): Promise<Uint8Array> {
 /** A `file://` URL inside this package's `data/` folder (read through the data source; Node only). */
 export function packageDataPath(file: string): string {
   return new URL(`../../data/${file}`, import.meta.url).href;
+}
+
+/**
+ * The names in a folder (sorted), or null when it is not a folder, through the data source's
+ * optional `list` (the Node source and memory sources have it).
+ */
+export async function listDir(path: string): Promise<string[] | null> {
+  const src = dataSourceFor(path);
+  if (!src.list) throw new UnsupportedError('this data source cannot list folders', { argument: path, expected: 'a data source with list(path) (the Node one, or memoryDataSource)', received: 'a source with readFile/exists only' });
+  const names = await src.list(path);
+  return names ? [...names].sort() : null;
 }

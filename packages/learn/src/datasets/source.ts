@@ -13,6 +13,8 @@ export interface DataSource {
   readFile(path: string): Promise<Uint8Array>;
   /** Whether something (a file or folder) exists at the path. */
   exists(path: string): Promise<boolean>;
+  /** The names directly inside a folder, or null when the path is not a folder (optional; IMDB's folders need it). */
+  list?(path: string): Promise<string[] | null>;
 }
 
 let registered: DataSource | null = null;
@@ -51,6 +53,12 @@ export function memoryDataSource(files: Readonly<Record<string, Uint8Array | str
       if (map.has(p)) return true;
       for (const k of map.keys()) if (k.startsWith(`${p}/`)) return true;
       return false;
+    },
+    async list(path: string) {
+      const p = path.replace(/\/+$/, '');
+      const names = new Set<string>();
+      for (const k of map.keys()) if (k.startsWith(`${p}/`)) names.add(k.slice(p.length + 1).split('/')[0]);
+      return names.size ? [...names] : null;
     },
   });
 }

@@ -136,35 +136,47 @@ export function tableDataset(name: string, table: Table, o: TabularOptions = {})
   });
 }
 
-/** The tabular datasets tinyBIG ships, with the file each is read from. */
-export const TABULAR_FILES: Readonly<Record<string, string>> = Object.freeze({ iris: 'iris.csv', diabetes: 'diabetes.csv', banknote: 'banknote.csv' });
+/** The tabular datasets tinyBIG ships that are embedded from this package's `data/` folder. */
+export const TABULAR_FILES: Readonly<Record<string, string>> = Object.freeze({ iris: 'iris.csv', diabetes: 'diabetes.csv' });
+
+/** tinyBIG's table lines (`Id_int,…` header, then `id,features…,label`) from a header and id-less rows. */
+function withIds(header: string, rows: string): string[] {
+  return [header, ...rows.trim().split('\n').map((r, i) => `${i + 1},${r}`)];
+}
 
 /**
- * Loads `iris`, `diabetes` or `banknote` (or any table given by `cacheDir` + `filename` or `dataContents`).
- * The shipped files (the package's `data/` folder) are embedded as modules, so they load in browsers
- * too; `banknote` is not shipped and is read (through the data source) from `cacheDir`/`filename`
- * or from `RPN_DATA_DIR/banknote.csv`.
+ * The tables shipped as lazily imported modules (browsers too), as tinyBIG's `data_contents` lines:
+ * `banknote` (UCI banknote authentication, 1,372 × 4, classes 0/1) and `wheat` (UCI seeds, 210 × 7,
+ * classes 1/2/3), with tinyBIG's column names and integer labels kept as they are.
+ */
+export const SHIPPED_TABLES: Readonly<Record<string, () => Promise<readonly string[]>>> = Object.freeze({
+  banknote: async () => { const t = await import('./uci-banknote.js'); return withIds(t.BANKNOTE_HEADER, t.BANKNOTE_ROWS); },
+  wheat: async () => { const t = await import('./uci-wheat.js'); return withIds(t.WHEAT_HEADER, t.WHEAT_ROWS); },
+});
+
+/** Every tabular data class: tinyBIG's `iris`, `diabetes`, `banknote`, `wheat`. */
+export const TABULAR_NAMES: readonly string[] = Object.freeze([...Object.keys(TABULAR_FILES), ...Object.keys(SHIPPED_TABLES)]);
+
+/**
+ * Loads `iris`, `diabetes`, `banknote` or `wheat` (or any table given by `cacheDir` + `filename`,
+ * read through the data source, or `dataContents`), split by tinyBIG's `train_test_split`
+ * (`train_percentage` 0.9, `random_state` 123, `shuffle` true by default). All four are embedded as
+ * modules, so they load in browsers too.
  */
 export async function tabularDataset(name: string, o: TabularOptions = {}): Promise<Dataset> {
   if (o.dataContents) return tableDataset(name, parseTable(o.dataContents, name), o);
-  const notFound = (path: string) => new ValueError(`data file for ${name} not found`, {
-    argument: 'data_parameters.cache_dir/filename',
-    expected: name === 'banknote' ? 'the UCI banknote authentication table (not shipped: give cache_dir and filename, or put banknote.csv in RPN_DATA_DIR)' : 'an existing CSV file in tinyBIG\'s tabular format',
-    received: path,
-  });
-  let path: string;
   if (o.cacheDir || o.filename) {
     if (!o.cacheDir || !o.filename) throw new ConfigError('cache_dir and filename go together', { argument: 'data_parameters', expected: 'both cache_dir and filename', received: JSON.stringify({ cache_dir: o.cacheDir, filename: o.filename }) });
-    path = o.cacheDir.endsWith('/') ? o.cacheDir + o.filename : `${o.cacheDir}/${o.filename}`;
-  } else {
-    const file = TABULAR_FILES[name];
-    if (!file) throw new ValueError('unknown tabular dataset', { argument: 'data_class', expected: `one of ${Object.keys(TABULAR_FILES).join(', ')}, or cache_dir + filename`, received: JSON.stringify(name) });
-    const embedded = EMBEDDED_FILES[file];
-    if (embedded) return tableDataset(name, parseTable(await embedded(), file), o);
-    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_DATA_DIR;
-    if (!env) throw notFound(`${file} (not shipped; RPN_DATA_DIR is not set)`);
-    path = `${env}/${file}`;
+    const path = o.cacheDir.endsWith('/') ? o.cacheDir + o.filename : `${o.cacheDir}/${o.filename}`;
+    if (!(await exists(path))) {
+      throw new ValueError(`data file for ${name} not found`, { argument: 'data_parameters.cache_dir/filename', expected: 'an existing CSV file in tinyBIG\'s tabular format', received: path });
+    }
+    return tableDataset(name, parseTable(await readText(path), path), o);
   }
-  if (!(await exists(path))) throw notFound(path);
-  return tableDataset(name, parseTable(await readText(path), path), o);
+  const shipped = SHIPPED_TABLES[name];
+  if (shipped) return tableDataset(name, parseTable(await shipped(), name), o);
+  const file = TABULAR_FILES[name];
+  const embedded = file ? EMBEDDED_FILES[file] : undefined;
+  if (!embedded) throw new ValueError('unknown tabular dataset', { argument: 'data_class', expected: `one of ${TABULAR_NAMES.join(', ')}, or cache_dir + filename`, received: JSON.stringify(name) });
+  return tableDataset(name, parseTable(await embedded(), file), o);
 }

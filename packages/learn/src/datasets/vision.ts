@@ -1,6 +1,7 @@
 import { ConfigError, ValueError } from '@rpn/core';
 import { makeSplit, type Dataset } from '../data.js';
 import { exists, gunzip, readFileBytes, readMaybeGz } from './files.js';
+import { MissingDataFileError } from './checks.js';
 import { mnistDigits } from './mnist-digits.js';
 import { normalizeValue, type Normalization } from '../normalization.js';
 
@@ -175,24 +176,46 @@ export const cifar10Normalization = (on = true): Normalization => byteNormalizat
 /** Parses CIFAR-10 binary batches (each record: 1 label byte, 3072 pixel bytes in C·H·W order). */
 export function parseCifarBatch(bytes: Uint8Array, o: { normalize?: boolean } = {}, source = 'cifar batch'): { x: Float32Array; y: Int32Array } {
   const rec = 3073;
-  if (bytes.length % rec !== 0) throw new ValueError('CIFAR-10 batch has a partial record', { argument: source, expected: `a multiple of ${rec} bytes`, received: `${bytes.length} bytes` });
+  if (bytes.length === 0 || bytes.length % rec !== 0) throw new ValueError(bytes.length ? 'CIFAR-10 batch has a partial record' : 'CIFAR-10 batch is empty', { argument: source, expected: `a non-zero multiple of ${rec} bytes (1 label byte + 3072 pixel bytes per image)`, received: `${bytes.length} bytes` });
   const n = bytes.length / rec;
   const x = new Float32Array(n * 3072);
   const y = new Int32Array(n);
   const nz = cifar10Normalization(o.normalize ?? true);
   for (let i = 0; i < n; i++) {
     y[i] = bytes[i * rec];
+    if (y[i] > 9) throw new ValueError('CIFAR-10 label out of range', { argument: `${source} record ${i + 1} (byte ${i * rec})`, expected: 'a class from 0 to 9', received: String(y[i]) });
     for (let j = 0; j < 3072; j++) x[i * 3072 + j] = normalizeValue(nz, j, bytes[i * rec + 1 + j]);
   }
   return { x, y };
 }
 
-/** CIFAR-10 from its binary distribution: `dir` holds `data_batch_1..5.bin` and `test_batch.bin` (or `cifar-10-batches-bin/`). */
-export async function cifar10Dataset(dir: string, o: VisionOptions = {}): Promise<Dataset> {
+/** The files of CIFAR-10's binary distribution (`cifar-10-binary.tar.gz` → `cifar-10-batches-bin/`). */
+export const CIFAR10_FILES: readonly string[] = Object.freeze([1, 2, 3, 4, 5].map((k) => `data_batch_${k}.bin`).concat('test_batch.bin'));
+
+/**
+ * CIFAR-10 from its binary distribution: `dir/cifar-10-batches-bin/` (or `dir` itself) holds
+ * `data_batch_1.bin` … `data_batch_5.bin` (train, 50,000) and `test_batch.bin` (10,000), plain or `.gz`.
+ * A missing file is a MissingDataFileError naming every file expected and the ones not found.
+ */
+export async function cifar10Dataset(folder: string, o: VisionOptions = {}): Promise<Dataset> {
+  const dir = folder.length > 1 ? folder.replace(/\/+$/, '') : folder;
   const base = (await exists(`${dir}/cifar-10-batches-bin`)) ? `${dir}/cifar-10-batches-bin` : dir;
+  const paths: string[] = [];
+  const missing: string[] = [];
+  for (const f of CIFAR10_FILES) {
+    const p = (await exists(`${base}/${f}`)) ? `${base}/${f}` : (await exists(`${base}/${f}.gz`)) ? `${base}/${f}.gz` : null;
+    if (p) paths.push(p); else missing.push(f);
+  }
+  if (missing.length) {
+    throw new MissingDataFileError('CIFAR-10 binary batches not found (nothing is downloaded at run time)', {
+      argument: 'data_parameters.cache_dir',
+      expected: `${CIFAR10_FILES.join(', ')} in ${dir}/cifar-10-batches-bin/ (from cifar-10-binary.tar.gz)`,
+      received: `missing ${missing.join(', ')} in ${base}`,
+    });
+  }
   const parts = [];
-  for (let k = 1; k <= 5; k++) { const p = await findFile(base, [`data_batch_${k}.bin`]); parts.push(parseCifarBatch(await readMaybeGz(p), o, p)); }
-  const pt = await findFile(base, ['test_batch.bin']);
+  for (const p of paths.slice(0, 5)) parts.push(parseCifarBatch(await readMaybeGz(p), o, p));
+  const pt = paths[5];
   const test = parseCifarBatch(await readMaybeGz(pt), o, pt);
   const n = parts.reduce((s, p) => s + p.y.length, 0);
   const x = new Float32Array(n * 3072), y = new Int32Array(n);
