@@ -1,7 +1,7 @@
-import { defineEntry, type RegistryEntry } from '@rpn/core';
-import { headFromOptions } from './head.js';
-import { layerFromOptions } from './layer.js';
-import { modelFromOptions } from './model.js';
+import { defineEntry, type OptionSchema, type RegistryEntry } from '@rpn/core';
+import { RPN_HEAD_OPTIONS, headFromOptions } from './head.js';
+import { RPN_LAYER_OPTIONS, layerFromOptions } from './layer.js';
+import { RPN_MODEL_OPTIONS, modelFromOptions } from './model.js';
 import { fusionEntries } from './fusion.js';
 import { RPN_OUTPUT_OPTIONS, rpnOutput } from './output.js';
 import {
@@ -30,25 +30,25 @@ export * from './finite.js';
 
 type O = Record<string, unknown>;
 
-const head = (cls: string, make: (o: O, ctx: never) => unknown, aliases: string[] = []) => defineEntry('head', cls, (o, ctx) => make(o, ctx as never), { module: 'tinybig.head', aliases });
-const layer = (cls: string, make: (o: O, ctx: never) => unknown, aliases: string[] = []) => defineEntry('layer', cls, (o, ctx) => make(o, ctx as never), { module: 'tinybig.layer', aliases });
-const model = (cls: string, make: (o: O, ctx: never) => unknown, aliases: string[] = []) => defineEntry('model', cls, (o, ctx) => make(o, ctx as never), { module: 'tinybig.model', aliases });
+const head = (cls: string, make: (o: O, ctx: never) => unknown, aliases: string[] = [], options?: OptionSchema) => defineEntry('head', cls, (o, ctx) => make(o, ctx as never), { module: 'tinybig.head', aliases, options });
+const layer = (cls: string, make: (o: O, ctx: never) => unknown, aliases: string[] = [], options?: OptionSchema) => defineEntry('layer', cls, (o, ctx) => make(o, ctx as never), { module: 'tinybig.layer', aliases, options });
+const model = (cls: string, make: (o: O, ctx: never) => unknown, aliases: string[] = [], options?: OptionSchema) => defineEntry('model', cls, (o, ctx) => make(o, ctx as never), { module: 'tinybig.model', aliases, options });
 
 /** Registry entries of every model-core class: heads, layers, models, fusions and rpn_output. */
 export const modelEntries: readonly RegistryEntry[] = Object.freeze([
-  head('rpn_head', headFromOptions, ['tinybig.module.rpn_head', 'tinybig.module.base_head.head', 'tinybig.module.base_head.rpn_head', 'tinybig.module.head']),
+  head('rpn_head', headFromOptions, ['tinybig.module.rpn_head', 'tinybig.module.base_head.head', 'tinybig.module.base_head.rpn_head', 'tinybig.module.head'], RPN_HEAD_OPTIONS),
   head('perceptron_head', perceptronHead, ['tinybig.head.basic_heads.perceptron_head']),
   head('kan_head', kanHead, ['tinybig.head.basic_heads.kan_head']),
   head('svm_head', svmHead, ['tinybig.head.basic_heads.svm_head']),
   head('naive_bayes_head', naiveBayesHead, ['tinybig.head.basic_heads.naive_bayes_head']),
   head('pgm_head', pgmHead, ['tinybig.head.basic_heads.pgm_head']),
-  layer('rpn_layer', layerFromOptions, ['tinybig.module.rpn_layer', 'tinybig.module.base_layer.layer', 'tinybig.module.base_layer.rpn_layer', 'tinybig.module.layer']),
+  layer('rpn_layer', layerFromOptions, ['tinybig.module.rpn_layer', 'tinybig.module.base_layer.layer', 'tinybig.module.base_layer.rpn_layer', 'tinybig.module.layer'], RPN_LAYER_OPTIONS),
   layer('perceptron_layer', perceptronLayer, ['tinybig.layer.basic_layers.perceptron_layer']),
   layer('kan_layer', kanLayer, ['tinybig.layer.basic_layers.kan_layer']),
   layer('svm_layer', svmLayer, ['tinybig.layer.basic_layers.svm_layer']),
   layer('naive_bayes_layer', naiveBayesLayer, ['tinybig.layer.basic_layers.naive_bayes_layer']),
   layer('pgm_layer', pgmLayer, ['tinybig.layer.basic_layers.pgm_layer']),
-  model('rpn', modelFromOptions, ['tinybig.model.rpn.rpn', 'tinybig.module.base_model.model', 'tinybig.model.rpn_model']),
+  model('rpn', modelFromOptions, ['tinybig.model.rpn.rpn', 'tinybig.module.base_model.model', 'tinybig.model.rpn_model'], RPN_MODEL_OPTIONS),
   model('mlp', mlpModel, ['tinybig.model.rpn_mlp.mlp']),
   model('kan', kanModel, ['tinybig.model.rpn_kan.kan']),
   model('svm', svmModel, ['tinybig.model.rpn_svm.svm']),
