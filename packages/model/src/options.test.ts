@@ -56,3 +56,31 @@ describe('rpn_head, rpn_layer and rpn declare their options once', () => {
     }
   });
 });
+
+describe('library heads, layers and models declare their options once', () => {
+  it('their registry entries carry schemas that know tinyBIG keys', () => {
+    for (const cls of ['perceptron_head', 'kan_head', 'svm_head', 'naive_bayes_head', 'pgm_head', 'perceptron_layer', 'kan_layer', 'svm_layer', 'naive_bayes_layer', 'pgm_layer', 'mlp', 'kan', 'svm', 'naive_bayes', 'pgm']) {
+      const e = modelEntries.find((x) => x.className === cls);
+      expect(e?.options, cls).toBeDefined();
+      expect(e!.options!.keys, cls).toContain('withLorr');
+    }
+    expect(modelEntries.find((x) => x.className === 'mlp')!.options!.keys).toContain('dims');
+    expect(modelEntries.find((x) => x.className === 'mlp')!.options!.keys).not.toContain('m');
+  });
+
+  it('an unknown or mistyped key is a ConfigError naming the tinyBIG key (unknown keys were silently ignored)', () => {
+    const cases: [() => unknown, string][] = [
+      [() => registry.build({ head_class: 'perceptron_head', head_parameters: { m: 3, n: 2, with_tayler: true } }, 'head'), 'with_tayler'],
+      [() => registry.build({ head_class: 'kan_head', head_parameters: { m: 3, n: 2, grid_range: [-1] } }, 'head'), 'grid_range'],
+      [() => registry.build({ head_class: 'svm_head', head_parameters: { m: 3, n: 2, num_interval: 2.5 } }, 'head'), 'num_interval'],
+      [() => registry.build({ layer_class: 'perceptron_layer', layer_parameters: { m: 3, n: 2, widht: 2 } }, 'layer'), 'widht'],
+      [() => registry.build({ model_class: 'mlp', model_parameters: { dims: [3, 2], m: 3 } }, 'model'), 'm'],
+      [() => registry.build({ model_class: 'kan', model_parameters: { dims: [3, 2], t: 'five' } }, 'model'), 't'],
+    ];
+    for (const [f, key] of cases) {
+      const err = thrown(f);
+      expect(err, key).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).argument, key).toBe(key);
+    }
+  });
+});
