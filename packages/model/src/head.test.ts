@@ -167,10 +167,11 @@ describe('rpnHead', () => {
     x.dispose();
     h.dispose();
     expect(() => registry.build({ head_class: 'rpn_head', head_parameters: { n: 2 } }, 'head')).toThrow(ConfigError);
-    expect(() => registry.build({ head_class: 'rpn_head', head_parameters: { n: 2 } }, 'head')).toThrow(/missing required key m/);
+    expect(() => registry.build({ head_class: 'rpn_head', head_parameters: { n: 2 } }, 'head')).toThrow(/rpn_head: missing option/);
+    expect(() => registry.build({ head_class: 'rpn_head', head_parameters: { n: 2 } }, 'head')).toThrow(expect.objectContaining({ argument: 'm' }));
     expect(() => registry.build({ head_class: 'rpn_head', head_parameters: { m: 2, n: 2, data_transformation_configs: { function_class: 'no_such_expansion' } } }, 'head')).toThrow(UnknownNameError);
     expect(() => registry.build({ head_class: 'rpn_head', head_parameters: { m: 2, n: 2, output_process_function_configs: 'no_such_activation' } }, 'head')).toThrow(UnknownNameError);
-    expect(() => registry.build({ head_class: 'rpn_head', head_parameters: { m: 2, n: 2, chanel_num: 2 } }, 'head')).toThrow(/unknown rpn_head parameter "chanel_num"/);
+    expect(() => registry.build({ head_class: 'rpn_head', head_parameters: { m: 2, n: 2, chanel_num: 2 } }, 'head')).toThrow(expect.objectContaining({ name: 'ConfigError', argument: 'chanel_num' }));
     expect(() => rpnHead({ m: 3, n: 2, expansion: { function_class: 'square_expansion' } })).toThrow(/no registry/);
     expect(() => rpnHead({ m: 3, n: 2, parametersInitMethod: 'he' as never })).toThrow(/parameters_init_method/);
   });

@@ -1,61 +1,87 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import {
-  ConfigError, MAX_REPEATS, assertInt, describeLayout, flatLayout, layoutWidth, processingChain,
+  ConfigError, MAX_REPEATS, any, bool, defineOptions, describeLayout, flatLayout, int, layoutWidth, processingChain, str,
   type BuildContext, type ForwardContext, type Fusion, type FunctionConfig, type HeadKernel, type Interdependence, type KernelContext,
-  type ParameterSpec, type ProcessingChain, type ProcessingSpec, type Reconciliation, type Remainder, type Transformation,
+  type OptionsOf, type ParameterSpec, type ProcessingChain, type ProcessingSpec, type Reconciliation, type Remainder, type Transformation,
 } from '@rpn/core';
 import { initMethodOf, initialValue, subSeed, type InitMethod, type InitTarget } from './init.js';
 import { initVariable, lifecycle, specVariable, summarize, type ForwardOptions, type NamedParameter, type RpnModule, type Slot } from './module.js';
 import { meanFusion } from './fusion.js';
-import { rejectUnknown, requireDim, resolveComponent } from './resolve.js';
+import { requireDim, resolveComponent } from './resolve.js';
 import { rpnKernel, type KernelFactory } from './kernels/rpn.js';
 
 type Component<T> = T | FunctionConfig | null | undefined;
 
-/** Options of {@link rpnHead} (tinyBIG `rpn_head` in camelCase, plus TypeScript conveniences). */
-export interface RpnHeadOptions {
-  readonly m: number;
-  readonly n: number;
-  readonly name?: string;
+const component = <T>(doc: string) => any<Component<T>>({ doc });
+const count = (doc: string) => int({ min: 0, nullable: true, doc });
+
+/**
+ * Options of {@link rpnHead}, declared once: tinyBIG `rpn_head`'s head_parameters in camelCase (both
+ * the object keys and the `*_configs` keys), plus TypeScript conveniences. Components are checked by
+ * the head itself (built through the registry when given as configs).
+ */
+export const RPN_HEAD_OPTIONS = defineOptions('rpn_head', {
+  m: int({ required: true, min: 1, doc: 'input width m' }),
+  n: int({ required: true, min: 1, doc: 'output width n' }),
+  name: str({ default: 'rpn_head', doc: 'instance name' }),
+  /** tinyBIG's `batch_num` (accepted for config compatibility; the kernels read the batch from x). */
+  batchNum: count('batch size (accepted, unused: the kernels read it from x)'),
   /** Number of channels C (each its own row of `w`); fused with mean by default when C > 1. */
-  readonly channelNum?: number;
-  /** κ, the data transformation (expansion or compression). `dataTransformation` is tinyBIG's name. */
-  readonly expansion?: Component<Transformation>;
-  readonly dataTransformation?: Component<Transformation>;
-  /** ψ, the parameter reconciliation. `parameterFabrication` is tinyBIG's name. */
-  readonly reconciliation?: Component<Reconciliation>;
-  readonly parameterFabrication?: Component<Reconciliation>;
-  readonly remainder?: Component<Remainder>;
-  readonly attributeInterdependence?: Component<Interdependence>;
-  readonly instanceInterdependence?: Component<Interdependence>;
-  readonly channelFusion?: Component<Fusion>;
-  readonly inputProcessFunctions?: ProcessingSpec;
-  readonly outputProcessFunctions?: ProcessingSpec;
-  /** Initialisation of `w*`/`b*` (default xavier_uniform, tinyBIG's default inside a model). */
-  readonly parametersInitMethod?: InitMethod | null;
-  /** `false` forces the plain path W = ψ(w), κ·Wᵀ (also env `RPN_FAST_PATHS=0`). */
-  readonly fastPaths?: boolean;
-  /** Seed of the initial parameter values. */
-  readonly seed?: number;
+  channelNum: int({ default: 1, min: 1, doc: 'number of channels C' }),
   /** Explicit parameter counts (tinyBIG `l`, `l_attribute_interdependence`, …); computed when absent. */
-  readonly l?: number | null;
-  readonly lAttributeInterdependence?: number | null;
-  readonly lInstanceInterdependence?: number | null;
-  readonly lChannelFusion?: number | null;
+  l: count('parameter count of ψ per channel (computed when absent)'),
+  lAttributeInterdependence: count('parameter count of the attribute interdependence'),
+  lInstanceInterdependence: count('parameter count of the instance interdependence'),
+  lChannelFusion: count('parameter count of the channel fusion'),
+  inputProcessFunctions: any<ProcessingSpec>({ doc: 'input processing functions' }),
+  /** κ, the data transformation (expansion or compression). `dataTransformation` is tinyBIG's name. */
+  dataTransformation: component<Transformation>('κ, the data transformation'),
+  attributeInterdependence: component<Interdependence>('attribute interdependence'),
+  instanceInterdependence: component<Interdependence>('instance interdependence'),
+  /** ψ, the parameter reconciliation. `parameterFabrication` is tinyBIG's name. */
+  parameterFabrication: component<Reconciliation>('ψ, the parameter reconciliation'),
+  channelFusion: component<Fusion>('fusion of the C channels (mean when C > 1)'),
+  remainder: component<Remainder>('π, the remainder'),
+  outputProcessFunctions: any<ProcessingSpec>({ doc: 'output processing functions' }),
+  inputProcessFunctionConfigs: any<ProcessingSpec>({ doc: 'input processing function configs' }),
+  dataTransformationConfigs: component<Transformation>('κ as a config'),
+  attributeInterdependenceConfigs: component<Interdependence>('attribute interdependence as a config'),
+  instanceInterdependenceConfigs: component<Interdependence>('instance interdependence as a config'),
+  parameterFabricationConfigs: component<Reconciliation>('ψ as a config'),
+  channelFusionConfigs: component<Fusion>('channel fusion as a config'),
+  remainderConfigs: component<Remainder>('π as a config'),
+  outputProcessFunctionConfigs: any<ProcessingSpec>({ doc: 'output processing function configs' }),
+  createParametersAtInit: bool({ doc: 'accepted for config compatibility (parameters are always created)' }),
+  /** Initialisation of `w*`/`b*` (default xavier_uniform, tinyBIG's default inside a model). */
+  parametersInitMethod: any<InitMethod | null>({ doc: 'initialisation of w and b (default xavier_uniform)' }),
+  device: any({ doc: "tinyBIG's torch device (ignored)" }),
+  /** TypeScript name of `dataTransformation`. */
+  expansion: component<Transformation>('κ (alias of data_transformation)'),
+  /** TypeScript name of `parameterFabrication`. */
+  reconciliation: component<Reconciliation>('ψ (alias of parameter_fabrication)'),
+  /** `false` forces the plain path W = ψ(w), κ·Wᵀ (also env `RPN_FAST_PATHS=0`). */
+  fastPaths: bool({ doc: 'false forces the plain path W = ψ(w), κ·Wᵀ' }),
+  /** Seed of the initial parameter values. */
+  seed: int({ doc: 'seed of the initial parameter values' }),
   /** Initial train/eval mode (default `true`, as torch modules start in training mode). */
-  readonly training?: boolean;
+  training: bool({ default: true, doc: 'initial train mode' }),
+  /** Bound on the parameter values this head may allocate (default `RPN_MAX_PARAMETERS` or 2^28). */
+  maxParameters: int({ min: 1, nullable: true, doc: 'bound on the parameter values (default RPN_MAX_PARAMETERS or 2^28)' }),
+});
+
+/** What {@link rpnHead} takes besides its declared options (code only, never from a config). */
+export interface RpnHeadExtras {
   /** Registry context used to build components given as configs. */
   readonly context?: BuildContext;
-  /** tinyBIG's `batch_num` (accepted for config compatibility; the kernels read the batch from x). */
-  readonly batchNum?: number | null;
   /** The product of this head (default: the RPN kernel); specialised heads pass theirs. */
   readonly kernel?: KernelFactory;
-  /** Bound on the parameter values this head may allocate (default `RPN_MAX_PARAMETERS` or 2^28). */
-  readonly maxParameters?: number | null;
   /** The tinyBIG config `toConfig` records (specialised heads serialise as their own class). */
   readonly describe?: { readonly headClass: string; readonly headParameters: Record<string, unknown> };
 }
+
+/** Options of {@link rpnHead} (tinyBIG `rpn_head` in camelCase, plus TypeScript conveniences), inferred from {@link RPN_HEAD_OPTIONS}. */
+export type RpnHeadOptions = OptionsOf<typeof RPN_HEAD_OPTIONS> & RpnHeadExtras;
 
 /** An RPN head (tinyBIG `rpn_head`). */
 export interface RpnHead extends RpnModule {
@@ -134,14 +160,14 @@ function scope(params: Record<string, Variable>, prefix: string): Record<string,
  * `kernel`. Parameters are tf.Variables named as tinyBIG's state_dict (`w [C, l]`, `b`, `w_remainder [n, m]`, …).
  */
 export function rpnHead(options: RpnHeadOptions): RpnHead {
-  const o = options as RpnHeadOptions & Record<string, unknown>;
-  const ctx = o.context;
-  const m = requireDim(o.m, 'm');
-  const n = requireDim(o.n, 'n');
-  const C = o.channelNum == null ? 1 : assertInt(o.channelNum, 'channel_num');
+  const { context: ctx, kernel: kernelFactory, describe, ...declared } = options;
+  const o = RPN_HEAD_OPTIONS.parse(declared);
+  const { m, n } = o;
+  const C = o.channelNum;
   if (C > MAX_REPEATS) throw new ConfigError(`channel_num ${C.toLocaleString('en-US')} is more than the bound of ${MAX_REPEATS.toLocaleString('en-US')}`, { argument: 'channel_num', expected: `at most ${MAX_REPEATS.toLocaleString('en-US')} channels`, received: String(C) });
-  const name = o.name ?? 'rpn_head';
-  const pick = (a: string, b?: string): unknown => o[a] ?? (b ? o[b] : undefined) ?? o[`${a}Configs`] ?? (b ? o[`${b}Configs`] : undefined);
+  const name = o.name;
+  const r = o as unknown as Record<string, unknown>;
+  const pick = (a: string, b?: string): unknown => r[a] ?? (b ? r[b] : undefined) ?? r[`${a}Configs`] ?? (b ? r[`${b}Configs`] : undefined);
   const kappa = resolveComponent<Transformation>(pick('dataTransformation', 'expansion'), 'transformation', 'data_transformation', ctx);
   const psi = resolveComponent<Reconciliation>(pick('parameterFabrication', 'reconciliation'), 'reconciliation', 'parameter_fabrication', ctx);
   const remainder = resolveComponent<Remainder>(pick('remainder'), 'remainder', 'remainder', ctx);
@@ -156,7 +182,7 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
   if (attr && attr.type !== 'attribute') throw new ConfigError('attribute_interdependence must be of attribute type', { argument: 'attribute_interdependence', expected: "type 'attribute'", received: `'${attr.type}'` });
   if (inst && inst.type !== 'instance') throw new ConfigError('instance_interdependence must be of instance type', { argument: 'instance_interdependence', expected: "type 'instance'", received: `'${inst.type}'` });
 
-  const kernel = (o.kernel ?? rpnKernel)({
+  const kernel = (kernelFactory ?? rpnKernel)({
     m, n, channelNum: C, dataTransformation: kappa, reconciliation: psi, attributeInterdependence: attr, instanceInterdependence: inst,
     l: o.l, lAttribute: o.lAttributeInterdependence, lInstance: o.lInstanceInterdependence,
   });
@@ -220,7 +246,7 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
     }
   }
 
-  const life = lifecycle('head', o.training ?? true);
+  const life = lifecycle('head', o.training);
   const { state, checkAlive } = life;
   const rowOf = (v: Variable | null, c: number): Tensor | null => {
     if (!v) return null;
@@ -303,7 +329,7 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
     train: life.train,
     eval: life.eval,
     toConfig() {
-      if (o.describe) return { head_class: o.describe.headClass, head_parameters: { ...o.describe.headParameters } };
+      if (describe) return { head_class: describe.headClass, head_parameters: { ...describe.headParameters } };
       const p: Record<string, unknown> = { name, m, n, channel_num: C };
       if (o.l != null) p.l = o.l;
       if (kappa) p.data_transformation_configs = kappa.toConfig();
@@ -338,18 +364,11 @@ export function rpnHead(options: RpnHeadOptions): RpnHead {
   return Object.freeze(head);
 }
 
-/** Keys accepted in `rpn_head` head_parameters (camelCase). */
-export const HEAD_KEYS: readonly string[] = Object.freeze([
-  'm', 'n', 'name', 'batchNum', 'channelNum', 'l', 'lAttributeInterdependence', 'lInstanceInterdependence', 'lChannelFusion',
-  'inputProcessFunctions', 'dataTransformation', 'attributeInterdependence', 'instanceInterdependence', 'parameterFabrication',
-  'channelFusion', 'remainder', 'outputProcessFunctions', 'inputProcessFunctionConfigs', 'dataTransformationConfigs',
-  'attributeInterdependenceConfigs', 'instanceInterdependenceConfigs', 'parameterFabricationConfigs', 'channelFusionConfigs',
-  'remainderConfigs', 'outputProcessFunctionConfigs', 'createParametersAtInit', 'parametersInitMethod', 'device',
-  'expansion', 'reconciliation', 'fastPaths', 'seed', 'training', 'maxParameters',
-]);
+/** Keys accepted in `rpn_head` head_parameters (camelCase), from {@link RPN_HEAD_OPTIONS}. */
+export const HEAD_KEYS: readonly string[] = RPN_HEAD_OPTIONS.keys;
 
-/** Builds an `rpn_head` from registry options (camelCase head_parameters). */
+/** Builds an `rpn_head` from registry options (camelCase head_parameters, checked as a config). */
 export function headFromOptions(options: Record<string, unknown>, ctx: BuildContext): RpnHead {
-  rejectUnknown(options, HEAD_KEYS, 'rpn_head');
-  return rpnHead({ ...(options as unknown as RpnHeadOptions), context: ctx });
+  const declared = RPN_HEAD_OPTIONS.parse(options, 'config');
+  return rpnHead({ ...declared, context: ctx });
 }

@@ -1,39 +1,50 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { ConfigError, describeLayout, expandNumAlloc, flatLayout, layoutsCompatible, type BuildContext, type Fusion, type FunctionConfig } from '@rpn/core';
+import { ConfigError, any, bool, defineOptions, describeLayout, expandNumAlloc, flatLayout, int, layoutsCompatible, str, type BuildContext, type Fusion, type FunctionConfig, type OptionsOf } from '@rpn/core';
 import { initMethodOf, initialValue, subSeed, type InitMethod, type InitTarget } from './init.js';
 import { initVariable, lifecycle, parameterViews, prefixed, type ForwardOptions, type NamedParameter, type RpnModule } from './module.js';
 import { meanFusion } from './fusion.js';
 import { rpnHead, type RpnHeadOptions } from './head.js';
-import { rejectUnknown, requireDim, resolveComponent } from './resolve.js';
+import { resolveComponent } from './resolve.js';
 
 /** A head's function choices without its dimensions (the layer supplies m and n). */
 export type HeadSpec = Omit<RpnHeadOptions, 'm' | 'n'>;
 
-/** Options of {@link rpnLayer} (tinyBIG `rpn_layer`). */
-export interface RpnLayerOptions {
-  readonly m: number;
-  readonly n: number;
-  readonly name?: string;
+/**
+ * Options of {@link rpnLayer}, declared once (tinyBIG `rpn_layer`'s layer_parameters in camelCase,
+ * plus TypeScript conveniences). Heads and fusions are checked where they are built.
+ */
+export const RPN_LAYER_OPTIONS = defineOptions('rpn_layer', {
+  m: int({ required: true, min: 1, doc: 'input width m' }),
+  n: int({ required: true, min: 1, doc: 'output width n of every head' }),
+  name: str({ default: 'rpn_layer', doc: 'instance name' }),
   /** Head objects (each its own parameters); `width = heads.length`. */
-  readonly heads?: readonly RpnModule[];
+  heads: any<readonly RpnModule[]>({ check: (v: unknown) => Array.isArray(v), expected: 'a list of heads', doc: 'head objects' }),
   /** tinyBIG head configs (one, or a list expanded with `width`/`widthAlloc`); m and n are overwritten. */
-  readonly headConfigs?: unknown;
+  headConfigs: any<unknown>({ doc: 'head configs (one, or a list expanded with width/width_alloc)' }),
   /** Function choices for heads built here (one, or a list expanded with `width`/`widthAlloc`). */
-  readonly head?: HeadSpec | readonly HeadSpec[];
-  readonly width?: number | null;
-  readonly widthAlloc?: number | readonly number[] | null;
+  head: any<HeadSpec | readonly HeadSpec[]>({ doc: 'function choices of heads built here' }),
+  width: int({ nullable: true, doc: 'number of heads' }),
+  widthAlloc: any<number | readonly number[] | null>({ doc: 'how the heads repeat the configs' }),
   /** Head fusion (default mean when width > 1); concatenation changes the output width. */
-  readonly headFusion?: Fusion | FunctionConfig | null;
-  readonly headFusionConfigs?: FunctionConfig | null;
-  readonly parametersInitMethod?: InitMethod | null;
-  readonly seed?: number;
-  readonly fastPaths?: boolean;
-  readonly training?: boolean;
+  headFusion: any<Fusion | FunctionConfig | null>({ doc: 'fusion of the heads (mean when width > 1)' }),
+  headFusionConfigs: any<FunctionConfig | null>({ doc: 'head fusion as a config' }),
+  parametersInitMethod: any<InitMethod | null>({ doc: 'initialisation (default xavier_uniform)' }),
+  device: any({ doc: "tinyBIG's torch device (ignored)" }),
+  seed: int({ doc: 'seed of the initial parameter values' }),
+  fastPaths: bool({ doc: 'false forces the plain paths of the heads' }),
+  training: bool({ default: true, doc: 'initial train mode' }),
+});
+
+/** What {@link rpnLayer} takes besides its declared options (code only). */
+export interface RpnLayerExtras {
   readonly context?: BuildContext;
   /** The tinyBIG config `toConfig` records (specialised layers serialise as their own class). */
   readonly describe?: { readonly layerClass: string; readonly layerParameters: Record<string, unknown> };
 }
+
+/** Options of {@link rpnLayer} (tinyBIG `rpn_layer`), inferred from {@link RPN_LAYER_OPTIONS}. */
+export type RpnLayerOptions = OptionsOf<typeof RPN_LAYER_OPTIONS> & RpnLayerExtras;
 
 /** An RPN layer: several independent heads and their fusion. */
 export interface RpnLayer extends RpnModule {
@@ -49,11 +60,9 @@ function clone<T>(v: T): T {
 
 /** Builds an RPN layer of independent heads fused by `headFusion` (mean by default when width > 1). */
 export function rpnLayer(options: RpnLayerOptions): RpnLayer {
-  const o = options;
-  const ctx = o.context;
-  const m = requireDim(o.m, 'm');
-  const n = requireDim(o.n, 'n');
-  const name = o.name ?? 'rpn_layer';
+  const { context: ctx, describe, ...declared } = options;
+  const o = RPN_LAYER_OPTIONS.parse(declared);
+  const { m, n, name } = o;
   const method = initMethodOf(o.parametersInitMethod, 'xavier_uniform');
   const heads: RpnModule[] = [];
   const ownsHeads = !o.heads;
@@ -103,7 +112,7 @@ export function rpnLayer(options: RpnLayerOptions): RpnLayer {
     wTarget = { shape: [1, fusion.calculateL()], n: outN };
     wFusion = initVariable(method, wTarget, subSeed(o.seed, 'w_head_fusion'));
   }
-  const life = lifecycle('layer', o.training ?? true, heads);
+  const life = lifecycle('layer', o.training, heads);
   const { state, checkAlive } = life;
 
   const layer: RpnLayer = {
@@ -138,7 +147,7 @@ export function rpnLayer(options: RpnLayerOptions): RpnLayer {
     train: life.train,
     eval: life.eval,
     toConfig() {
-      if (o.describe) return { layer_class: o.describe.layerClass, layer_parameters: { ...o.describe.layerParameters } };
+      if (describe) return { layer_class: describe.layerClass, layer_parameters: { ...describe.layerParameters } };
       const p: Record<string, unknown> = { name, m, n, width, head_configs: heads.map((h) => h.toConfig()) };
       if (givenFusion) p.head_fusion_configs = givenFusion.toConfig();
       p.parameters_init_method = method;
@@ -163,13 +172,11 @@ export function rpnLayer(options: RpnLayerOptions): RpnLayer {
   return Object.freeze(layer);
 }
 
-/** Keys accepted in `rpn_layer` layer_parameters (camelCase). */
-export const LAYER_KEYS: readonly string[] = Object.freeze([
-  'm', 'n', 'name', 'heads', 'headConfigs', 'head', 'width', 'widthAlloc', 'headFusion', 'headFusionConfigs', 'parametersInitMethod', 'device', 'seed', 'fastPaths', 'training',
-]);
+/** Keys accepted in `rpn_layer` layer_parameters (camelCase), from {@link RPN_LAYER_OPTIONS}. */
+export const LAYER_KEYS: readonly string[] = RPN_LAYER_OPTIONS.keys;
 
-/** Builds an `rpn_layer` from registry options. */
+/** Builds an `rpn_layer` from registry options (checked as a config). */
 export function layerFromOptions(options: Record<string, unknown>, ctx: BuildContext): RpnLayer {
-  rejectUnknown(options, LAYER_KEYS, 'rpn_layer');
-  return rpnLayer({ ...(options as unknown as RpnLayerOptions), context: ctx });
+  const declared = RPN_LAYER_OPTIONS.parse(options, 'config');
+  return rpnLayer({ ...declared, context: ctx });
 }

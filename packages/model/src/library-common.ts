@@ -1,4 +1,4 @@
-import { ConfigError, camelToSnake, type BuildContext, type FunctionConfig } from '@rpn/core';
+import { ConfigError, any, bool as boolOpt, camelToSnake, int, num as numOpt, oneOf, str, type BuildContext, type FunctionConfig } from '@rpn/core';
 import { requireDim } from './resolve.js';
 
 /**
@@ -69,3 +69,40 @@ export function common(o: O, ctx: BuildContext, name: string) {
 
 export const residual = (o: O): FunctionConfig => (bool(o, 'withResidual', false) ? fc('tinybig.remainder.linear_remainder') : fc('tinybig.remainder.zero_remainder'));
 
+
+/** Options every library head shares (tinyBIG `m, n, name, channel_num, parameters_init_method, device`, plus seed/fastPaths/training). */
+export const LIBRARY_HEAD_BASE = {
+  m: int({ required: true, min: 1, doc: 'input width m' }),
+  n: int({ required: true, min: 1, doc: 'output width n' }),
+  name: str({ doc: 'instance name (default: the class name)' }),
+  channelNum: int({ min: 1, doc: 'number of channels C (default 1)' }),
+  parametersInitMethod: any<string | null>({ doc: 'initialisation (default xavier_normal)' }),
+  device: any({ doc: "tinyBIG's torch device (ignored)" }),
+  seed: int({ doc: 'seed of the initial parameter values' }),
+  fastPaths: boolOpt({ doc: 'false forces the plain path' }),
+  training: boolOpt({ doc: 'initial train mode' }),
+} as const;
+
+/** The ψ choice of {@link reconciliationConfig}: dual_lphm(r) / lorr(r) / identity, with `enable_bias`. */
+export const RECONCILIATION_FLAGS = {
+  enableBias: boolOpt({ doc: 'ψ has a bias' }),
+  withDualLphm: boolOpt({ doc: 'ψ = dual_lphm_reconciliation(r)' }),
+  withLorr: boolOpt({ doc: 'ψ = lorr_reconciliation(r)' }),
+  r: numOpt({ doc: 'rank r of ψ (default 3)' }),
+} as const;
+
+/** The output list of {@link outputs}: [BatchNorm1d(n)?, ReLU?, Dropout(p)?, Softmax(−1)?]. */
+export const OUTPUT_FLAGS = {
+  withBatchNorm: boolOpt({ doc: 'BatchNorm1d(n) on the output' }),
+  withRelu: boolOpt({ doc: 'ReLU on the output' }),
+  withDropout: boolOpt({ doc: 'Dropout(p) on the output' }),
+  p: numOpt({ min: 0, max: 1, doc: 'dropout probability (default 0.5)' }),
+  withSoftmax: boolOpt({ doc: 'Softmax(dim=-1) on the output' }),
+} as const;
+
+/** π = linear_remainder when `with_residual`, else zero. */
+export const RESIDUAL_FLAG = { withResidual: boolOpt({ doc: 'π = linear_remainder (else zero)' }) } as const;
+
+/** The naive Bayes distributions (κ = naive_<distribution>_expansion). */
+export const DISTRIBUTIONS = ['normal', 'exponential', 'cauchy', 'gamma', 'chi2', 'laplace'] as const;
+export const distribution = () => oneOf(DISTRIBUTIONS, { doc: 'distribution of κ (default normal)' });

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ConfigError, assertInt, describeLayout, expandNumAlloc, layoutsCompatible, type BuildContext, type Fusion, type FunctionConfig, type Layout } from '@rpn/core';
+import { ConfigError, any, assertInt, bool, defineOptions, describeLayout, int, str, type OptionsOf, expandNumAlloc, layoutsCompatible, type BuildContext, type Fusion, type FunctionConfig, type Layout } from '@rpn/core';
 import { subSeed, type InitMethod } from './init.js';
 import { lifecycle, parameterViews, prefixed, type ForwardOptions, type NamedParameter, type RpnModule } from './module.js';
 import { rpnLayer, type HeadSpec } from './layer.js';
-import { rejectUnknown } from './resolve.js';
 
 /** Function choices for one layer of a model built from a dimension list. */
 export interface LayerSpec {
@@ -16,27 +15,35 @@ export interface LayerSpec {
   readonly name?: string;
 }
 
-/** Options of {@link rpnModel} (tinyBIG `rpn`). */
-export interface RpnModelOptions {
-  readonly name?: string;
+/** Options of {@link rpnModel}, declared once (tinyBIG `rpn`'s model_parameters in camelCase, plus TypeScript conveniences). */
+export const RPN_MODEL_OPTIONS = defineOptions('rpn', {
+  name: str({ default: 'Reconciled_Polynomial_Network', doc: 'instance name' }),
   /** Layer objects, applied in order. */
-  readonly layers?: readonly RpnModule[];
+  layers: any<readonly RpnModule[]>({ check: (v: unknown) => Array.isArray(v), expected: 'a list of layers', doc: 'layer objects' }),
   /** tinyBIG layer configs (one, or a list expanded with `depth`/`depthAlloc`). */
-  readonly layerConfigs?: unknown;
-  readonly depth?: number | null;
-  readonly depthAlloc?: number | readonly number[] | null;
+  layerConfigs: any<unknown>({ doc: 'layer configs (one, or a list expanded with depth/depth_alloc)' }),
+  depth: int({ nullable: true, doc: 'number of layers' }),
+  depthAlloc: any<number | readonly number[] | null>({ doc: 'how the layers repeat the configs' }),
   /** A dimension list `[d0, d1, …, dK]`: K layers with m = d_k, n = d_{k+1}. */
-  readonly dims?: readonly number[];
+  dims: any<readonly number[]>({ doc: 'dimension list [d0, d1, …, dK]' }),
   /** With `dims`: the functions of every layer (one spec for all, a list of K, or a function of the layer index). */
-  readonly layer?: LayerSpec | readonly LayerSpec[] | ((index: number, m: number, n: number) => LayerSpec);
-  readonly parametersInitMethod?: InitMethod | null;
-  readonly seed?: number;
-  readonly fastPaths?: boolean;
-  readonly training?: boolean;
+  layer: any<LayerSpec | readonly LayerSpec[] | ((index: number, m: number, n: number) => LayerSpec)>({ doc: 'with dims: the functions of every layer' }),
+  parametersInitMethod: any<InitMethod | null>({ doc: 'initialisation (default xavier_uniform)' }),
+  device: any({ doc: "tinyBIG's torch device (ignored)" }),
+  seed: int({ doc: 'seed of the initial parameter values' }),
+  fastPaths: bool({ doc: 'false forces the plain paths of the heads' }),
+  training: bool({ default: true, doc: 'initial train mode' }),
+});
+
+/** What {@link rpnModel} takes besides its declared options (code only). */
+export interface RpnModelExtras {
   readonly context?: BuildContext;
   /** The tinyBIG config `toConfig` records (library models serialise as their own class). */
   readonly describe?: { readonly modelClass: string; readonly modelParameters: Record<string, unknown> };
 }
+
+/** Options of {@link rpnModel} (tinyBIG `rpn`), inferred from {@link RPN_MODEL_OPTIONS}. */
+export type RpnModelOptions = OptionsOf<typeof RPN_MODEL_OPTIONS> & RpnModelExtras;
 
 /** A stack of RPN layers (tinyBIG `rpn`). */
 export interface RpnModel extends RpnModule {
@@ -73,9 +80,9 @@ export function checkDims(dims: unknown): number[] {
 
 /** Builds an RPN model: from layer objects, tinyBIG layer configs, or a dimension list with per-layer function choices. */
 export function rpnModel(options: RpnModelOptions): RpnModel {
-  const o = options;
-  const ctx = o.context;
-  const name = o.name ?? 'Reconciled_Polynomial_Network';
+  const { context: ctx, describe, ...declared } = options;
+  const o = RPN_MODEL_OPTIONS.parse(declared);
+  const name = o.name;
   const layers: RpnModule[] = [];
   const owns = !o.layers;
   try {
@@ -110,7 +117,7 @@ export function rpnModel(options: RpnModelOptions): RpnModel {
     if (owns) layers.forEach((l) => l.dispose());
     throw e;
   }
-  const life = lifecycle('model', o.training ?? true, layers);
+  const life = lifecycle('model', o.training, layers);
   const { state, checkAlive } = life;
 
   const model: RpnModel = {
@@ -140,7 +147,7 @@ export function rpnModel(options: RpnModelOptions): RpnModel {
     train: life.train,
     eval: life.eval,
     toConfig() {
-      if (o.describe) return { model_class: o.describe.modelClass, model_parameters: { ...o.describe.modelParameters } };
+      if (describe) return { model_class: describe.modelClass, model_parameters: { ...describe.modelParameters } };
       return { model_class: 'tinybig.model.rpn', model_parameters: { name, depth: layers.length, layer_configs: layers.map((l) => l.toConfig()) } };
     },
     dispose() {
@@ -156,11 +163,11 @@ export function rpnModel(options: RpnModelOptions): RpnModel {
   return Object.freeze(model);
 }
 
-/** Keys accepted in `rpn` model_parameters (camelCase). */
-export const MODEL_KEYS: readonly string[] = Object.freeze(['name', 'layers', 'layerConfigs', 'depth', 'depthAlloc', 'dims', 'layer', 'parametersInitMethod', 'device', 'seed', 'fastPaths', 'training']);
+/** Keys accepted in `rpn` model_parameters (camelCase), from {@link RPN_MODEL_OPTIONS}. */
+export const MODEL_KEYS: readonly string[] = RPN_MODEL_OPTIONS.keys;
 
-/** Builds an `rpn` model from registry options. */
+/** Builds an `rpn` model from registry options (checked as a config). */
 export function modelFromOptions(options: Record<string, unknown>, ctx: BuildContext): RpnModel {
-  rejectUnknown(options, MODEL_KEYS, 'rpn');
-  return rpnModel({ ...(options as unknown as RpnModelOptions), context: ctx });
+  const declared = RPN_MODEL_OPTIONS.parse(options, 'config');
+  return rpnModel({ ...declared, context: ctx });
 }

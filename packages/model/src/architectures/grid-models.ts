@@ -87,7 +87,7 @@ export function cnnModel(o: O, context?: BuildContext, forced: O = {}, modelClas
     for (let k = 0; k + 1 < dims.length; k++) {
       const [m, n] = [dims[k], dims[k + 1]];
       const inner = n !== last;
-      layers.push(perceptronLayer({
+      layers.push((perceptronLayer as unknown as (o: O, ctx?: BuildContext) => RpnModule)({
         m, n,
         enableBias: pick('enablePerceptronBias', 'enableBias'), withDualLphm: pick('withPerceptronDualLphm', 'withDualLphm'),
         withLorr: pick('withPerceptronLorr', 'withLorr'), r: pick('perceptronR', 'r'), withResidual: pick('withPerceptronResidual', 'withResidual'),

@@ -302,12 +302,12 @@ export function transformerModel(o: O, context?: BuildContext): RpnModel {
         ...shared, ...flags, m, n, batchNum: o.batchNum ?? undefined,
         withDualLphmInterdependence: bool(o, 'withDualLphmInterdependence', false), withLorrInterdependence: bool(o, 'withLorrInterdependence', true), rInterdependence: num(o, 'rInterdependence', 3),
       });
-      add(perceptronLayer, { ...shared, ...flags, m: n, n });
+      add(perceptronLayer as LayerMaker, { ...shared, ...flags, m: n, n });
     }
     const last = fcDims[fcDims.length - 1];
     for (let i = 0; i + 1 < fcDims.length; i++) {
       const [m, n] = [fcDims[i], fcDims[i + 1]];
-      add(perceptronLayer, {
+      add(perceptronLayer as LayerMaker, {
         ...shared, m, n,
         withBatchNorm: flags.withBatchNorm && n !== last, withRelu: flags.withRelu && n !== last, withDropout: flags.withDropout && n !== last,
         withSoftmax: flags.withSoftmax && m === fcDims[fcDims.length - 2] && n === last,
