@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, ValueError, assertGridVolume, cuboidPatch, cylinderPatch, grid, optionsFromParameters, paddingMatrix, patchFromConfig, patchLayout, patchToConfig, readEnvelope, spherePatch } from '@rpn/core';
-import { any, defineOptions, int, num, str } from '@rpn/core';
+import { CUBOID_PATCH_FIELDS, CYLINDER_PATCH_FIELDS, SPHERE_PATCH_FIELDS, any, defineOptions, int, num, str } from '@rpn/core';
 import type { Grid, OptionFields, OptionSchema, OptionsOfFields, Params, Patch, PatchLayout, Transformation, ValuesOf, ValuesOfFields } from '@rpn/core';
 import { COMPRESSION_BASE, constMatrix, defineCompression, extend } from './common.js';
 import { rowMetric } from './metrics.js';
@@ -34,20 +34,9 @@ export const GEOMETRIC_COMPRESSION_OPTIONS = defineOptions('geometric_compressio
   patchConfigs: any({ doc: 'tinyBIG patch_configs' }),
 }, GEOMETRIC_COMPRESSION_GRID);
 
-const CUBOID_FIELDS = {
-  pH: int({ required: true, min: 0, doc: 'patch reach below along h' }),
-  pW: int({ required: true, min: 0, doc: 'patch reach below along w' }),
-  pD: int({ default: 0, min: 0, doc: 'patch reach below along d' }),
-  pHPrime: int({ min: 0, doc: 'patch reach above along h (default p_h)' }),
-  pWPrime: int({ min: 0, doc: 'patch reach above along w (default p_w)' }),
-  pDPrime: int({ min: 0, doc: 'patch reach above along d (default p_d)' }),
-};
-const CYLINDER_FIELDS = {
-  pR: int({ required: true, min: 0, doc: 'patch radius' }),
-  pD: int({ default: 0, min: 0, doc: 'patch reach below along d' }),
-  pDPrime: int({ min: 0, doc: 'patch reach above along d (default p_d)' }),
-};
-const SPHERE_FIELDS = { pR: int({ required: true, min: 0, doc: 'patch radius' }) };
+const CUBOID_FIELDS = CUBOID_PATCH_FIELDS;
+const CYLINDER_FIELDS = CYLINDER_PATCH_FIELDS;
+const SPHERE_FIELDS = SPHERE_PATCH_FIELDS;
 /** The cuboid/cylinder/sphere geometric compressions with a `metric` (the fixed-metric ones have no `metric` key). */
 export const CUBOID_GEOMETRIC_COMPRESSION_OPTIONS = defineOptions('cuboid_patch_based_geometric_compression', { metric: metricField, ...CUBOID_FIELDS }, GEOMETRIC_COMPRESSION_GRID);
 export const CYLINDER_GEOMETRIC_COMPRESSION_OPTIONS = defineOptions('cylinder_patch_based_geometric_compression', { metric: metricField, ...CYLINDER_FIELDS }, GEOMETRIC_COMPRESSION_GRID);

@@ -10,4 +10,5 @@ export { processingEntries } from './processing-entries.js';
 export * from './transformation.js';
 export * from './backend.js';
 export * from './geometry.js';
+export * from './patch-options.js';
 export * from './layout.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, ShapeError, grid as makeGrid, cuboidPatch, cylinderPatch, paddingMatrix, patchFromConfig, patchLayout, patchToConfig, spherePatch } from '@rpn/core';
-import { any, defineOptions, int, num, str } from '@rpn/core';
+import { CUBOID_PATCH_FIELDS, CYLINDER_PATCH_FIELDS, SPHERE_PATCH_FIELDS, any, defineOptions, int, num, str } from '@rpn/core';
 import type { Grid, OptionsOf, OptionsOfFields, Params, Patch, Transformation, ValuesOfFields } from '@rpn/core';
 import { TRANSFORMATION_BASE, defineExpansion } from './common.js';
 
@@ -90,12 +90,7 @@ export function geometricExpansion(options: GeometricOptions): Transformation {
 
 /** Options of {@link cuboidPatchBasedGeometricExpansion}. */
 export const CUBOID_GEOMETRIC_OPTIONS = defineOptions('cuboid_patch_based_geometric_expansion', {
-  pH: int({ required: true, min: 0, doc: 'patch reach below along h' }),
-  pW: int({ required: true, min: 0, doc: 'patch reach below along w' }),
-  pD: int({ default: 0, min: 0, doc: 'patch reach below along d' }),
-  pHPrime: int({ min: 0, doc: "patch reach above along h (default p_h)" }),
-  pWPrime: int({ min: 0, doc: "patch reach above along w (default p_w)" }),
-  pDPrime: int({ min: 0, doc: "patch reach above along d (default p_d)" }),
+  ...CUBOID_PATCH_FIELDS,
 }, GEOMETRIC_GRID_FIELDS);
 /** Options of {@link cuboidPatchBasedGeometricExpansion}. */
 export type CuboidGeometricOptions = OptionsOf<typeof CUBOID_GEOMETRIC_OPTIONS>;
@@ -112,11 +107,7 @@ export function cuboidPatchBasedGeometricExpansion(options: CuboidGeometricOptio
 }
 
 /** Options of {@link cylinderPatchBasedGeometricExpansion}. */
-export const CYLINDER_GEOMETRIC_OPTIONS = defineOptions('cylinder_patch_based_geometric_expansion', {
-  pR: int({ required: true, min: 0, doc: 'patch radius' }),
-  pD: int({ default: 0, min: 0, doc: 'patch reach below along d' }),
-  pDPrime: int({ min: 0, doc: 'patch reach above along d (default p_d)' }),
-}, GEOMETRIC_GRID_FIELDS);
+export const CYLINDER_GEOMETRIC_OPTIONS = defineOptions('cylinder_patch_based_geometric_expansion', CYLINDER_PATCH_FIELDS, GEOMETRIC_GRID_FIELDS);
 /** Options of {@link cylinderPatchBasedGeometricExpansion}. */
 export type CylinderGeometricOptions = OptionsOf<typeof CYLINDER_GEOMETRIC_OPTIONS>;
 
@@ -131,7 +122,7 @@ export function cylinderPatchBasedGeometricExpansion(options: CylinderGeometricO
 }
 
 /** Options of {@link spherePatchBasedGeometricExpansion}. */
-export const SPHERE_GEOMETRIC_OPTIONS = defineOptions('sphere_patch_based_geometric_expansion', { pR: int({ required: true, min: 0, doc: 'patch radius' }) }, GEOMETRIC_GRID_FIELDS);
+export const SPHERE_GEOMETRIC_OPTIONS = defineOptions('sphere_patch_based_geometric_expansion', SPHERE_PATCH_FIELDS, GEOMETRIC_GRID_FIELDS);
 /** Options of {@link spherePatchBasedGeometricExpansion}. */
 export type SphereGeometricOptions = OptionsOf<typeof SPHERE_GEOMETRIC_OPTIONS>;
 

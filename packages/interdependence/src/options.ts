@@ -1,4 +1,4 @@
-import { any, bool, defineOptions, either, int, list, num, oneOf, str } from '@rpn/core';
+import { CUBOID_PATCH_FIELDS, CYLINDER_PATCH_FIELDS, any, bool, defineOptions, either, int, list, num, oneOf, str } from '@rpn/core';
 import type { OptionFields, OptionsOf, ValuesOf } from '@rpn/core';
 
 /**
@@ -147,19 +147,13 @@ const radius = int({ min: 0, aliases: ['r'], doc: "patch radius (tinyBIG's class
 /** The cuboid-patch geometric interdependences. */
 export const CUBOID_OPTIONS = schema('cuboid_patch_based_geometric_interdependence', {
   ...GEO_FIELDS,
-  pH: int({ required: true, min: 0, doc: 'patch reach below along h' }),
-  pW: int({ required: true, min: 0, doc: 'patch reach below along w' }),
-  pD: int({ default: 0, min: 0, doc: 'patch reach below along d' }),
-  pHPrime: int({ min: 0, doc: 'patch reach above along h (default p_h)' }),
-  pWPrime: int({ min: 0, doc: 'patch reach above along w (default p_w)' }),
-  pDPrime: int({ min: 0, doc: 'patch reach above along d (default p_d)' }),
+  ...CUBOID_PATCH_FIELDS,
 });
 /** The cylinder-patch geometric interdependences. */
 export const CYLINDER_OPTIONS = schema('cylinder_patch_based_geometric_interdependence', {
   ...GEO_FIELDS,
+  ...CYLINDER_PATCH_FIELDS,
   pR: radius,
-  pD: int({ default: 0, min: 0, doc: 'patch reach below along d' }),
-  pDPrime: int({ min: 0, doc: 'patch reach above along d (default p_d)' }),
 });
 /** The sphere-patch geometric interdependences. */
 export const SPHERE_OPTIONS = schema('sphere_patch_based_geometric_interdependence', { ...GEO_FIELDS, pR: radius });
