@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
 import { Command, Option, InvalidArgumentError } from 'commander';
-import { setupBackend, RpnError } from '@rpn/core';
+import { RpnError } from '@rpn/core';
+import { setupNodeBackend as setupBackend } from '@rpn/core/node';
 import { CHECKPOINT_FORMATS, type CheckpointFormat } from '@rpn/checkpoint';
 import '@rpn/checkpoint/node'; // node:fs for checkpoint paths
 import '@rpn/learn/node'; // node:fs for dataset files
@@ -54,6 +55,7 @@ const opt = (p: string | undefined): string | undefined => (p === undefined ? un
 
 const rejectNonFinite = () => new Option('--reject-non-finite', 'refuse checkpoints whose weights hold NaN or Infinity (default: load them with a warning)');
 const backendOption = () => new Option('--backend <name>', 'tfjs backend: wasm (default), cpu, or RPN_BACKEND');
+const threadsOption = () => new Option('--threads <n>', 'wasm threads: 1 (default), 2–16, or auto (the cores); or RPN_THREADS. Helps large matMuls only (docs/performance.md)').argParser((v: string) => (v === 'auto' ? 'auto' : intArg('threads')(v)));
 const intArg = (name: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < (name === 'seed' ? 0 : 1)) throw new InvalidArgumentError(`${name} must be an integer${name === 'seed' ? ' ≥ 0' : ' ≥ 1'}`);
@@ -67,8 +69,9 @@ program
   .option('--family <list>', `comma-separated families (${FAMILIES.join(', ')})`)
   .option('--verbose', 'print every failing case with its reason')
   .addOption(backendOption())
-  .action(async (opts: { dir?: string; family?: string; backend?: string; verbose?: boolean }) => {
-    await setupBackend({ backend: opts.backend });
+  .addOption(threadsOption())
+  .action(async (opts: { dir?: string; family?: string; backend?: string; threads?: number | 'auto'; verbose?: boolean }) => {
+    await setupBackend({ backend: opts.backend, threads: opts.threads });
     const dir = opts.dir === undefined ? defaultGoldenDir() : fromCaller(opts.dir);
     if (!fs.existsSync(dir)) throw new RpnError('golden directory not found', { argument: '--dir', expected: 'a directory with <family>.json files', received: dir });
     const families = opts.family ? opts.family.split(',').map((s) => s.trim()).filter(Boolean) : [...FAMILIES];
@@ -97,8 +100,9 @@ program
   .argument('<file>', 'tinyBIG YAML config, or a checkpoint (.pt, .safetensors, native folder)')
   .addOption(rejectNonFinite())
   .addOption(backendOption())
-  .action(async (file: string, opts: { backend?: string; rejectNonFinite?: boolean }) => {
-    await setupBackend({ backend: opts.backend });
+  .addOption(threadsOption())
+  .action(async (file: string, opts: { backend?: string; threads?: number | 'auto'; rejectNonFinite?: boolean }) => {
+    await setupBackend({ backend: opts.backend, threads: opts.threads });
     const at = fromCaller(file);
     if (isCheckpointPath(at)) await checkpointInfoCommand(at, (l) => console.log(l), { allowNonFinite: !opts.rejectNonFinite });
     else await infoCommand(at, appRegistry(), (l) => console.log(l));
@@ -114,18 +118,20 @@ program
   .option('--no-strict', 'report names/shapes that do not fit the model instead of failing')
   .addOption(rejectNonFinite())
   .addOption(backendOption())
-  .action(async (input: string, output: string, opts: { config?: string; format?: CheckpointFormat; strict: boolean; backend?: string; rejectNonFinite?: boolean }) => {
-    await setupBackend({ backend: opts.backend });
+  .addOption(threadsOption())
+  .action(async (input: string, output: string, opts: { config?: string; format?: CheckpointFormat; strict: boolean; backend?: string; threads?: number | 'auto'; rejectNonFinite?: boolean }) => {
+    await setupBackend({ backend: opts.backend, threads: opts.threads });
     await convertCommand(fromCaller(input), fromCaller(output), { registry: appRegistry(), config: opt(opts.config), format: opts.format, strict: opts.strict, allowNonFinite: !opts.rejectNonFinite });
   });
 
-interface TrainOpts { epochs?: number; batchSize?: number; backend?: string; seed?: number; out?: string; progress?: boolean; plots: boolean; displayStep?: number }
+interface TrainOpts { epochs?: number; batchSize?: number; backend?: string; threads?: number | 'auto'; seed?: number; out?: string; progress?: boolean; plots: boolean; displayStep?: number }
 
 const trainOptions = (c: Command) => c
   .option('--epochs <n>', 'override learner_parameters.n_epochs', intArg('epochs'))
   .option('--batch-size <n>', 'override the training batch size', intArg('batch size'))
   .option('--seed <n>', 'override random_seed (data generation and shuffling)', intArg('seed'))
   .addOption(backendOption())
+  .addOption(threadsOption())
   .option('--display-step <n>', 'print an epoch line every n epochs (default: every epoch up to 50, else epochs/50)', intArg('display step'))
   .option('--no-progress', 'no progress bar (it is off anyway when stdout is not a terminal)')
   .option('--no-plots', 'do not write SVG/PNG plots');
@@ -136,7 +142,7 @@ trainOptions(program
   .argument('<config>', 'tinyBIG experiment YAML (configurations: data/learner/model/metric configs)')
   .option('--out <dir>', 'output folder (default runs/<config name>)'))
   .action(async (config: string, opts: TrainOpts) => {
-    const backend = await setupBackend({ backend: opts.backend });
+    const backend = await setupBackend({ backend: opts.backend, threads: opts.threads });
     await trainCommand(fromCaller(config), { registry: appRegistry(), backend, epochs: opts.epochs, batchSize: opts.batchSize, seed: opts.seed, out: opt(opts.out), progress: opts.progress === false ? false : undefined, plots: opts.plots, displayStep: opts.displayStep });
   });
 
@@ -145,7 +151,7 @@ trainOptions(program
   .description('the default embedded experiment: tinyBIG\'s MNIST dual-LPHM model on the embedded MNIST digits, 3 epochs')
   .option('--out <dir>', 'also write checkpoint/, results.json and plots to this folder'))
   .action(async (opts: TrainOpts) => {
-    const backend = await setupBackend({ backend: opts.backend });
+    const backend = await setupBackend({ backend: opts.backend, threads: opts.threads });
     await startCommand({ registry: appRegistry(), backend, epochs: opts.epochs, batchSize: opts.batchSize, seed: opts.seed, out: opt(opts.out), progress: opts.progress === false ? false : undefined, plots: opts.plots, displayStep: opts.displayStep });
   });
 
@@ -157,8 +163,9 @@ program
   .option('--seed <n>', 'override random_seed (generated datasets)', intArg('seed'))
   .addOption(rejectNonFinite())
   .addOption(backendOption())
-  .action(async (config: string, opts: { checkpoint: string; backend?: string; seed?: number; rejectNonFinite?: boolean }) => {
-    await setupBackend({ backend: opts.backend });
+  .addOption(threadsOption())
+  .action(async (config: string, opts: { checkpoint: string; backend?: string; threads?: number | 'auto'; seed?: number; rejectNonFinite?: boolean }) => {
+    await setupBackend({ backend: opts.backend, threads: opts.threads });
     await evalCommand(fromCaller(config), fromCaller(opts.checkpoint), { registry: appRegistry(), seed: opts.seed, allowNonFinite: !opts.rejectNonFinite });
   });
 
@@ -171,8 +178,9 @@ program
   .option('--no-normalize', 'the rows are already normalised: do not apply the training data\'s normalisation')
   .addOption(rejectNonFinite())
   .addOption(backendOption())
-  .action(async (opts: { checkpoint: string; input: string; config?: string; backend?: string; normalize: boolean; rejectNonFinite?: boolean }) => {
-    await setupBackend({ backend: opts.backend });
+  .addOption(threadsOption())
+  .action(async (opts: { checkpoint: string; input: string; config?: string; backend?: string; threads?: number | 'auto'; normalize: boolean; rejectNonFinite?: boolean }) => {
+    await setupBackend({ backend: opts.backend, threads: opts.threads });
     await predictCommand(fromCaller(opts.checkpoint), fromCaller(opts.input), { registry: appRegistry(), config: opt(opts.config), normalize: opts.normalize, allowNonFinite: !opts.rejectNonFinite });
   });
 
@@ -187,8 +195,9 @@ program
   .option('--batch <n>', 'with --config: training batch size (default: the file\'s train_batch_size)', intArg('batch'))
   .option('--profile', 'with --config: profile one training step (kernels per step, time per kernel class, matMul GFLOP/s, transpose-flag matMuls)')
   .addOption(backendOption())
-  .action(async (opts: { case?: string; reps?: number; list?: boolean; backend?: string; config?: string; steps?: number; batch?: number; profile?: boolean }) => {
-    const backend = await setupBackend({ backend: opts.backend });
+  .addOption(threadsOption())
+  .action(async (opts: { case?: string; reps?: number; list?: boolean; backend?: string; threads?: number | 'auto'; config?: string; steps?: number; batch?: number; profile?: boolean }) => {
+    const backend = await setupBackend({ backend: opts.backend, threads: opts.threads });
     await benchCommand({ backend, cases: opts.case?.split(',').map((s) => s.trim()).filter(Boolean), reps: opts.reps, list: opts.list, config: opt(opts.config), steps: opts.steps, batch: opts.batch, profile: opts.profile });
   });
 
@@ -200,8 +209,9 @@ program
   .option('--runs <dir>', 'write each run\'s results.json and checkpoint under this folder')
   .option('--only <ids>', 'comma-separated experiment ids')
   .addOption(backendOption())
-  .action(async (opts: { quick?: boolean; out?: string; runs?: string; only?: string; backend?: string }) => {
-    const backend = await setupBackend({ backend: opts.backend });
+  .addOption(threadsOption())
+  .action(async (opts: { quick?: boolean; out?: string; runs?: string; only?: string; backend?: string; threads?: number | 'auto' }) => {
+    const backend = await setupBackend({ backend: opts.backend, threads: opts.threads });
     await reportCommand({ registry: appRegistry(), backend, quick: opts.quick, out: opts.out, runsDir: opts.runs, only: opts.only?.split(',').map((s) => s.trim()).filter(Boolean) });
   });
 
