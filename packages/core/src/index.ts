@@ -9,6 +9,7 @@ export * from './processing.js';
 export { processingEntries } from './processing-entries.js';
 export * from './transformation.js';
 export * from './backend.js';
+export { wasmHeapKernel, wasmHeapMemory, type HeapKernelSource } from './wasm-heap.js';
 export * from './geometry.js';
 export * from './patch-options.js';
 export * from './layout.js';

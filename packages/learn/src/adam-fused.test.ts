@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@rpn/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adam, adamW } from './optimizers.js';
-import { FUSED_ADAM_KERNEL, FUSED_ADAM_MAX_SIZE } from './adam-fused.js';
+import { FUSED_ADAM_KERNEL, FUSED_ADAM_MAX_SIZE, fusedAdamSimd } from './adam-fused.js';
 
 const SHAPES = [[7, 13], [64], [3, 5, 2], [1]];
 
@@ -60,7 +60,44 @@ describe('the fused Adam/AdamW update (one kernel per tensor)', () => {
     expect(fast.kernels).toContain(FUSED_ADAM_KERNEL);
   });
 
-  it('tensors above FUSED_ADAM_MAX_SIZE keep the plain path (its SIMD kernels are faster there)', async () => {
+  it('on wasm, our SIMD kernel takes tensors of any size, with the same bits as the plain path (odd sizes test the tail)', async () => {
+    expect(fusedAdamSimd()).toBe(true);
+    const n = FUSED_ADAM_MAX_SIZE * 2 + 3;
+    const once = (fast: boolean) => {
+      const prev = process.env.RPN_FAST_PATHS;
+      process.env.RPN_FAST_PATHS = fast ? '1' : '0';
+      try {
+        const p = tf.variable(tf.randomNormal([n], 0, 1, 'float32', 5));
+        const opt = adamW([p], { lr: 2e-3, weightDecay: 2e-4 });
+        for (let t = 0; t < 3; t++) {
+          const g = tf.randomNormal([n], 0, 1e-3, 'float32', 50 + t);
+          opt.step([g]);
+          g.dispose();
+        }
+        const out = p.dataSync().slice() as Float32Array;
+        opt.dispose();
+        p.dispose();
+        return out;
+      } finally {
+        if (prev === undefined) delete process.env.RPN_FAST_PATHS; else process.env.RPN_FAST_PATHS = prev;
+      }
+    };
+    const plain = once(false);
+    const fast = once(true);
+    let differ = 0;
+    for (let i = 0; i < n; i++) if (!Object.is(plain[i], fast[i])) differ++;
+    expect(differ).toBe(0);
+    const big = tf.variable(tf.zeros([n]));
+    const opt = adamW([big]);
+    const grads = [tf.onesLike(big)];
+    const names = (await tf.profile(() => opt.step(grads))).kernels.map((k) => k.name);
+    expect(names).toEqual([FUSED_ADAM_KERNEL]);
+    opt.dispose();
+    tf.dispose([big, ...grads]);
+  });
+
+  it('on cpu, tensors above FUSED_ADAM_MAX_SIZE keep the plain path (its loops beat the scalar JS pass there)', async () => {
+    await setupBackend({ backend: 'cpu' });
     const big = tf.variable(tf.zeros([FUSED_ADAM_MAX_SIZE + 1]));
     const small = tf.variable(tf.zeros([16]));
     const opt = adamW([big, small]);

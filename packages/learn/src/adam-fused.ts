@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { wasmHeapKernel } from '@rpn/core';
+import { PLAIN as ADAM_PLAIN, SHARED as ADAM_SHARED } from './wasm/adam.generated.js';
 
 /** The kernel name of the fused Adam/AdamW update (registered for the wasm and cpu backends). */
 export const FUSED_ADAM_KERNEL = 'RpnFusedAdam';
@@ -49,16 +51,36 @@ interface CpuBackendLike {
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
 }
 
+/** The wasm SIMD build of {@link update} (src/wasm/adam.wat): same operations, same order, in float32. */
+interface AdamExports {
+  adam(p: number, g: number, m: number, v: number, po: number, mo: number, vo: number, n: number, mode: number,
+    kb1: number, k1b1: number, kb2: number, k1b2: number, kwd: number, keps: number, kstep: number): void;
+}
+
+const ADAM_SOURCE = Object.freeze({ plain: ADAM_PLAIN, shared: ADAM_SHARED });
+
 const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as WasmBackendLike;
   const { p, g, m, v } = inputs as Record<string, tf.TensorInfo>;
   const shape = [...p.shape];
+  const a = attrs as unknown as FusedAdamAttrs;
   // allocate every output before taking views: a malloc may grow the heap and detach older views
   const outs = [b.makeOutput(shape, 'float32'), b.makeOutput(shape, 'float32'), b.makeOutput(shape, 'float32')];
-  const [po, mo, vo] = outs.map((o) => b.typedArrayFromHeap(o));
-  update(b.typedArrayFromHeap(p), b.typedArrayFromHeap(g), b.typedArrayFromHeap(m), b.typedArrayFromHeap(v), po, mo, vo, attrs as unknown as FusedAdamAttrs);
+  const [pi, gi, mi, vi, po, mo, vo] = [p, g, m, v, ...outs].map((t) => b.typedArrayFromHeap(t));
+  const simd = wasmHeapKernel<AdamExports>(ADAM_SOURCE, backend);
+  if (simd) {
+    simd.adam(pi.byteOffset, gi.byteOffset, mi.byteOffset, vi.byteOffset, po.byteOffset, mo.byteOffset, vo.byteOffset, pi.length, a.mode,
+      a.kb1, a.k1b1, a.kb2, a.k1b2, a.kwd, a.keps, a.kstep);
+  } else {
+    update(pi, gi, mi, vi, po, mo, vo, a);
+  }
   return outs;
 };
+
+/** True when the wasm backend runs {@link FUSED_ADAM_KERNEL} as our wasm SIMD kernel (no size limit then). */
+export function fusedAdamSimd(): boolean {
+  return tf.getBackend() === 'wasm' && wasmHeapKernel<AdamExports>(ADAM_SOURCE, tf.backend()) !== null;
+}
 
 const cpuKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as CpuBackendLike;
@@ -81,20 +103,21 @@ function register(): void {
 }
 
 /**
- * Largest tensor (elements) the fused update takes. Measured on wasm (one thread, Node 20, CPU time
- * per step, fused vs the 13 kernels): 1k elements 0.034 vs 0.105 ms, 10k 0.24 vs 0.30, 100k 1.16 vs
- * 1.54, 1M 25 vs 10 — the kernels' SIMD loops win on large tensors, the single scalar pass (one
- * dispatch instead of 13) on small ones.
+ * Largest tensor (elements) the scalar JS update takes (the cpu backend, or a wasm platform that
+ * cannot run our SIMD kernel). Measured on wasm (one thread, Node 20, CPU time per step, JS pass vs
+ * the 13 kernels): 1k elements 0.034 vs 0.105 ms, 10k 0.24 vs 0.30, 100k 1.16 vs 1.54, 1M 25 vs 10 —
+ * tfjs's SIMD loops win on large tensors, the single scalar pass on small ones. Our wasm SIMD kernel
+ * has no limit: one pass over p, g, m, v beats 13 passes at every size.
  */
 export const FUSED_ADAM_MAX_SIZE = 131_072;
 
-/** True when the fused update runs: a wasm or cpu backend, float32 tensors of at most {@link FUSED_ADAM_MAX_SIZE} elements, and fast paths not switched off (`RPN_FAST_PATHS=0`). */
+/** True when the fused update runs: a wasm or cpu backend, float32 tensors, fast paths not switched off (`RPN_FAST_PATHS=0`), and either our wasm SIMD kernel or tensors of at most {@link FUSED_ADAM_MAX_SIZE} elements. */
 export function fusedAdamAvailable(...ts: readonly tf.Tensor[]): boolean {
-  if (ts.some((t) => t.size > FUSED_ADAM_MAX_SIZE)) return false;
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_FAST_PATHS;
   if (env === '0' || env === 'false') return false;
   const name = tf.getBackend();
-  return (name === 'wasm' || name === 'cpu') && ts.every((t) => t.dtype === 'float32');
+  if (!(name === 'wasm' || name === 'cpu') || !ts.every((t) => t.dtype === 'float32')) return false;
+  return ts.every((t) => t.size <= FUSED_ADAM_MAX_SIZE) || fusedAdamSimd();
 }
 
 /**

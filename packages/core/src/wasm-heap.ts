@@ -1,0 +1,69 @@
+/**
+ * Small wasm SIMD kernels of our own that run on the tfjs wasm backend's own heap: each imports
+ * tfjs's `WebAssembly.Memory` as `env.memory` and takes byte offsets of tensors in it, so no data
+ * is copied in or out. Every kernel ships two builds of one WAT source, base64-encoded: one that
+ * imports a plain memory (tfjs's SIMD build) and one that imports a shared memory (its
+ * threaded-SIMD build, see `@rpn/core/node`).
+ */
+
+/** The two builds of one kernel module, base64. */
+export interface HeapKernelSource {
+  readonly plain: string;
+  readonly shared: string;
+}
+
+/** What this reads of tfjs-backend-wasm's BackendWasm: its Emscripten module. */
+interface WasmBackendModule {
+  wasm?: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
+}
+
+const compiled = new Map<string, WebAssembly.Module | null>();
+const instances = new WeakMap<WebAssembly.Memory, Map<string, WebAssembly.Exports | null>>();
+
+function decode(base64: string): Uint8Array {
+  const s = atob(base64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** The wasm backend's heap memory, or undefined when `backend` is not tfjs's wasm backend. */
+export function wasmHeapMemory(backend: unknown): WebAssembly.Memory | undefined {
+  const w = (backend as WasmBackendModule | null)?.wasm;
+  const m = w?.asm?.memory ?? w?.wasmMemory;
+  return m instanceof WebAssembly.Memory ? m : undefined;
+}
+
+/**
+ * The exports of `source` instantiated on `backend`'s heap (cached per heap), or `null` when the
+ * backend is not tfjs's wasm backend or this platform cannot run the module (no SIMD, or a
+ * memory the module cannot import); callers then take their plain path.
+ */
+export function wasmHeapKernel<T = WebAssembly.Exports>(source: HeapKernelSource, backend: unknown): T | null {
+  const memory = wasmHeapMemory(backend);
+  if (!memory) return null;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const bytes = shared ? source.shared : source.plain;
+  let perMemory = instances.get(memory);
+  if (!perMemory) instances.set(memory, (perMemory = new Map()));
+  if (perMemory.has(bytes)) return perMemory.get(bytes) as unknown as T | null;
+  let mod = compiled.get(bytes);
+  if (mod === undefined) {
+    try {
+      mod = new WebAssembly.Module(decode(bytes) as BufferSource);
+    } catch {
+      mod = null;
+    }
+    compiled.set(bytes, mod);
+  }
+  let exports: WebAssembly.Exports | null = null;
+  if (mod) {
+    try {
+      exports = new WebAssembly.Instance(mod, { env: { memory } }).exports;
+    } catch {
+      exports = null;
+    }
+  }
+  perMemory.set(bytes, exports);
+  return exports as unknown as T | null;
+}
