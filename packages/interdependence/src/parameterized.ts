@@ -61,6 +61,12 @@ export function parameterizedInterdependence(kind: PsiKind, options: OptionsOf<t
   });
 }
 
+/** False when fast paths are switched off (`RPN_FAST_PATHS=0`, as the heads read it): the plain W = ψ(w) path. */
+function fastPathsOn(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_FAST_PATHS;
+  return env === undefined || !/^(0|false|no|off)$/i.test(env.trim());
+}
+
 /**
  * `<kind>_parameterized_bilinear_interdependence`: A = Xᵀ·W·X with W = ψ(w) square of the size of
  * X's rows (X = x for attribute: W `[b, b]`, A `[m, m]`, b fixed; X = xᵀ for instance: W `[m, m]`, A `[b, b]`).
@@ -82,6 +88,12 @@ export function parameterizedBilinearInterdependence(kind: PsiKind, options: Opt
     calculateBPrime: (bb) => bb ?? b ?? 0,
     compute: (X, w) => {
       if (X!.shape[0] !== k) throw new ValueError('input width does not match the bilinear matrix', { argument: 'x', expected: `m = ${k}`, received: `${X!.shape[0]}` });
+      // Xᵀ·W·X = Y·(Y·Wᵀ)ᵀ with Y = Xᵀ: ψ's structured product gives Y·Wᵀ without the k × k W
+      // (lorr at k = 2,000, r = 3: b·k·r instead of k²·r to build W and b·k² to apply it)
+      if (psi.product && fastPathsOn()) {
+        const Y = tf.transpose(X!);
+        return tf.matMul(Y, psi.product(Y, w, k), false, true);
+      }
       const W = psi.forward(w, k, k);
       return tf.matMul(tf.matMul(tf.transpose(X!), W), X!);
     },

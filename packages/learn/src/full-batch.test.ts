@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '@rpn/core';
 import { makeSplit, type Dataset } from './data.js';
-import { evaluate, train, type TrainableModel } from './trainer.js';
+import { evaluate, evaluateTest, train, type TrainableModel } from './trainer.js';
+import { trainsFullBatch } from './full-batch.js';
 import { sgd } from './optimizers.js';
 import { mseLoss } from './losses.js';
 import { mse } from './metrics.js';
@@ -110,4 +111,68 @@ describe('full-batch training of instance-interdependent models', () => {
     opt.dispose();
     model.w.dispose();
   });
+
+  it('trainsFullBatch: graph nodes always, tokens only on data with node index sets, no axis never', () => {
+    const nodes = { inLayout: { instances: { name: 'nodes', count: 4 } } };
+    const tokens = { inLayout: { instances: { name: 'tokens' } } };
+    expect(trainsFullBatch(nodes)).toBe(true);
+    expect(trainsFullBatch(nodes, {})).toBe(true);
+    expect(trainsFullBatch(tokens)).toBe(false);
+    expect(trainsFullBatch(tokens, {})).toBe(false);
+    expect(trainsFullBatch(tokens, nodesData())).toBe(true);
+    expect(trainsFullBatch({ inLayout: {} })).toBe(false);
+    expect(trainsFullBatch({})).toBe(false);
+  });
 });
+
+/**
+ * A toy attention step over the rows of a batch (a `tokens` axis, as tinyBIG's transformer):
+ * out = Aᵀ·x·w with A = softmax over each column of x·xᵀ. It records the row count of every forward.
+ */
+function tokensModel(): TrainableModel & { w: tf.Variable; rows: number[] } {
+  const w = tf.variable(tf.tensor2d([0.1, -0.1], [2, 1]), true);
+  const rows: number[] = [];
+  return {
+    w,
+    rows,
+    inLayout: { instances: { name: 'tokens' } },
+    forward(x: tf.Tensor) {
+      rows.push(x.shape[0] as number);
+      return tf.tidy(() => {
+        const x2 = x as tf.Tensor2D;
+        const a = tf.transpose(tf.softmax(tf.transpose(tf.matMul(x2, x2, false, true))));
+        return tf.matMul(a, tf.matMul(x2, w), true, false);
+      });
+    },
+    trainableVariables: () => [w],
+  };
+}
+
+describe('training of token-axis (attention) models on ordinary data', () => {
+  const rowsData = (count: number, bs: number): Dataset => {
+    const x = Float32Array.from({ length: 2 * count }, (_, i) => Math.sin(i + 1));
+    const y = Float32Array.from({ length: count }, (_, i) => Math.cos(i));
+    return { name: 'toy_rows', train: makeSplit(x, y, 2, 1), test: makeSplit(x.slice(0, 2 * 7), y.slice(0, 7), 2, 1), trainBatchSize: bs, testBatchSize: 3, task: 'regression', description: 'toy rows' };
+  };
+
+  it('trains on batches of the batch size (one optimizer step each, as tinyBIG\'s DataLoader), tests on test batches, no leaks', async () => {
+    const model = tokensModel();
+    const opt = sgd([model.w], { lr: 0.01 });
+    const data = rowsData(10, 4);
+    const before = tf.memory().numTensors;
+    const steps: number[] = [];
+    const r = await train(model, { data, optimizer: opt, loss: mseLoss(), metric: mse(), epochs: 2, seed: 1, onBatchEnd: (b) => { steps.push(b.batch); } });
+    expect(tf.memory().numTensors).toBe(before);
+    // each epoch: batches of 4, 4, 2 train rows, then the test split in batches of 3, 3, 1
+    expect(model.rows).toEqual([4, 4, 2, 3, 3, 1, 4, 4, 2, 3, 3, 1]);
+    expect(steps).toEqual([1, 2, 3, 1, 2, 3]);
+    expect(r.records.length).toBe(2);
+    model.rows.length = 0;
+    const e = evaluateTest(model, data, { loss: mseLoss(), batchSize: 5 });
+    expect(model.rows).toEqual([5, 2]);
+    expect(e.yScore.length).toBe(7);
+    opt.dispose();
+    model.w.dispose();
+  });
+});
+

@@ -19,9 +19,23 @@ export interface LayoutLike {
   readonly instances?: unknown;
 }
 
-/** True when the model's rows are graph nodes or tokens (an instance axis): it must see whole batches, never shuffled rows. */
+/** True when the model's rows are graph nodes or tokens (an instance axis): its rows interact, so a batch is a group, not independent rows. */
 export function hasInstanceAxis(model: { readonly inLayout?: LayoutLike }): boolean {
   return model.inLayout?.instances != null;
+}
+
+/**
+ * True when the model must see its whole node set in ONE batch: an instance axis of graph `nodes`
+ * (its interdependence is a fixed N × N graph), or any instance axis on data with node index sets
+ * (`data.nodes`). A `tokens` axis on ordinary data (tinyBIG's attention heads, `A = softmax(x W xᵀ)`
+ * over the rows of a batch) is not: tinyBIG's transformer trains on its DataLoader's shuffled
+ * batches and tests on its test loader's batches, each batch one group of tokens; trained as one
+ * full batch it took one optimizer step (and one batch-norm statistics update) per epoch.
+ */
+export function trainsFullBatch(model: { readonly inLayout?: LayoutLike }, data?: { readonly nodes?: unknown }): boolean {
+  const axis = model.inLayout?.instances as { readonly name?: unknown } | undefined;
+  if (axis == null) return false;
+  return axis.name !== 'tokens' || data?.nodes != null;
 }
 
 /** Checks an index set against the node count (integers in [0, count)). */

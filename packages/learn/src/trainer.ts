@@ -7,7 +7,7 @@ import type { Optimizer } from './optimizers.js';
 import type { Scheduler } from './schedulers.js';
 import { mt19937 } from './random.js';
 import { assertFiniteStep } from './divergence.js';
-import { checkIndex, disposeFullBatch, evaluateRows, fullBatch, hasInstanceAxis, lossOnRows, rowsOf, selectRows, type LayoutLike } from './full-batch.js';
+import { checkIndex, disposeFullBatch, evaluateRows, fullBatch, lossOnRows, rowsOf, selectRows, trainsFullBatch, type LayoutLike } from './full-batch.js';
 
 /** What the trainer needs of a model (an `@rpn/model` model fits). */
 export interface TrainableModel {
@@ -17,7 +17,7 @@ export interface TrainableModel {
   train?(): void;
   /** Switches dropout/batch norm to inference mode. */
   eval?(): void;
-  /** The input layout; with an instance axis (graph nodes, tokens) the model trains and evaluates full-batch. */
+  /** The input layout; with a graph-node instance axis the model trains and evaluates full-batch ({@link trainsFullBatch}). */
   readonly inLayout?: LayoutLike;
 }
 
@@ -112,7 +112,7 @@ const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 /** Runs the model over a split in inference mode (no gradients), batch by batch. Leaks no tensors. */
 export function evaluate(model: TrainableModel, split: Split, o: { loss?: Loss; metric?: Metric; batchSize?: number } = {}): EvalResult {
   const t0 = now();
-  const bs = hasInstanceAxis(model) ? Math.max(1, split.count) : (o.batchSize ?? 1000);
+  const bs = trainsFullBatch(model) ? Math.max(1, split.count) : (o.batchSize ?? 1000);
   model.eval?.();
   const chunks: Float32Array[] = [];
   let width = 0;
@@ -146,7 +146,7 @@ export function evaluate(model: TrainableModel, split: Split, o: { loss?: Loss; 
  * {@link evaluate} on the test split. Leaks no tensors.
  */
 export function evaluateTest(model: TrainableModel, data: Dataset, o: { loss?: Loss; metric?: Metric; batchSize?: number } = {}): EvalResult {
-  if (!(hasInstanceAxis(model) && data.nodes)) return evaluate(model, data.test, o);
+  if (!(trainsFullBatch(model, data) && data.nodes)) return evaluate(model, data.test, o);
   const t0 = now();
   const r = evaluateRows(model, data.nodes.all, data.nodes.testIdx, o);
   return { ...r, timeS: now() - t0 };
@@ -157,10 +157,12 @@ export function evaluateTest(model: TrainableModel, data: Dataset, o: { loss?: L
  * forward → loss → gradients → optimizer step; then the model is tested (model.eval(), no gradients);
  * then the scheduler steps once (a per-batch one, CyclicLR/OneCycleLR, after every optimizer step instead;
  * ReduceLROnPlateau with the epoch's test loss, or its train loss without a test pass). Every tensor a step creates is disposed.
- * A model whose input layout has an instance axis (graph nodes, tokens) is never fed shuffled
- * or split rows: each epoch is ONE step on the whole node set (`data.nodes.all`, else the train
- * split), with the loss and train metric on `data.nodes.trainIdx` and the test pass on
- * `data.nodes.testIdx` of the same full batch (else the test split as one batch).
+ * A model whose input layout has a graph-node instance axis (or any instance axis on data with
+ * node index sets; see {@link trainsFullBatch}) is never fed shuffled or split rows: each epoch is
+ * ONE step on the whole node set (`data.nodes.all`, else the train split), with the loss and train
+ * metric on `data.nodes.trainIdx` and the test pass on `data.nodes.testIdx` of the same full batch
+ * (else the test split as one batch). A `tokens` axis (attention over the rows of a batch) trains
+ * on shuffled batches like any model, as tinyBIG's transformer does: each batch is one group.
  */
 export async function train(model: TrainableModel, o: TrainOptions): Promise<TrainResult> {
   if (!Number.isInteger(o.epochs) || o.epochs < 0) throw new ValueError('invalid epoch count', { argument: 'epochs', expected: 'an integer ≥ 0', received: String(o.epochs) });
@@ -168,7 +170,7 @@ export async function train(model: TrainableModel, o: TrainOptions): Promise<Tra
   if (!Number.isInteger(bs) || bs < 1) throw new ValueError('invalid batch size', { argument: 'batchSize', expected: 'an integer ≥ 1', received: String(bs) });
   const first = o.startEpoch ?? 1;
   if (!Number.isInteger(first) || first < 1) throw new ValueError('invalid start epoch', { argument: 'startEpoch', expected: 'an integer ≥ 1', received: String(o.startEpoch) });
-  const instances = hasInstanceAxis(model);
+  const instances = trainsFullBatch(model, o.data);
   const nodes = instances ? o.data.nodes : undefined;
   const split = nodes ? nodes.all : o.data.train;
   const trainIdx = nodes ? nodes.trainIdx : null;

@@ -45,15 +45,18 @@ function savedNormalization(metadata: Readonly<Record<string, unknown>>, width: 
   return { normalization, featureNames: names };
 }
 
-/** The normalisation an experiment file's data_configs apply (for checkpoints saved without a data record). */
-async function experimentNormalization(configFile: string): Promise<Normalization | null | undefined> {
+/**
+ * The normalisation an experiment file's data_configs apply (for checkpoints saved without a data
+ * record), its data class looked up in `registry` first (a user's own loader), as `rpn train` does.
+ */
+async function experimentNormalization(configFile: string, registry: Registry): Promise<Normalization | null | undefined> {
   const { readYaml } = await import('../config-file.js');
   const { withCallerDataPaths } = await import('./run.js');
   const doc = readYaml(configFile, '--config');
   const root = (doc.configurations ?? doc) as Record<string, unknown>;
   if (!root || typeof root !== 'object' || !('data_configs' in root)) return undefined;
   const exp = readExperiment(doc, configFile);
-  const data = await datasetFromConfig(withCallerDataPaths(exp.dataConfigs), { seed: exp.seed ?? 0 });
+  const data = await datasetFromConfig(withCallerDataPaths(exp.dataConfigs), { seed: exp.seed ?? 0, registry });
   return data.normalization ?? null;
 }
 
@@ -97,7 +100,7 @@ export async function predictCommand(checkpoint: string, input: string, o: Predi
     if (o.normalize ?? true) {
       if (saved) normalization = saved.normalization;
       else {
-        const fromConfig = o.config ? await experimentNormalization(o.config) : undefined;
+        const fromConfig = o.config ? await experimentNormalization(o.config, o.registry) : undefined;
         if (fromConfig === undefined) warn(`note: ${checkpoint} records no input normalisation${o.config ? ' and --config has no data_configs' : ''}; the rows are used as given`);
         normalization = fromConfig ?? null;
       }

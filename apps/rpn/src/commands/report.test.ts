@@ -11,7 +11,7 @@ const backend = { backend: tf.getBackend(), simd: false, threads: 1 };
 describe('rpn report', () => {
   it('every report experiment names a shipped config', () => {
     for (const e of REPORT_EXPERIMENTS) expect(fs.existsSync(path.join(configsDir(), e.config)), e.config).toBe(true);
-    expect(REPORT_EXPERIMENTS.map((e) => e.id)).toEqual(expect.arrayContaining(['cnn_fashion_mnist', 'mlp_fashion_mnist', 'gcn_karate', 'mlp_karate', 'gcn_miserables', 'gat_miserables', 'mlp_miserables', 'rnn_sp500', 'mlp_sp500']));
+    expect(REPORT_EXPERIMENTS.map((e) => e.id)).toEqual(expect.arrayContaining(['cnn_fashion_mnist', 'mlp_fashion_mnist', 'gcn_karate', 'mlp_karate', 'gcn_miserables', 'gat_miserables', 'mlp_miserables', 'rnn_sp500', 'mlp_sp500', 'rpn_spam', 'transformer_spam']));
   });
 
   it('the quick path on tiny runs: one markdown row per experiment, 9 columns, a skipped row for missing data, the file written', async () => {

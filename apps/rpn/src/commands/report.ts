@@ -36,6 +36,8 @@ export const REPORT_EXPERIMENTS: readonly ReportExperiment[] = Object.freeze([
   { id: 'mlp_miserables', config: 'mlp_miserables_configs.yaml', model: 'mlp', dataset: 'Les Misérables' },
   { id: 'rnn_sp500', config: 'rnn_sp500_configs.yaml', model: 'rnn (RPN 2 chain)', dataset: 'S&P 500 (x_len 3, change)', naiveBaseline: true, quick: { epochs: 5 } },
   { id: 'mlp_sp500', config: 'mlp_sp500_configs.yaml', model: 'mlp (linear)', dataset: 'S&P 500 (x_len 10, level)', naiveBaseline: true, quick: { epochs: 10 } },
+  { id: 'rpn_spam', config: 'rpn_spam_configs.yaml', model: 'rpn (identity, lorr r 2)', dataset: 'SpamAssassin (tf-idf, 14,386 terms)', quick: { epochs: 1 } },
+  { id: 'transformer_spam', config: 'transformer_spam_configs.yaml', model: 'transformer (RPN 2 attention)', dataset: 'SpamAssassin (tf-idf, 2,000 terms)', quick: { epochs: 1 } },
 ].map((e) => Object.freeze(e)));
 
 /** One row of the report table. */

@@ -6,7 +6,7 @@ import type { Loss } from '../losses.js';
 import { accuracy, type Metric } from '../metrics.js';
 import type { Optimizer } from '../optimizers.js';
 import type { Scheduler } from '../schedulers.js';
-import { hasInstanceAxis } from '../full-batch.js';
+import { trainsFullBatch } from '../full-batch.js';
 import { evaluateTest, train, type BatchInfo, type EpochRecord, type EvalResult, type TrainResult } from '../trainer.js';
 import { buildModel, checkInputWidth, loadExperiment, type ExperimentModel, type LoadExperimentOptions } from './experiment-model.js';
 
@@ -120,7 +120,7 @@ export async function runExperiment<M extends ExperimentModel = ExperimentModel>
     const epochs = o.epochs ?? exp.epochs;
     const batchSize = o.batchSize ?? data.trainBatchSize;
     const startEpoch = (resumed?.epochsDone ?? 0) + 1;
-    const batches = hasInstanceAxis(model) ? 1 : Math.ceil(data.train.count / batchSize);
+    const batches = trainsFullBatch(model, data) ? 1 : Math.ceil(data.train.count / batchSize);
     const start: RunStart<M> = Object.freeze({ exp, data, model, optimizer, scheduler, loss, metric, epochs, startEpoch, batchSize, totalSteps: epochs * batches, seed, parameters: model.summary().total });
     await o.onStart?.(start);
     const every = o.checkpointEvery ?? 1;
