@@ -123,7 +123,9 @@ export async function setupBackend(options: BackendOptions = {}): Promise<Backen
   let restore = () => {};
   if (name === 'wasm') {
     wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const fresh = tf.getBackend() !== 'wasm';
+    // tfjs keeps an initialised backend in its registry (also while another one is active): the
+    // wasm paths and the thread pool can only be chosen before the first initialisation
+    const fresh = tf.engine().registry.wasm === undefined;
     if (options.wasmPaths !== undefined) {
       checkWasmPaths(options.wasmPaths);
       if (fresh) wasm.setWasmPaths(options.wasmPaths as Parameters<typeof wasm.setWasmPaths>[0], options.usePlatformFetch ?? false);
