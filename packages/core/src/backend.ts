@@ -13,8 +13,12 @@ export interface BackendInfo {
   readonly simd: boolean;
   /** Threads the backend computes with (wasm: the count tfjs's thread pool reports; else 1). */
   readonly threads: number;
-  /** Why fewer threads run than `threads: 'auto'` could use (e.g. a page that is not cross-origin isolated); empty otherwise. */
-  readonly warnings: readonly string[];
+  /**
+   * Why fewer threads run than asked or than `threads: 'auto'` could use (e.g. a page that is not
+   * cross-origin isolated); empty otherwise. Always set by {@link setupBackend} (optional in the
+   * type so that code building a `BackendInfo` by hand, as tests do, keeps compiling).
+   */
+  readonly warnings?: readonly string[];
 }
 
 /** Options for {@link setupBackend}. */
