@@ -79,7 +79,9 @@ describe.skipIf(!haveChromium)('packed packages bundled for the browser', () => 
     page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
     page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(path.basename(new URL(r.url()).pathname)); });
     try {
-      await page.goto(`${served.origin}/${query}`);
+      // 'commit', not 'load': Vite's dev server transforms and pre-bundles on the first request,
+      // which took over 30 s under load; the wait below bounds the whole run
+      await page.goto(`${served.origin}/${query}`, { waitUntil: 'commit', timeout: 90_000 });
       try {
         await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 90_000 });
       } catch (e) {
