@@ -48,15 +48,20 @@ function staticAssets(): Plugin {
   };
 }
 
+/** Minify without breaking tfjs's threaded wasm worker (see `build` below and packages/core/README.md, "Threads"). */
+const THREADS_SAFE_MINIFY = { compress: false, mangle: { reserved: ['_scriptDir'] } };
+
 export default defineConfig({
   base: './',
   plugins: [staticAssets()],
   server: { headers: ISOLATION, fs: { allow: [root] } },
   preview: { headers: ISOLATION },
-  worker: { format: 'es' },
-  // not minified: tfjs-backend-wasm hands its threaded module factory to the pthread workers as
-  // source text (Function.toString), and a minifier renames the free variables it refers to
-  // (the workers then fail with `e is not defined` under cross-origin isolation)
-  build: { target: 'es2022', chunkSizeWarningLimit: 8000, minify: false },
+  worker: { format: 'es', rolldownOptions: { output: { minify: THREADS_SAFE_MINIFY } } },
+  // tfjs-backend-wasm hands its threaded module factory to the pthread workers as source text
+  // (Function.toString). Vite's default minifier breaks it twice: mangling renames `_scriptDir`,
+  // the factory's one free variable, and Oxc's compressor drops its `typeof _scriptDir !==
+  // "undefined"` guard; the workers then throw `_scriptDir is not defined` (or `e is not
+  // defined`) under cross-origin isolation. Mangle everything else, do not compress.
+  build: { target: 'es2022', chunkSizeWarningLimit: 8000, minify: false, rolldownOptions: { output: { minify: THREADS_SAFE_MINIFY } } },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
 });

@@ -12,8 +12,11 @@ import { modelStateDict, readSafetensors, writeSafetensors } from '@rpn/checkpoi
 declare global { interface Window { __result?: unknown } }
 
 async function main() {
-  // ?wasm=<folder> points the backend elsewhere (the test of the error for missing .wasm files)
-  const backend = await setupBackend({ wasmPaths: new URLSearchParams(location.search).get('wasm') ?? '/wasm/' });
+  // ?wasm=<folder> points the backend elsewhere (the test of the error for missing .wasm files);
+  // ?threads=<n> asks for a thread count (default 'auto')
+  const query = new URLSearchParams(location.search);
+  const threads = query.get('threads');
+  const backend = await setupBackend({ wasmPaths: query.get('wasm') ?? '/wasm/', threads: threads ? Number(threads) : 'auto' });
   const data = await datasetFromConfig({ data_class: 'iris', data_parameters: { train_batch_size: 16 } });
   const model = rpnModel({
     layers: [
@@ -32,7 +35,7 @@ async function main() {
   const bytes = writeSafetensors(modelStateDict(model), {});
   const back = readSafetensors(bytes);
   const sorted = steps.slice(2).sort((a, b) => a - b);
-  window.__result = { backend, losses, steps: steps.length, medianStepMs: sorted[Math.floor(sorted.length / 2)], tensors: back.tensors.size, params: new Set(model.namedParameters().map((p) => p.name)).size, numTensors: tf.memory().numTensors };
+  window.__result = { backend, isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency, losses, steps: steps.length, medianStepMs: sorted[Math.floor(sorted.length / 2)], tensors: back.tensors.size, params: new Set(model.namedParameters().map((p) => p.name)).size, numTensors: tf.memory().numTensors };
   model.dispose?.();
 }
 

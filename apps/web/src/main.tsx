@@ -9,7 +9,13 @@ import { InsidePanel } from './panels/inside.js';
 import { SavePanel } from './panels/save.js';
 import { ParityPanel } from './panels/parity.js';
 
-interface Ready { backend: { backend: string; simd: boolean; threads: number }; isolated: boolean; catalog: Catalog; tfjsThreads: number | null }
+interface Ready { backend: { backend: string; simd: boolean; threads: number; warnings?: readonly string[] }; isolated: boolean; catalog: Catalog; tfjsThreads: number | null }
+
+/** `?threads=<n>` asks the wasm backend for that many threads (default 'auto': 2+ when cross-origin isolated). */
+function threadsParam(): number | 'auto' {
+  const v = new URLSearchParams(location.search).get('threads');
+  return v ? Number(v) : 'auto';
+}
 
 const PAGES = ['load', 'compose', 'train', 'inside', 'save', 'parity'] as const;
 type Page = (typeof PAGES)[number];
@@ -22,7 +28,7 @@ function App({ client }: { client: WorkerClient }) {
   const [summary, setSummary] = useState<ModelSummary | null>(null);
   const [experiment, setExperiment] = useState(false);
   useEffect(() => {
-    client.request<Ready>({ type: 'init', base: document.baseURI }).then(setReady, (e: Error) => setError(e.message));
+    client.request<Ready>({ type: 'init', base: document.baseURI, threads: threadsParam() }).then(setReady, (e: Error) => setError(e.message));
   }, [client]);
   const onModel = (s: ModelSummary, isExperiment: boolean) => { setSummary(s); setExperiment(isExperiment); };
   if (error) return <p class="error" id="init-error">backend failed: {error}</p>;
@@ -32,7 +38,7 @@ function App({ client }: { client: WorkerClient }) {
       <header>
         <h1>RPN in the browser</h1>
         <span id="backend" class="muted">
-          {ready.backend.backend}{ready.backend.simd ? ' SIMD' : ''}, {ready.tfjsThreads ?? ready.backend.threads} thread(s){ready.isolated ? ', cross-origin isolated' : ', not isolated (1 thread)'}
+          {ready.backend.backend}{ready.backend.simd ? ' SIMD' : ''}, {ready.tfjsThreads ?? ready.backend.threads} thread(s){ready.isolated ? ', cross-origin isolated' : ', not isolated (1 thread)'}{ready.backend.warnings?.length ? ` (${ready.backend.warnings.join('; ')})` : ''}
         </span>
       </header>
       <nav>{PAGES.map((p) => <button id={`nav-${p}`} class={p === page ? 'active' : ''} onClick={() => setPage(p)}>{TITLES[p]}</button>)}</nav>

@@ -32,7 +32,7 @@ export interface FieldDescription {
 export type Catalog = Record<string, readonly { readonly className: string; readonly fields: readonly FieldDescription[] }[]>;
 
 export type Request =
-  | { type: 'init'; base: string }
+  | { type: 'init'; base: string; threads?: number | 'auto' }
   | { type: 'load-config'; text: string; name: string }
   | { type: 'load-checkpoint'; bytes: Uint8Array; name: string; /** weights.bin of a native model.json */ weights?: Uint8Array }
   | { type: 'set-experiment'; doc: Record<string, unknown>; name: string }

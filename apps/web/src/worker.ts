@@ -69,7 +69,7 @@ async function handle(r: Request): Promise<unknown> {
   switch (r.type) {
     case 'init': {
       setGoldenBase(new URL('golden/', r.base).href);
-      state.backend ??= await setupBackend({ wasmPaths: new URL('wasm/', r.base).href });
+      state.backend ??= await setupBackend({ wasmPaths: new URL('wasm/', r.base).href, threads: r.threads ?? 'auto' });
       return { backend: state.backend, isolated: scope.crossOriginIsolated === true, catalog: catalogOf(registry()), tfjsThreads: tfjsThreads() };
     }
     case 'load-config': {

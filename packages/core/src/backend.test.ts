@@ -45,6 +45,18 @@ describe('setupBackend: wasm paths, errors, threads', () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     expect(info.threads).toBe(wasm.getThreadsCount());
   });
+  it("threads: 'auto' in Node runs 1 thread with no warning; a count above 1 is a ValueError before anything initialises", async () => {
+    const { setupBackend } = await import('./backend.js');
+    const { ValueError } = await import('./errors.js');
+    if ((process.env.RPN_BACKEND ?? 'wasm') !== 'wasm') return;
+    const info = await setupBackend({ threads: 'auto' });
+    expect(info).toMatchObject({ backend: 'wasm', threads: 1, warnings: [] });
+    await expect(setupBackend({ threads: 2 })).rejects.toThrow(ValueError);
+    await expect(setupBackend({ threads: 2 })).rejects.toThrow(/no threads in Node/);
+    await expect(setupBackend({ threads: 0 })).rejects.toThrow(ValueError);
+    await expect(setupBackend({ backend: 'cpu', threads: 2 })).rejects.toThrow(/wasm backend only/);
+    expect(tf.getBackend()).toBe('wasm');
+  });
   it('a per-file map must name all three binaries (a typed error, before tfjs sees it)', async () => {
     const { checkWasmPaths } = await import('./wasm-paths.js');
     const { ValueError } = await import('./errors.js');

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ValueError } from './errors.js';
 import { checkWasmPaths, wasmInitError, type WasmPaths } from './wasm-paths.js';
+import { planThreads, shadowHardwareConcurrency, threadPlatform, type ThreadsOption } from './wasm-threads.js';
 
 export { WASM_BINARIES, type WasmBinaryName, type WasmPaths } from './wasm-paths.js';
+export { MAX_WASM_THREADS, autoThreads, planThreads, type ThreadsOption, type ThreadPlatform, type ThreadPlan } from './wasm-threads.js';
 
 /** What {@link setupBackend} chose. */
 export interface BackendInfo {
@@ -11,6 +13,12 @@ export interface BackendInfo {
   readonly simd: boolean;
   /** Threads the backend computes with (wasm: the count tfjs's thread pool reports; else 1). */
   readonly threads: number;
+  /**
+   * Why fewer threads run than asked or than `threads: 'auto'` could use (e.g. a page that is not
+   * cross-origin isolated); empty otherwise. Always set by {@link setupBackend} (optional in the
+   * type so that code building a `BackendInfo` by hand, as tests do, keeps compiling).
+   */
+  readonly warnings?: readonly string[];
 }
 
 /** Options for {@link setupBackend}. */
@@ -21,6 +29,14 @@ export interface BackendOptions {
   readonly wasmPaths?: WasmPaths;
   /** Fetch the `.wasm` with the platform's fetch (tfjs's `usePlatformFetch`; for environments whose `fetch` is not the global one). */
   readonly usePlatformFetch?: boolean;
+  /**
+   * wasm only: threads of tfjs's XNNPACK pool, 1 … 8 or `'auto'` (default). `'auto'` uses
+   * `min(8, max(⌊cores/2⌋, min(cores, 2)))` where the threaded binary can run (a cross-origin
+   * isolated page) and 1 elsewhere, with a `warnings` entry in a browser page that is not
+   * isolated. A count above 1 where threads cannot run (Node, a page without COOP/COEP) is a
+   * `ValueError`. Applies when the backend first initialises (tfjs fixes its pool then).
+   */
+  readonly threads?: ThreadsOption;
 }
 
 let gradientsReady: Promise<void> | null = null;
@@ -99,34 +115,59 @@ const batchMatMulGrad: tf.GradConfig = {
 
 /**
  * Sets up the compute backend: WASM with SIMD by default, `cpu` as the portable fallback, or
- * any registered tfjs backend by name; honours `RPN_BACKEND`; registers gradients.
- * Call once before building models. Returns what was chosen.
+ * any registered tfjs backend by name; honours `RPN_BACKEND`; registers gradients; sizes the
+ * wasm thread pool (`threads`, see {@link planThreads}). Call once before building models.
+ * Returns what was chosen, with the thread count tfjs reports and any `warnings`.
  */
 export async function setupBackend(options: BackendOptions = {}): Promise<BackendInfo> {
   const name = options.backend ?? envBackend() ?? 'wasm';
+  const threadsOption = options.threads ?? 'auto';
   let wasm: typeof import('@tensorflow/tfjs-backend-wasm') | undefined;
+  let warnings: readonly string[] = [];
+  let restore = () => {};
   if (name === 'wasm') {
     wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // tfjs keeps an initialised backend in its registry (also while another one is active): the
+    // wasm paths and the thread pool can only be chosen before the first initialisation
+    const fresh = tf.engine().registry.wasm === undefined;
     if (options.wasmPaths !== undefined) {
       checkWasmPaths(options.wasmPaths);
-      if (tf.getBackend() !== 'wasm') wasm.setWasmPaths(options.wasmPaths as Parameters<typeof wasm.setWasmPaths>[0], options.usePlatformFetch ?? false);
+      if (fresh) wasm.setWasmPaths(options.wasmPaths as Parameters<typeof wasm.setWasmPaths>[0], options.usePlatformFetch ?? false);
     }
-  } else if (name === 'cpu') {
-    await import('@tensorflow/tfjs-backend-cpu');
-  }
-  await registerGradients();
-  if (tf.findBackendFactory(name) == null) {
-    throw new ValueError('unknown tfjs backend', { argument: 'backend', expected: `one of ${['wasm', 'cpu', ...Object.keys(tf.engine().registryFactory)].filter((v, i, a) => a.indexOf(v) === i).join(', ')}`, received: JSON.stringify(name) });
-  }
-  if (tf.getBackend() !== name) {
-    const ok = await tf.setBackend(name);
-    if (!ok) {
-      if (name === 'wasm') throw await wasmInitError(options.wasmPaths);
-      throw new ValueError('backend failed to initialise', { argument: 'backend', expected: 'a backend that initialises on this platform', received: name });
+    const platform = threadPlatform(tf.env().getBool('IS_NODE'), Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')));
+    const plan = planThreads(threadsOption, platform);
+    warnings = plan.warnings;
+    if (fresh) {
+      // 1 thread: load the plain SIMD binary, not the threaded one with its 8 idle workers (and
+      // its worker, built from source text, which minifiers break; see README, "Threads")
+      if (plan.count === 1 && platform.multithread) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      wasm.setThreadsCount(plan.count);
+      restore = shadowHardwareConcurrency((globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator, plan.count);
     }
+  } else {
+    if (threadsOption !== 'auto' && threadsOption !== 1) throw new ValueError('threads apply to the wasm backend only', { argument: 'threads', expected: `'auto' or 1 with backend ${JSON.stringify(name)}`, received: JSON.stringify(threadsOption) });
+    if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   }
-  await tf.ready();
+  try {
+    await registerGradients();
+    if (tf.findBackendFactory(name) == null) {
+      throw new ValueError('unknown tfjs backend', { argument: 'backend', expected: `one of ${['wasm', 'cpu', ...Object.keys(tf.engine().registryFactory)].filter((v, i, a) => a.indexOf(v) === i).join(', ')}`, received: JSON.stringify(name) });
+    }
+    if (tf.getBackend() !== name) {
+      const ok = await tf.setBackend(name);
+      if (!ok) {
+        if (name === 'wasm') throw await wasmInitError(options.wasmPaths);
+        throw new ValueError('backend failed to initialise', { argument: 'backend', expected: 'a backend that initialises on this platform', received: name });
+      }
+    }
+    await tf.ready();
+  } finally {
+    restore();
+  }
   const simd = name === 'wasm' && tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const threads = wasm ? wasm.getThreadsCount() : 1;
-  return Object.freeze({ backend: name, simd, threads });
+  if (wasm && typeof threadsOption === 'number' && threads !== threadsOption) {
+    warnings = [...warnings, `threads: ${threadsOption} asked for, but the wasm backend was already initialised with ${threads} (tfjs fixes its thread pool when it first initialises)`];
+  }
+  return Object.freeze({ backend: name, simd, threads, warnings: Object.freeze([...warnings]) });
 }
