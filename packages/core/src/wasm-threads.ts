@@ -37,7 +37,7 @@ export interface ThreadPlan {
 const ISOLATION_FIX = 'serve the page cross-origin isolated: headers `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp` on the page (and on its worker scripts)';
 
 function whyNoThreads(p: ThreadPlatform): string {
-  if (p.node) return 'tfjs\'s wasm backend has no threads in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there)';
+  if (p.node) return 'tfjs\'s wasm backend starts no threads in Node by itself (WASM_HAS_MULTITHREAD_SUPPORT is false there): use setupNodeBackend({ threads }) from @rpn/core/node';
   if (p.isolated === false) return `the page is not cross-origin isolated (crossOriginIsolated is false), so SharedArrayBuffer and wasm threads are off; ${ISOLATION_FIX}`;
   return 'this platform has no wasm threads (WASM_HAS_MULTITHREAD_SUPPORT is false: no SharedArrayBuffer, or wasm threads do not validate)';
 }

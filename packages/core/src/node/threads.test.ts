@@ -54,7 +54,7 @@ describe('setupNodeBackend: wasm threads in Node', () => {
   });
 
   it('refuses a bad count with a typed error naming the argument', async () => {
-    expect(() => resolveThreads(0)).toThrow(/threads.*integer from 1 to 16/s);
+    expect(() => resolveThreads(0)).toThrow(/threads.*integer from 1 to 8/s);
     expect(() => resolveThreads(2.5)).toThrow(/2\.5/);
     expect(() => resolveThreads('many', 'RPN_THREADS')).toThrow(/RPN_THREADS/);
     expect(resolveThreads('3')).toBe(3);

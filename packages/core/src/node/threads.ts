@@ -6,18 +6,19 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { ValueError } from '../errors.js';
 import { setupBackend, type BackendInfo, type BackendOptions } from '../backend.js';
+import { MAX_WASM_THREADS } from '../wasm-threads.js';
 
 /** Options of {@link setupNodeBackend}: {@link BackendOptions} plus the thread count. */
 export interface NodeBackendOptions extends BackendOptions {
   /**
-   * Threads for the wasm backend: 1 (default: tfjs's single-threaded SIMD build), an integer 2–16,
+   * Threads for the wasm backend: 1 (default: tfjs's single-threaded SIMD build), an integer 2–8,
    * or `'auto'` (the cores Node reports, `os.availableParallelism()`). Env `RPN_THREADS` sets it when
    * the option is absent. Ignored by other backends.
    */
   readonly threads?: number | 'auto';
 }
 
-const MAX_THREADS = 16;
+const MAX_THREADS = MAX_WASM_THREADS;
 
 function envThreads(): string | undefined {
   const v = process.env.RPN_THREADS;
@@ -124,7 +125,7 @@ export async function setupNodeBackend(options: NodeBackendOptions = {}): Promis
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   wasm.setThreadsCount(threads);
-  const info = await withThreadPatches(threads, () => setupBackend(base));
+  const info = await withThreadPatches(threads, () => setupBackend({ ...base, threads }));
   const pool = (tf.backend() as unknown as { wasm?: { PThread?: PThreadPool } }).wasm?.PThread;
   if (pool) for (const w of [...pool.runningWorkers, ...pool.unusedWorkers]) w.unref();
   if (info.threads !== threads) {
