@@ -3,6 +3,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { defineOptions, int, num } from '@rpn/core';
 import type { OptionsOf, Params, Transformation } from '@rpn/core';
 import { TRANSFORMATION_BASE, defineExpansion, interleave, lt, range } from './common.js';
+import { bsplineBasis, bsplineKernelAvailable } from './bspline-kernel.js';
 
 const degree = int({ default: 2, min: 1, doc: 'highest degree' });
 /** Options of the polynomial-basis expansions. */
@@ -194,7 +195,8 @@ export type BsplineOptions = OptionsOf<typeof BSPLINE_OPTIONS>;
  * broadcast `[b, m, 1] − [t + d]`, already in the feature-major layout: a dozen whole-tensor
  * kernels instead of Cox–de Boor's slices, and no transpose. The positive parts are bounded by
  * `(d+1)/2`, so there is no cancellation beyond a few ulp. d = 0 (discontinuous) keeps the exact
- * half-open comparisons.
+ * half-open comparisons. With fast paths on (wasm, cpu; not `RPN_FAST_PATHS=0`) and d ≥ 1 the basis
+ * is one kernel instead ({@link bsplineBasis}: each input's interval once, its d + 1 nonzero bases).
  */
 export function bsplineExpansion(options: BsplineOptions = {}): Transformation {
   const o = BSPLINE_OPTIONS.parse(options);
@@ -216,6 +218,8 @@ export function bsplineExpansion(options: BsplineOptions = {}): Transformation {
         const bases = tf.sub(lt(x3, tf.tensor1d(knots.slice(1))), lt(x3, tf.tensor1d(knots.slice(0, K))));
         return tf.reshape(bases, [b, m * K]);
       }
+      // one kernel for the whole basis (wasm, cpu), unless fast paths are off
+      if (bsplineKernelAvailable(x, d)) return bsplineBasis(x, { lo, h, t, d });
       return closedForm(x);
     },
   });
