@@ -178,3 +178,10 @@ export function bsplineBasis(x: tf.Tensor, g: BsplineGrid): tf.Tensor {
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(x) as tf.Tensor;
 }
+
+/** `dx[r, j] = Σ_i dy[r, j·K + i]·B_i′(x[r, j])` as one kernel (the input gradient of {@link bsplineBasis} for a given dy). */
+export function bsplineBasisGrad(x: tf.Tensor, dy: tf.Tensor, g: BsplineGrid): tf.Tensor {
+  register();
+  const attrs = { lo: g.lo, h: g.h, t: g.t, d: g.d } as unknown as tf.NamedAttrMap;
+  return tf.engine().runKernel(BSPLINE_BASIS_GRAD_KERNEL, { x, dy } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor;
+}
