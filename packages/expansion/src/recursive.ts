@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { defineOptions, int, num } from '@rpn/core';
+import { defineOptions, int, num, processingChain, processingOption } from '@rpn/core';
 import type { OptionsOf, Params, Transformation } from '@rpn/core';
 import { TRANSFORMATION_BASE, defineExpansion, interleave, lt, range } from './common.js';
+import { bsplineBasis, bsplineKernelAvailable } from './bspline-kernel.js';
+import { bsplineIdentityProduct } from './bspline-product.js';
 
 const degree = int({ default: 2, min: 1, doc: 'highest degree' });
 /** Options of the polynomial-basis expansions. */
@@ -194,7 +196,10 @@ export type BsplineOptions = OptionsOf<typeof BSPLINE_OPTIONS>;
  * broadcast `[b, m, 1] − [t + d]`, already in the feature-major layout: a dozen whole-tensor
  * kernels instead of Cox–de Boor's slices, and no transpose. The positive parts are bounded by
  * `(d+1)/2`, so there is no cancellation beyond a few ulp. d = 0 (discontinuous) keeps the exact
- * half-open comparisons.
+ * half-open comparisons. With fast paths on (wasm, cpu; not `RPN_FAST_PATHS=0`) and d ≥ 1 the basis
+ * is one kernel instead ({@link bsplineBasis}: each input's interval once, its d + 1 nonzero bases).
+ * Exposes `structure: {type: 'bspline', lo, h, t, d, identityProduct}`: `identityProduct(x, w, n)` is
+ * κ(x)·reshape(w, [n, D])ᵀ without κ(x) ({@link bsplineIdentityProduct}; null where it does not apply).
  */
 export function bsplineExpansion(options: BsplineOptions = {}): Transformation {
   const o = BSPLINE_OPTIONS.parse(options);
@@ -205,8 +210,15 @@ export function bsplineExpansion(options: BsplineOptions = {}): Transformation {
   const K = t + d; // bases per feature
   const terms = bsplineTerms(d, h);
   const centres = Array.from({ length: K }, (_, i) => knots[i] + ((d + 1) * h) / 2);
+  // the fused κ(x)·Wᵀ for identity reconciliation (model's FUSED_PRODUCTS), only without pre/postprocessing
+  const plain = processingChain(processingOption(o, 'preprocess')).length === 0 && processingChain(processingOption(o, 'postprocess')).length === 0;
+  const structure = Object.freeze({
+    type: 'bspline', lo, h, t, d,
+    identityProduct: plain ? (x: Tensor, w: Tensor, n: number): Tensor | null => bsplineIdentityProduct(x, w, n, { lo, h, t, d }) : undefined,
+  });
   return defineExpansion('bspline_expansion', o, {
     own: { gridRange, t, d },
+    structure,
     calculateD: (m) => m * K,
     kappa: (x) => {
       const [b, m] = x.shape as [number, number];
@@ -216,6 +228,8 @@ export function bsplineExpansion(options: BsplineOptions = {}): Transformation {
         const bases = tf.sub(lt(x3, tf.tensor1d(knots.slice(1))), lt(x3, tf.tensor1d(knots.slice(0, K))));
         return tf.reshape(bases, [b, m * K]);
       }
+      // one kernel for the whole basis (wasm, cpu), unless fast paths are off
+      if (bsplineKernelAvailable(x, d)) return bsplineBasis(x, { lo, h, t, d });
       return closedForm(x);
     },
   });

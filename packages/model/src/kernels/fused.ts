@@ -19,13 +19,23 @@ export interface FusedProduct {
  * The fused kernels, keyed by (expansion structure, reconciliation structure). Order-2 Taylor
  * (with or without a no-affine layer norm) has a fused path for every reconciliation: each ψ
  * brings its own structured contraction (`productFromInput`), with the generic grid contraction of
- * the built W as its fallback (`packages/reconciliation/README.md`).
+ * the built W as its fallback (`packages/reconciliation/README.md`). The B-spline expansion with
+ * identity reconciliation brings its own local product (`structure.identityProduct`, @rpn/expansion).
  */
 export const FUSED_PRODUCTS: readonly FusedProduct[] = Object.freeze([
   Object.freeze({
     expansion: 'taylor',
     reconciliation: '*',
     product: (x: Tensor, kappa: Transformation, psi: Reconciliation, w: Tensor | null, n: number) => psi.productFromInput?.(x, kappa, w, n) ?? null,
+  }),
+  // B-spline × identity: the expansion brings the product (each input's d + 1 bases in one window of W)
+  Object.freeze({
+    expansion: 'bspline',
+    reconciliation: 'identity',
+    product: (x: Tensor, kappa: Transformation, _psi: Reconciliation, w: Tensor | null, n: number) => {
+      const f = kappa.structure?.identityProduct as ((x: Tensor, w: Tensor, n: number) => Tensor | null) | undefined;
+      return f && w ? f(x, w, n) : null;
+    },
   }),
 ]);
 

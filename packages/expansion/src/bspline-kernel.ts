@@ -1,0 +1,187 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Kernel name of the B-spline basis `x [b, m] → κ [b, m·(t + d)]` (wasm and cpu backends). */
+export const BSPLINE_BASIS_KERNEL = 'RpnBsplineBasis';
+/** Kernel name of its input gradient `(x [b, m], dy [b, m·(t + d)]) → dx [b, m]`. */
+export const BSPLINE_BASIS_GRAD_KERNEL = 'RpnBsplineBasisGrad';
+
+/** The uniform grid of a B-spline expansion: knots `g_i = lo + (i − d)·h`, i = 0..t+2d, degree d ≥ 1. */
+export interface BsplineGrid {
+  readonly lo: number;
+  readonly h: number;
+  readonly t: number;
+  readonly d: number;
+}
+
+/**
+ * The d + 1 nonzero bases at one input, from its knot interval: with `u = (x − g_0)/h`,
+ * `q = ⌊u⌋` (half-open `[g_q, g_{q+1})`) and `f = u − q`, the uniform Cox–de Boor triangle
+ * `a_j^{(k)} = ((f + k − j)·a_{j−1}^{(k−1)} + (j + 1 − f)·a_j^{(k−1)})/k`, `a_0^{(0)} = 1`, gives
+ * `B_{q−d+j}(x) = a_j^{(d)}`, and `dB_{q−d+j}/dx = (a_{j−1}^{(d−1)} − a_j^{(d−1)})/h`.
+ * Writes `vals[0..d]` (and `slopes[0..d]` when given, in units of x), in double precision;
+ * returns q, or −1 when x is outside `[g_0, g_{t+2d})` (all bases zero), or NaN for a NaN input.
+ */
+export function localBases(x: number, g: BsplineGrid, vals: Float64Array, slopes?: Float64Array): number {
+  const u = (x - g.lo) / g.h + g.d;
+  if (Number.isNaN(u)) return Number.NaN;
+  if (!(u >= 0 && u < g.t + 2 * g.d)) return -1;
+  const q = Math.floor(u);
+  const f = u - q;
+  const d = g.d;
+  vals[0] = 1;
+  for (let k = 1; k <= d; k++) {
+    if (k === d && slopes) {
+      for (let j = 0; j <= d; j++) slopes[j] = ((j > 0 ? vals[j - 1] : 0) - (j < d ? vals[j] : 0)) / g.h;
+    }
+    // in place, from the top: a_j^{(k)} needs a_{j−1}^{(k−1)} and a_j^{(k−1)}
+    vals[k] = ((f + k - k) * vals[k - 1]) / k;
+    for (let j = k - 1; j >= 1; j--) vals[j] = ((f + k - j) * vals[j - 1] + (j + 1 - f) * vals[j]) / k;
+    vals[0] = ((1 - f) * vals[0]) / k;
+  }
+  return q;
+}
+
+/** `κ[r, j·K + i] = B_i(x[r, j])`, K = t + d (the zeros included): the forward pass on flat arrays. */
+export function bsplineBasisInto(x: Float32Array, out: Float32Array, g: BsplineGrid): void {
+  const K = g.t + g.d;
+  const d = g.d;
+  const vals = new Float64Array(d + 1);
+  out.fill(0);
+  for (let e = 0; e < x.length; e++) {
+    const q = localBases(x[e], g, vals);
+    const base = e * K;
+    if (Number.isNaN(q)) {
+      out.fill(Number.NaN, base, base + K);
+      continue;
+    }
+    if (q < 0) continue;
+    const i0 = q - d;
+    const jFrom = Math.max(0, -i0);
+    const jTo = Math.min(d, K - 1 - i0);
+    for (let j = jFrom; j <= jTo; j++) out[base + i0 + j] = vals[j];
+  }
+}
+
+/** `dx[r, j] = Σ_i dy[r, j·K + i]·B_i′(x[r, j])`: the input gradient on flat arrays. */
+export function bsplineBasisGradInto(x: Float32Array, dy: Float32Array, dx: Float32Array, g: BsplineGrid): void {
+  const K = g.t + g.d;
+  const d = g.d;
+  const vals = new Float64Array(d + 1);
+  const slopes = new Float64Array(d + 1);
+  for (let e = 0; e < x.length; e++) {
+    const q = localBases(x[e], g, vals, slopes);
+    if (Number.isNaN(q)) {
+      dx[e] = Number.NaN;
+      continue;
+    }
+    let s = 0;
+    if (q >= 0) {
+      const base = e * K;
+      const i0 = q - d;
+      const jFrom = Math.max(0, -i0);
+      const jTo = Math.min(d, K - 1 - i0);
+      for (let j = jFrom; j <= jTo; j++) s += dy[base + i0 + j] * slopes[j];
+    }
+    dx[e] = s;
+  }
+}
+
+/** What the kernels read of the wasm backend (tfjs-backend-wasm's BackendWasm). */
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
+
+/** What the kernels read of the cpu backend (tfjs-backend-cpu's MathBackendCPU). */
+interface CpuBackendLike {
+  data: { get(dataId: tf.DataId): { values: Float32Array } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+}
+
+const gridOf = (attrs: tf.NamedAttrMap | undefined): BsplineGrid => attrs as unknown as BsplineGrid;
+const Kof = (attrs: tf.NamedAttrMap | undefined): number => gridOf(attrs).t + gridOf(attrs).d;
+
+const kernels: Record<'wasm' | 'cpu', Record<string, tf.KernelFunc>> = {
+  wasm: {
+    [BSPLINE_BASIS_KERNEL]: ({ inputs, backend, attrs }) => {
+      const b = backend as unknown as WasmBackendLike;
+      const x = (inputs as Record<string, tf.TensorInfo>).x;
+      const out = b.makeOutput([x.shape[0], x.shape[1] * Kof(attrs)], 'float32');
+      bsplineBasisInto(b.typedArrayFromHeap(x), b.typedArrayFromHeap(out), gridOf(attrs));
+      return out;
+    },
+    [BSPLINE_BASIS_GRAD_KERNEL]: ({ inputs, backend, attrs }) => {
+      const b = backend as unknown as WasmBackendLike;
+      const { x, dy } = inputs as Record<string, tf.TensorInfo>;
+      const out = b.makeOutput([...x.shape], 'float32');
+      bsplineBasisGradInto(b.typedArrayFromHeap(x), b.typedArrayFromHeap(dy), b.typedArrayFromHeap(out), gridOf(attrs));
+      return out;
+    },
+  },
+  cpu: {
+    [BSPLINE_BASIS_KERNEL]: ({ inputs, backend, attrs }) => {
+      const b = backend as unknown as CpuBackendLike;
+      const x = (inputs as Record<string, tf.TensorInfo>).x;
+      const shape = [x.shape[0], x.shape[1] * Kof(attrs)];
+      const out = new Float32Array(shape[0] * shape[1]);
+      bsplineBasisInto(b.data.get(x.dataId).values, out, gridOf(attrs));
+      return b.makeTensorInfo(shape, 'float32', out);
+    },
+    [BSPLINE_BASIS_GRAD_KERNEL]: ({ inputs, backend, attrs }) => {
+      const b = backend as unknown as CpuBackendLike;
+      const { x, dy } = inputs as Record<string, tf.TensorInfo>;
+      const out = new Float32Array(x.shape[0] * x.shape[1]);
+      bsplineBasisGradInto(b.data.get(x.dataId).values, b.data.get(dy.dataId).values, out, gridOf(attrs));
+      return b.makeTensorInfo([...x.shape], 'float32', out);
+    },
+  },
+};
+
+let registered = false;
+
+function register(): void {
+  if (registered) return;
+  registered = true;
+  for (const backendName of ['wasm', 'cpu'] as const) {
+    for (const [kernelName, kernelFunc] of Object.entries(kernels[backendName])) {
+      if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
+    }
+  }
+}
+
+/** True unless fast paths were switched off (`RPN_FAST_PATHS=0` or `false`). */
+export function fastPathsOn(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_FAST_PATHS;
+  return !(env === '0' || env === 'false');
+}
+
+/** True when {@link bsplineBasis} runs as one kernel: fast paths on, a wasm or cpu backend, a float32 input, degree ≥ 1. */
+export function bsplineKernelAvailable(x: tf.Tensor, d: number): boolean {
+  const name = tf.getBackend();
+  return d >= 1 && fastPathsOn() && (name === 'wasm' || name === 'cpu') && x.dtype === 'float32';
+}
+
+/**
+ * tinyBIG `bspline_expansion`'s basis `κ(x)[r, j·K + i] = B_i(x[r, j])` (K = t + d, uniform knots)
+ * as one kernel, with its input gradient `dx = Σ_i dy_i·B_i′(x)` as a second kernel (run only when
+ * x needs a gradient). Each input computes its knot interval once and its d + 1 nonzero bases.
+ */
+export function bsplineBasis(x: tf.Tensor, g: BsplineGrid): tf.Tensor {
+  register();
+  const attrs = { lo: g.lo, h: g.h, t: g.t, d: g.d } as unknown as tf.NamedAttrMap;
+  const f = tf.customGrad(((xx: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xx]);
+    return {
+      value: tf.engine().runKernel(BSPLINE_BASIS_KERNEL, { x: xx } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(BSPLINE_BASIS_GRAD_KERNEL, { x: saved[0], dy } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor,
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(x) as tf.Tensor;
+}
+
+/** `dx[r, j] = Σ_i dy[r, j·K + i]·B_i′(x[r, j])` as one kernel (the input gradient of {@link bsplineBasis} for a given dy). */
+export function bsplineBasisGrad(x: tf.Tensor, dy: tf.Tensor, g: BsplineGrid): tf.Tensor {
+  register();
+  const attrs = { lo: g.lo, h: g.h, t: g.t, d: g.d } as unknown as tf.NamedAttrMap;
+  return tf.engine().runKernel(BSPLINE_BASIS_GRAD_KERNEL, { x, dy } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor;
+}

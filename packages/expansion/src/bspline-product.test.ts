@@ -1,0 +1,144 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { readFileSync } from 'node:fs';
+import { setupBackend } from '@rpn/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bsplineExpansion } from './recursive.js';
+import { BSPLINE_BASIS_GRAD_KERNEL } from './bspline-kernel.js';
+import { BSPLINE_PRODUCT_GRAD_W_KERNEL, BSPLINE_PRODUCT_KERNEL, bsplineIdentityProduct } from './bspline-product.js';
+import { BSPLINE_PRODUCT_WASM } from './wasm/bspline-product-wasm.js';
+// @ts-expect-error plain ESM helper of the build script (no types)
+import { compileWat } from '../scripts/wat.mjs';
+
+async function withFast<T>(fast: boolean, fn: () => Promise<T> | T): Promise<T> {
+  const prev = process.env.RPN_FAST_PATHS;
+  process.env.RPN_FAST_PATHS = fast ? '1' : '0';
+  try {
+    return await fn();
+  } finally {
+    if (prev === undefined) delete process.env.RPN_FAST_PATHS; else process.env.RPN_FAST_PATHS = prev;
+  }
+}
+
+interface Case { lo: number; hi: number; t: number; d: number; b: number; m: number; n: number }
+
+/** Inputs over the support and beyond (including outside the grid), seeded. */
+function inputs(c: Case): tf.Tensor2D {
+  const h = (c.hi - c.lo) / c.t;
+  return tf.tidy(() => tf.add(tf.mul(tf.randomUniform([c.b, c.m], 0, 1, 'float32', 11), (c.hi - c.lo) + (2 * c.d + 2) * h), c.lo - (c.d + 1) * h)) as tf.Tensor2D;
+}
+
+/** y = κ(x)·Wᵀ and the gradients of Σ y⊙R in x and w: the fused product (fast) or the plain path (κ built by the closed form, W = reshape(w)). */
+async function evaluate(c: Case, fast: boolean) {
+  return withFast(fast, async () => {
+    const K = c.t + c.d;
+    const D = c.m * K;
+    const f = bsplineExpansion({ gridRange: [c.lo, c.hi], t: c.t, d: c.d });
+    const grid = { lo: c.lo, h: (c.hi - c.lo) / c.t, t: c.t, d: c.d };
+    const x = inputs(c);
+    const w = tf.randomNormal([c.n * D], 0, 1, 'float32', 12);
+    const R = tf.randomUniform([c.b, c.n], -1, 1, 'float32', 13);
+    const product = (xx: tf.Tensor, ww: tf.Tensor): tf.Tensor => {
+      if (fast) {
+        const y = bsplineIdentityProduct(xx, ww, c.n, grid);
+        if (!y) throw new Error('fused product unavailable');
+        return y;
+      }
+      return tf.matMul(f.forward(xx), tf.transpose(tf.reshape(ww, [c.n, D])));
+    };
+    const loss = (xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.mul(product(xx, ww), R));
+    const prof = await tf.profile(() => { tf.dispose(tf.grads(loss)([x, w])); });
+    const y = tf.tidy(() => product(x, w));
+    const [gx, gw] = tf.grads(loss)([x, w]);
+    const out = { y: Array.from(y.dataSync()), gx: Array.from(gx.dataSync()), gw: Array.from(gw.dataSync()), gwShape: gw.shape, kernels: prof.kernels.map((k) => k.name), h: grid.h };
+    tf.dispose([x, w, R, y, gx, gw]);
+    return out;
+  });
+}
+
+function expectClose(got: number[], want: number[], atol: number, rtol: number, what: string): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i]), `${what} ${i}: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(atol + rtol * Math.abs(want[i]));
+}
+
+const CASES: Case[] = [
+  { lo: -1, hi: 1, t: 5, d: 3, b: 6, m: 9, n: 10 }, // config D's grid; n = 4 + 4 + 2 (blocked rows and the rest)
+  { lo: -1, hi: 1, t: 5, d: 3, b: 3, m: 5, n: 3 }, // rows one at a time only
+  { lo: -3, hi: 2, t: 3, d: 2, b: 4, m: 7, n: 8 },
+  { lo: 0, hi: 1, t: 4, d: 1, b: 5, m: 6, n: 5 },
+  { lo: -1, hi: 1, t: 1, d: 3, b: 4, m: 4, n: 4 }, // K = 4: every window is the whole block
+  { lo: 10, hi: 20, t: 7, d: 3, b: 2, m: 3, n: 6 },
+];
+
+describe('the fused B-spline × identity product against the plain κ(x)·Wᵀ', () => {
+  afterEach(async () => { if (tf.getBackend() !== 'wasm') await setupBackend({ backend: 'wasm' }); });
+
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it.each(CASES)(`${backend}: t=$t d=$d b=$b m=$m n=$n: values and gradients (x and w) agree, no leaks`, async (c) => {
+      await setupBackend({ backend });
+      const before = tf.memory().numTensors;
+      const plain = await evaluate(c, false);
+      const fast = await evaluate(c, true);
+      expect(tf.memory().numTensors).toBe(before);
+      // float32 tolerances of the golden README (forward 1e-5 + 1e-6, gradients 1e-4 + 1e-5), scaled by the sums' size
+      const scale = Math.sqrt(c.m * 4);
+      expectClose(fast.y, plain.y, 1e-6 * scale, 1e-5, 'y');
+      expectClose(fast.gw, plain.gw, 1e-5 * scale, 1e-4, 'dw');
+      if (c.d > 1) expectClose(fast.gx, plain.gx, (1e-5 * scale) / fast.h, 1e-4, 'dx');
+      expect(fast.gwShape).toEqual([c.n * c.m * (c.t + c.d)]);
+      expect(fast.kernels).toContain(BSPLINE_PRODUCT_KERNEL);
+      expect(fast.kernels).toContain(BSPLINE_PRODUCT_GRAD_W_KERNEL);
+      expect(plain.kernels).not.toContain(BSPLINE_PRODUCT_KERNEL);
+    });
+  }
+
+  it('d = 1: the input gradient agrees off the knots (the slope jumps there)', async () => {
+    const c = CASES[3];
+    const plain = await evaluate(c, false);
+    const fast = await evaluate(c, true);
+    // random inputs hit a knot with probability 0; both sides take the same half-open convention anyway
+    expectClose(fast.gx, plain.gx, 1e-5 * Math.sqrt(c.m * 4) / fast.h, 1e-4, 'dx');
+  });
+
+  it('computes no input gradient (no dy·W, no basis derivative) when only w needs one, as in a first layer', async () => {
+    const c = CASES[0];
+    const grid = { lo: c.lo, h: (c.hi - c.lo) / c.t, t: c.t, d: c.d };
+    const x = inputs(c);
+    const w = tf.variable(tf.randomNormal([c.n * c.m * 8], 0, 1, 'float32', 2));
+    const prof = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(bsplineIdentityProduct(x, w, c.n, grid)!) as tf.Scalar, [w]);
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    const names = prof.kernels.map((k) => k.name);
+    expect(names).toContain(BSPLINE_PRODUCT_GRAD_W_KERNEL);
+    expect(names).not.toContain(BSPLINE_BASIS_GRAD_KERNEL);
+    expect(names).not.toContain('BatchMatMul');
+    tf.dispose([x, w]);
+  });
+
+  it('NaN inputs give NaN outputs (not silent zeros)', () => {
+    const x = tf.tensor2d([[0.5, Number.NaN]]);
+    const w = tf.ones([2 * 2 * 8]);
+    const y = bsplineIdentityProduct(x, w, 2, { lo: -1, h: 0.4, t: 5, d: 3 })!;
+    expect(Array.from(y.dataSync()).every(Number.isNaN)).toBe(true);
+    tf.dispose([x, w, y]);
+  });
+
+  it('is not taken (null) for d > 3, for t + d < 4, or with RPN_FAST_PATHS=0', async () => {
+    const before = tf.memory().numTensors;
+    const x = tf.zeros([2, 3]);
+    tf.tidy(() => {
+      expect(bsplineIdentityProduct(x, tf.zeros([2 * 3 * 9]), 2, { lo: -1, h: 0.4, t: 5, d: 4 })).toBeNull();
+      expect(bsplineIdentityProduct(x, tf.zeros([2 * 3 * 3]), 2, { lo: -1, h: 1, t: 2, d: 1 })).toBeNull();
+    });
+    const w = tf.zeros([2 * 3 * 8]);
+    await withFast(false, () => expect(bsplineIdentityProduct(x, w, 2, { lo: -1, h: 0.4, t: 5, d: 3 })).toBeNull());
+    tf.dispose([x, w]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('the committed wasm bytes are the build of wasm/bspline-product.wat (npm wabt)', async () => {
+    const src = readFileSync(new URL('./wasm/bspline-product.wat', import.meta.url), 'utf8');
+    const bytes: Uint8Array = await compileWat('bspline-product.wat', src);
+    expect(Buffer.from(bytes).toString('base64')).toBe(BSPLINE_PRODUCT_WASM);
+  });
+});

@@ -1,0 +1,261 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { bsplineBasisGrad, fastPathsOn, localBases, type BsplineGrid } from './bspline-kernel.js';
+import { BSPLINE_PRODUCT_WASM } from './wasm/bspline-product-wasm.js';
+
+/** Kernel name of the local product `(x [b, m], w [n·D]) → y [b, n]`, y = κ(x)·Wᵀ (wasm, cpu). */
+export const BSPLINE_PRODUCT_KERNEL = 'RpnBsplineProduct';
+/** Kernel name of its weight gradient `(dy [b, n], x [b, m]) → dW [n, D]` (the windows recomputed from x). */
+export const BSPLINE_PRODUCT_GRAD_W_KERNEL = 'RpnBsplineProductGradW';
+
+/** Width of an input's window of bases (one 128-bit vector): the fused product takes degrees d ≤ 3 with t + d ≥ 4. */
+const WIN = 4;
+
+/**
+ * The window of every input: with `i0 = q − d` its first nonzero basis (`q` the knot interval),
+ * the window starts at `s = clamp(i0, 0, K − 4)`, `cols[e] = j·K + s`, and `vals[e·4 + l] = B_{s+l}(x_e)`
+ * (zero outside the support; all zeros with `s = 0` outside the grid; NaN for a NaN input).
+ */
+export function windowsInto(x: Float32Array, m: number, g: BsplineGrid, cols: Int32Array, vals: Float32Array): void {
+  const K = g.t + g.d;
+  const d = g.d;
+  const local = new Float64Array(d + 1);
+  vals.fill(0);
+  for (let e = 0; e < x.length; e++) {
+    const base = (e % m) * K;
+    const q = localBases(x[e], g, local);
+    if (Number.isNaN(q)) {
+      cols[e] = base;
+      vals.fill(Number.NaN, e * WIN, e * WIN + WIN);
+      continue;
+    }
+    if (q < 0) {
+      cols[e] = base;
+      continue;
+    }
+    const i0 = q - d;
+    const s = Math.min(Math.max(i0, 0), K - WIN);
+    cols[e] = base + s;
+    for (let l = 0; l < WIN; l++) {
+      const k = s + l - i0;
+      if (k >= 0 && k <= d && s + l < K) vals[e * WIN + l] = local[k];
+    }
+  }
+}
+
+/** `y[r, o] = Σ_j Σ_l vals[r, j, l]·W[o, cols[r, j] + l]`: the forward product in plain JS (the cpu kernel). */
+export function windowProductInto(w: Float32Array, cols: Int32Array, vals: Float32Array, y: Float32Array, b: number, m: number, n: number, D: number): void {
+  for (let r = 0; r < b; r++) {
+    for (let o = 0; o < n; o++) {
+      let acc = 0;
+      const row = o * D;
+      for (let j = 0; j < m; j++) {
+        const e = r * m + j;
+        const c = row + cols[e];
+        for (let l = 0; l < WIN; l++) acc += vals[e * WIN + l] * w[c + l];
+      }
+      y[r * n + o] = acc;
+    }
+  }
+}
+
+/** `dW[o, cols[r, j] + l] = Σ_r dy[r, o]·vals[r, j, l]`, zero elsewhere: the weight gradient in plain JS (the cpu kernel). */
+export function windowGradWInto(dy: Float32Array, cols: Int32Array, vals: Float32Array, dw: Float32Array, b: number, m: number, n: number, D: number): void {
+  dw.fill(0);
+  for (let o = 0; o < n; o++) {
+    const row = o * D;
+    for (let r = 0; r < b; r++) {
+      const g = dy[r * n + o];
+      for (let j = 0; j < m; j++) {
+        const e = r * m + j;
+        const c = row + cols[e];
+        for (let l = 0; l < WIN; l++) dw[c + l] += g * vals[e * WIN + l];
+      }
+    }
+  }
+}
+
+/** The exports of `wasm/bspline-product.wat`. */
+interface ProductExports {
+  forward(w: number, cols: number, vals: number, y: number, b: number, m: number, n: number, D: number): void;
+  gradW(dy: number, cols: number, vals: number, dw: number, b: number, m: number, n: number, D: number): void;
+  windows(x: number, cols: number, vals: number, count: number, m: number, lo: number, h: number, t: number, d: number): void;
+}
+
+/** What the kernels read of the wasm backend (tfjs-backend-wasm's BackendWasm). */
+interface WasmBackendLike {
+  wasm: { asm?: { memory?: WebAssembly.Memory } };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array;
+}
+
+/** What the kernels read of the cpu backend (tfjs-backend-cpu's MathBackendCPU). */
+interface CpuBackendLike {
+  data: { get(dataId: tf.DataId): { values: Float32Array | Int32Array } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array | Int32Array): tf.TensorInfo;
+}
+
+let moduleBytes: WebAssembly.Module | null | undefined;
+const instances = new WeakMap<WebAssembly.Memory, ProductExports>();
+
+/**
+ * The SIMD kernels instantiated on the wasm backend's own memory (so they work on its tensors in
+ * place), or null when the backend exposes no memory or the platform rejects the module (no SIMD).
+ */
+function wasmExports(backend: unknown): ProductExports | null {
+  const memory = (backend as WasmBackendLike).wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  const cached = instances.get(memory);
+  if (cached) return cached;
+  try {
+    if (moduleBytes === undefined) {
+      const bin = atob(BSPLINE_PRODUCT_WASM);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      moduleBytes = new WebAssembly.Module(bytes);
+    }
+    if (!moduleBytes) return null;
+    const inst = new WebAssembly.Instance(moduleBytes, { env: { memory } });
+    const ex = inst.exports as unknown as ProductExports;
+    instances.set(memory, ex);
+    return ex;
+  } catch {
+    moduleBytes = null;
+    return null;
+  }
+}
+
+interface ProductAttrs extends BsplineGrid { n: number }
+
+const ptr = (a: ArrayBufferView): number => a.byteOffset;
+
+/** The tfjs wasm module's allocator (Emscripten's malloc/free on the heap the kernels share). */
+interface HeapAllocator { _malloc(bytes: number): number; _free(p: number): void }
+
+/**
+ * Runs `fn` with the windows of x in scratch memory of the wasm heap (`cols` then `vals`, freed
+ * after): computed by the module's `windows`, so no tensor is made for them (a tfjs kernel's extra
+ * outputs would each get a zero tensor built in JS for their gradient).
+ */
+function withWindows(be: WasmBackendLike, ex: ProductExports, x: tf.TensorInfo, g: BsplineGrid, fn: (cols: number, vals: number) => void): void {
+  const [b, m] = x.shape;
+  const count = b * m;
+  const heap = be.wasm as unknown as HeapAllocator;
+  const cols = heap._malloc(count * 4 * (1 + WIN) + 16);
+  try {
+    const vals = (cols + count * 4 + 15) & ~15;
+    ex.windows(ptr(be.typedArrayFromHeap(x)), cols, vals, count, m, g.lo, g.h, g.t, g.d);
+    fn(cols, vals);
+  } finally {
+    heap._free(cols);
+  }
+}
+
+const wasmForward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = backend as unknown as WasmBackendLike;
+  const { x, w } = inputs as Record<string, tf.TensorInfo>;
+  const a = attrs as unknown as ProductAttrs;
+  const [b, m] = x.shape;
+  const D = m * (a.t + a.d);
+  const ex = wasmExports(backend)!;
+  const y = be.makeOutput([b, a.n], 'float32');
+  withWindows(be, ex, x, a, (cols, vals) => ex.forward(ptr(be.typedArrayFromHeap(w)), cols, vals, ptr(be.typedArrayFromHeap(y)), b, m, a.n, D));
+  return y;
+};
+
+const wasmGradW: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = backend as unknown as WasmBackendLike;
+  const { dy, x } = inputs as Record<string, tf.TensorInfo>;
+  const a = attrs as unknown as ProductAttrs;
+  const [b, m] = x.shape;
+  const D = m * (a.t + a.d);
+  const ex = wasmExports(backend)!;
+  const dw = be.makeOutput([a.n, D], 'float32');
+  withWindows(be, ex, x, a, (cols, vals) => ex.gradW(ptr(be.typedArrayFromHeap(dy)), cols, vals, ptr(be.typedArrayFromHeap(dw)), b, m, a.n, D));
+  return dw;
+};
+
+/** The windows of x as plain arrays (the cpu kernels). */
+function cpuWindows(x: Float32Array, b: number, m: number, g: BsplineGrid): { cols: Int32Array; vals: Float32Array } {
+  const cols = new Int32Array(b * m);
+  const vals = new Float32Array(b * m * WIN);
+  windowsInto(x, m, g, cols, vals);
+  return { cols, vals };
+}
+
+const cpuForward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = backend as unknown as CpuBackendLike;
+  const { x, w } = inputs as Record<string, tf.TensorInfo>;
+  const a = attrs as unknown as ProductAttrs;
+  const [b, m] = x.shape;
+  const D = m * (a.t + a.d);
+  const { cols, vals } = cpuWindows(be.data.get(x.dataId).values as Float32Array, b, m, a);
+  const y = new Float32Array(b * a.n);
+  windowProductInto(be.data.get(w.dataId).values as Float32Array, cols, vals, y, b, m, a.n, D);
+  return be.makeTensorInfo([b, a.n], 'float32', y);
+};
+
+const cpuGradW: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = backend as unknown as CpuBackendLike;
+  const { dy, x } = inputs as Record<string, tf.TensorInfo>;
+  const a = attrs as unknown as ProductAttrs;
+  const [b, m] = x.shape;
+  const D = m * (a.t + a.d);
+  const { cols, vals } = cpuWindows(be.data.get(x.dataId).values as Float32Array, b, m, a);
+  const dw = new Float32Array(a.n * D);
+  windowGradWInto(be.data.get(dy.dataId).values as Float32Array, cols, vals, dw, b, m, a.n, D);
+  return be.makeTensorInfo([a.n, D], 'float32', dw);
+};
+
+let registered = false;
+
+function register(): void {
+  if (registered) return;
+  registered = true;
+  const table = [[BSPLINE_PRODUCT_KERNEL, 'wasm', wasmForward], [BSPLINE_PRODUCT_GRAD_W_KERNEL, 'wasm', wasmGradW],
+    [BSPLINE_PRODUCT_KERNEL, 'cpu', cpuForward], [BSPLINE_PRODUCT_GRAD_W_KERNEL, 'cpu', cpuGradW]] as const;
+  for (const [kernelName, backendName, kernelFunc] of table) {
+    if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
+  }
+  tf.registerGradient({
+    kernelName: BSPLINE_PRODUCT_KERNEL,
+    inputsToSave: ['x', 'w'],
+    gradFunc: (dys, saved, attrs) => {
+      const dy = Array.isArray(dys) ? dys[0] : dys;
+      const [x, w] = saved;
+      const a = attrs as unknown as ProductAttrs;
+      const m = x.shape[1] as number;
+      const D = m * (a.t + a.d);
+      return {
+        // dx = Σ_i B_i′(x)·(dy·W)[:, j·K + i]; W = w viewed [n, D] (no transpose)
+        x: () => bsplineBasisGrad(x, tf.matMul(dy, tf.reshape(w, [a.n, D])), a),
+        w: () => tf.reshape(tf.engine().runKernel(BSPLINE_PRODUCT_GRAD_W_KERNEL, { dy, x } as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor, w.shape),
+      };
+    },
+  });
+}
+
+/** True when {@link bsplineIdentityProduct} runs: fast paths on, wasm (with SIMD) or cpu, float32, d ≤ 3 and t + d ≥ 4. */
+export function bsplineProductAvailable(x: tf.Tensor, w: tf.Tensor, g: BsplineGrid): boolean {
+  if (!fastPathsOn() || x.dtype !== 'float32' || w.dtype !== 'float32' || x.rank !== 2) return false;
+  if (g.d < 1 || g.d > WIN - 1 || g.t + g.d < WIN) return false;
+  const name = tf.getBackend();
+  if (name === 'cpu') return true;
+  return name === 'wasm' && wasmExports(tf.backend()) !== null;
+}
+
+/**
+ * `κ(x)·Wᵀ` for tinyBIG's `bspline_expansion` κ (d ≤ 3) and `identity_reconciliation`
+ * W = reshape(w, [n, D]), without building κ(x) [b, m·(t + d)]: each input's d + 1 nonzero bases
+ * lie in one window of 4 columns, so `y[r, o] = Σ_j ⟨vals[r, j], W[o, cols[r, j] .. +4]⟩` (half the
+ * multiply-adds of the dense product, in wasm SIMD on the tensors in place). Gradients:
+ * `dW` scatters `dy[r, o]·vals[r, j]` into the windows; `dx = Σ_i B_i′(x)·(dy·W)[:, j·K + i]`, only
+ * when x needs a gradient. Returns null when {@link bsplineProductAvailable} is false.
+ */
+export function bsplineIdentityProduct(x: tf.Tensor, w: tf.Tensor, n: number, g: BsplineGrid): tf.Tensor | null {
+  if (!bsplineProductAvailable(x, w, g)) return null;
+  const m = x.shape[1] as number;
+  if (w.size !== n * m * (g.t + g.d)) return null;
+  register();
+  const attrs = { lo: g.lo, h: g.h, t: g.t, d: g.d, n } as unknown as tf.NamedAttrMap;
+  return tf.engine().runKernel(BSPLINE_PRODUCT_KERNEL, { x, w } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor;
+}

@@ -1,0 +1,233 @@
+;; Local B-spline x identity products, wasm SIMD (128-bit). Built by `pnpm --filter @rpn/expansion build:wasm`
+;; (npm `wabt`) into bspline-product-wasm.ts; a test rebuilds it from this file and compares the bytes.
+;;
+;; The memory is the tfjs wasm backend's own (imported), so the kernels read and write tensors in place.
+;; Every input (r, j) of x [b, m] has one window of 4 columns of W [n, D] (D = m*K, K = t + d >= 4) that holds
+;; its d + 1 <= 4 nonzero bases: `cols[r*m + j]` (i32) is the window's first column, `vals[(r*m + j)*4 ..]`
+;; (f32 x 4) the bases on it (zeros on lanes outside the support, all zeros outside the grid).
+;; Pointers are byte offsets; arrays are row-major float32 / int32.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; y[r, o] = sum__j sum__l vals[r, j, l] * W[o, cols[r, j] + l], for r < b, o < n.
+  ;; Four rows of W at a time share each window's cols/vals loads; the rows left over go one at a time.
+  (func (export "forward") (param $w i32) (param $cols i32) (param $vals i32) (param $y i32)
+                          (param $b i32) (param $m i32) (param $n i32) (param $D i32)
+    (local $r i32) (local $o i32) (local $rowBytes i32)
+    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
+    (local $pc i32) (local $pv i32) (local $end i32) (local $off i32)
+    (local $vv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $s01 v128) (local $s23 v128)
+    (local.set $rowBytes (i32.shl (local.get $D) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $rdone
+      (loop $rloop
+        (br_if $rdone (i32.ge_u (local.get $r) (local.get $b)))
+        (local.set $o (i32.const 0))
+        ;; blocks of four output columns
+        (block $odone4
+          (loop $oloop4
+            (br_if $odone4 (i32.gt_u (i32.add (local.get $o) (i32.const 4)) (local.get $n)))
+            (local.set $w0 (i32.add (local.get $w) (i32.mul (local.get $o) (local.get $rowBytes))))
+            (local.set $w1 (i32.add (local.get $w0) (local.get $rowBytes)))
+            (local.set $w2 (i32.add (local.get $w1) (local.get $rowBytes)))
+            (local.set $w3 (i32.add (local.get $w2) (local.get $rowBytes)))
+            (local.set $pc (i32.add (local.get $cols) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 2))))
+            (local.set $pv (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 4))))
+            (local.set $end (i32.add (local.get $pc) (i32.shl (local.get $m) (i32.const 2))))
+            (local.set $a0 (v128.const i32x4 0 0 0 0))
+            (local.set $a1 (v128.const i32x4 0 0 0 0))
+            (local.set $a2 (v128.const i32x4 0 0 0 0))
+            (local.set $a3 (v128.const i32x4 0 0 0 0))
+            (block $jdone4
+              (loop $jloop4
+                (br_if $jdone4 (i32.ge_u (local.get $pc) (local.get $end)))
+                (local.set $off (i32.shl (i32.load (local.get $pc)) (i32.const 2)))
+                (local.set $vv (v128.load (local.get $pv)))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (local.get $w0) (local.get $off))) (local.get $vv))))
+                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load (i32.add (local.get $w1) (local.get $off))) (local.get $vv))))
+                (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load (i32.add (local.get $w2) (local.get $off))) (local.get $vv))))
+                (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load (i32.add (local.get $w3) (local.get $off))) (local.get $vv))))
+                (local.set $pc (i32.add (local.get $pc) (i32.const 4)))
+                (local.set $pv (i32.add (local.get $pv) (i32.const 16)))
+                (br $jloop4)))
+            ;; horizontal sums of a0..a3 into one vector [sum_a0, sum_a1, sum_a2, sum_a3]
+            (local.set $s01 (f32x4.add
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a0) (local.get $a1))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a0) (local.get $a1))))
+            (local.set $s23 (f32x4.add
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a2) (local.get $a3))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a2) (local.get $a3))))
+            (v128.store
+              (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $n)) (local.get $o)) (i32.const 2)))
+              (f32x4.add
+                (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s01) (local.get $s23))
+                (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s01) (local.get $s23))))
+            (local.set $o (i32.add (local.get $o) (i32.const 4)))
+            (br $oloop4)))
+        ;; the remaining output columns, one at a time
+        (block $odone1
+          (loop $oloop1
+            (br_if $odone1 (i32.ge_u (local.get $o) (local.get $n)))
+            (local.set $w0 (i32.add (local.get $w) (i32.mul (local.get $o) (local.get $rowBytes))))
+            (local.set $pc (i32.add (local.get $cols) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 2))))
+            (local.set $pv (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 4))))
+            (local.set $end (i32.add (local.get $pc) (i32.shl (local.get $m) (i32.const 2))))
+            (local.set $a0 (v128.const i32x4 0 0 0 0))
+            (block $jdone1
+              (loop $jloop1
+                (br_if $jdone1 (i32.ge_u (local.get $pc) (local.get $end)))
+                (local.set $off (i32.shl (i32.load (local.get $pc)) (i32.const 2)))
+                (local.set $a0 (f32x4.add (local.get $a0)
+                  (f32x4.mul (v128.load (i32.add (local.get $w0) (local.get $off))) (v128.load (local.get $pv)))))
+                (local.set $pc (i32.add (local.get $pc) (i32.const 4)))
+                (local.set $pv (i32.add (local.get $pv) (i32.const 16)))
+                (br $jloop1)))
+            (f32.store
+              (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $n)) (local.get $o)) (i32.const 2)))
+              (f32.add
+                (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 2 (local.get $a0)))
+                (f32.add (f32x4.extract_lane 1 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
+            (local.set $o (i32.add (local.get $o) (i32.const 1)))
+            (br $oloop1)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rloop))))
+
+  ;; dW[o, cols[r, j] + l] = sum__r dy[r, o] * vals[r, j, l] (all other entries 0), for o < n: the gradient of
+  ;; `forward` with respect to W, scattered into the windows. dW is zeroed first. Four rows of dW at a time.
+  (func (export "gradW") (param $dy i32) (param $cols i32) (param $vals i32) (param $dw i32)
+                        (param $b i32) (param $m i32) (param $n i32) (param $D i32)
+    (local $r i32) (local $o i32) (local $rowBytes i32)
+    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
+    (local $pc i32) (local $pv i32) (local $end i32) (local $off i32) (local $pdy i32) (local $p i32)
+    (local $vv v128) (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
+    (local.set $rowBytes (i32.shl (local.get $D) (i32.const 2)))
+    (memory.fill (local.get $dw) (i32.const 0) (i32.mul (local.get $n) (local.get $rowBytes)))
+    (local.set $o (i32.const 0))
+    (block $odone4
+      (loop $oloop4
+        (br_if $odone4 (i32.gt_u (i32.add (local.get $o) (i32.const 4)) (local.get $n)))
+        (local.set $w0 (i32.add (local.get $dw) (i32.mul (local.get $o) (local.get $rowBytes))))
+        (local.set $w1 (i32.add (local.get $w0) (local.get $rowBytes)))
+        (local.set $w2 (i32.add (local.get $w1) (local.get $rowBytes)))
+        (local.set $w3 (i32.add (local.get $w2) (local.get $rowBytes)))
+        (local.set $r (i32.const 0))
+        (block $rdone4
+          (loop $rloop4
+            (br_if $rdone4 (i32.ge_u (local.get $r) (local.get $b)))
+            (local.set $pdy (i32.add (local.get $dy) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $n)) (local.get $o)) (i32.const 2))))
+            (local.set $d0 (f32x4.splat (f32.load (local.get $pdy))))
+            (local.set $d1 (f32x4.splat (f32.load offset=4 (local.get $pdy))))
+            (local.set $d2 (f32x4.splat (f32.load offset=8 (local.get $pdy))))
+            (local.set $d3 (f32x4.splat (f32.load offset=12 (local.get $pdy))))
+            (local.set $pc (i32.add (local.get $cols) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 2))))
+            (local.set $pv (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 4))))
+            (local.set $end (i32.add (local.get $pc) (i32.shl (local.get $m) (i32.const 2))))
+            (block $jdone4
+              (loop $jloop4
+                (br_if $jdone4 (i32.ge_u (local.get $pc) (local.get $end)))
+                (local.set $off (i32.shl (i32.load (local.get $pc)) (i32.const 2)))
+                (local.set $vv (v128.load (local.get $pv)))
+                (local.set $p (i32.add (local.get $w0) (local.get $off)))
+                (v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (f32x4.mul (local.get $vv) (local.get $d0))))
+                (local.set $p (i32.add (local.get $w1) (local.get $off)))
+                (v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (f32x4.mul (local.get $vv) (local.get $d1))))
+                (local.set $p (i32.add (local.get $w2) (local.get $off)))
+                (v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (f32x4.mul (local.get $vv) (local.get $d2))))
+                (local.set $p (i32.add (local.get $w3) (local.get $off)))
+                (v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (f32x4.mul (local.get $vv) (local.get $d3))))
+                (local.set $pc (i32.add (local.get $pc) (i32.const 4)))
+                (local.set $pv (i32.add (local.get $pv) (i32.const 16)))
+                (br $jloop4)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $rloop4)))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (br $oloop4)))
+    ;; the remaining rows of dW, one at a time
+    (block $odone1
+      (loop $oloop1
+        (br_if $odone1 (i32.ge_u (local.get $o) (local.get $n)))
+        (local.set $w0 (i32.add (local.get $dw) (i32.mul (local.get $o) (local.get $rowBytes))))
+        (local.set $r (i32.const 0))
+        (block $rdone1
+          (loop $rloop1
+            (br_if $rdone1 (i32.ge_u (local.get $r) (local.get $b)))
+            (local.set $d0 (f32x4.splat (f32.load
+              (i32.add (local.get $dy) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $n)) (local.get $o)) (i32.const 2))))))
+            (local.set $pc (i32.add (local.get $cols) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 2))))
+            (local.set $pv (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 4))))
+            (local.set $end (i32.add (local.get $pc) (i32.shl (local.get $m) (i32.const 2))))
+            (block $jdone1
+              (loop $jloop1
+                (br_if $jdone1 (i32.ge_u (local.get $pc) (local.get $end)))
+                (local.set $p (i32.add (local.get $w0) (i32.shl (i32.load (local.get $pc)) (i32.const 2))))
+                (v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (f32x4.mul (v128.load (local.get $pv)) (local.get $d0))))
+                (local.set $pc (i32.add (local.get $pc) (i32.const 4)))
+                (local.set $pv (i32.add (local.get $pv) (i32.const 16)))
+                (br $jloop1)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $rloop1)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $oloop1))))
+
+  ;; The windows of `count` inputs x (row-major [b, m]): u = (x - lo)/h + d (float64), q = floor(u), f = u - q;
+  ;; the d + 1 bases by the uniform Cox-de Boor triangle on the lanes, a_j <- ((f + k - j)*a_{j-1} + (j + 1 - f)*a_j)/k
+  ;; for k = 1..d (lanes past k stay 0), then shifted by (q - d) - s lanes into the window s = clamp(q - d, 0, K - 4)
+  ;; (a swizzle whose out-of-range lanes read 0). Outside [g_0, g_{t+2d}): window 0, all zeros; NaN: all NaN.
+  (func (export "windows") (param $x i32) (param $cols i32) (param $vals i32) (param $count i32) (param $m i32)
+                          (param $lo f64) (param $h f64) (param $t i32) (param $d i32)
+    (local $e i32) (local $j i32) (local $K i32) (local $top f64) (local $u f64) (local $fl f64)
+    (local $q i32) (local $k i32) (local $i0 i32) (local $s i32) (local $fv v128) (local $a v128) (local $kf v128)
+    (local.set $K (i32.add (local.get $t) (local.get $d)))
+    (local.set $top (f64.convert_i32_s (i32.add (local.get $t) (i32.shl (local.get $d) (i32.const 1)))))
+    (local.set $e (i32.const 0))
+    (local.set $j (i32.const 0))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $e) (local.get $count)))
+        (local.set $u (f64.add
+          (f64.div (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $x) (i32.shl (local.get $e) (i32.const 2))))) (local.get $lo)) (local.get $h))
+          (f64.convert_i32_s (local.get $d))))
+        (local.set $s (i32.const 0))
+        (if (f64.ne (local.get $u) (local.get $u))
+          (then (local.set $a (v128.const f32x4 nan nan nan nan)))
+          (else
+            (if (i32.and (f64.ge (local.get $u) (f64.const 0)) (f64.lt (local.get $u) (local.get $top)))
+              (then
+                (local.set $fl (f64.floor (local.get $u)))
+                (local.set $q (i32.trunc_f64_s (local.get $fl)))
+                (local.set $fv (f32x4.splat (f32.demote_f64 (f64.sub (local.get $u) (local.get $fl)))))
+                (local.set $a (v128.const f32x4 1 0 0 0))
+                (local.set $k (i32.const 1))
+                (block $tdone
+                  (loop $tri
+                    (br_if $tdone (i32.gt_s (local.get $k) (local.get $d)))
+                    (local.set $kf (f32x4.splat (f32.convert_i32_s (local.get $k))))
+                    (local.set $a (f32x4.div
+                      (f32x4.add
+                        ;; (f + k - j)*a_{j-1}: the lanes moved up by one, lane 0 from zero
+                        (f32x4.mul
+                          (f32x4.sub (f32x4.add (local.get $fv) (local.get $kf)) (v128.const f32x4 0 1 2 3))
+                          (i8x16.shuffle 0 1 2 3 16 17 18 19 20 21 22 23 24 25 26 27 (v128.const i32x4 0 0 0 0) (local.get $a)))
+                        ;; (j + 1 - f)*a_j
+                        (f32x4.mul (f32x4.sub (v128.const f32x4 1 2 3 4) (local.get $fv)) (local.get $a)))
+                      (local.get $kf)))
+                    (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                    (br $tri)))
+                (local.set $i0 (i32.sub (local.get $q) (local.get $d)))
+                (local.set $s (select (local.get $i0) (i32.const 0) (i32.gt_s (local.get $i0) (i32.const 0))))
+                (local.set $s (select (local.get $s) (i32.sub (local.get $K) (i32.const 4))
+                  (i32.lt_s (local.get $s) (i32.sub (local.get $K) (i32.const 4)))))
+                ;; lane l <- a[l - (i0 - s)]: byte indices 4*l + c - 4*(i0 - s); out of 0..15 reads 0
+                (local.set $a (i8x16.swizzle (local.get $a)
+                  (i8x16.sub (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)
+                    (i8x16.splat (i32.shl (i32.sub (local.get $i0) (local.get $s)) (i32.const 2)))))))
+              (else (local.set $a (v128.const i32x4 0 0 0 0))))))
+        (i32.store (i32.add (local.get $cols) (i32.shl (local.get $e) (i32.const 2)))
+          (i32.add (i32.mul (local.get $j) (local.get $K)) (local.get $s)))
+        (v128.store (i32.add (local.get $vals) (i32.shl (local.get $e) (i32.const 4))) (local.get $a))
+        (local.set $e (i32.add (local.get $e) (i32.const 1)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (if (i32.eq (local.get $j) (local.get $m)) (then (local.set $j (i32.const 0))))
+        (br $next))))
+)
