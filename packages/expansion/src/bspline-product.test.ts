@@ -1,13 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { readFileSync } from 'node:fs';
 import { setupBackend } from '@rpn/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bsplineExpansion } from './recursive.js';
 import { BSPLINE_BASIS_GRAD_KERNEL } from './bspline-kernel.js';
 import { BSPLINE_PRODUCT_GRAD_W_KERNEL, BSPLINE_PRODUCT_KERNEL, bsplineIdentityProduct } from './bspline-product.js';
-import { BSPLINE_PRODUCT_WASM } from './wasm/bspline-product-wasm.js';
 // @ts-expect-error plain ESM helper of the build script (no types)
-import { compileWat } from '../scripts/wat.mjs';
 
 async function withFast<T>(fast: boolean, fn: () => Promise<T> | T): Promise<T> {
   const prev = process.env.RPN_FAST_PATHS;
@@ -136,9 +133,4 @@ describe('the fused B-spline × identity product against the plain κ(x)·Wᵀ',
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('the committed wasm bytes are the build of wasm/bspline-product.wat (npm wabt)', async () => {
-    const src = readFileSync(new URL('./wasm/bspline-product.wat', import.meta.url), 'utf8');
-    const bytes: Uint8Array = await compileWat('bspline-product.wat', src);
-    expect(Buffer.from(bytes).toString('base64')).toBe(BSPLINE_PRODUCT_WASM);
-  });
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { wasmHeapKernel } from '@rpn/core';
 import { bsplineBasisGrad, fastPathsOn, localBases, type BsplineGrid } from './bspline-kernel.js';
-import { BSPLINE_PRODUCT_WASM } from './wasm/bspline-product-wasm.js';
+import { PLAIN as PRODUCT_PLAIN, SHARED as PRODUCT_SHARED } from './wasm/bspline-product.generated.js';
 
 /** Kernel name of the local product `(x [b, m], w [n·D]) → y [b, n]`, y = κ(x)·Wᵀ (wasm, cpu). */
 export const BSPLINE_PRODUCT_KERNEL = 'RpnBsplineProduct';
@@ -83,7 +84,7 @@ interface ProductExports {
 
 /** What the kernels read of the wasm backend (tfjs-backend-wasm's BackendWasm). */
 interface WasmBackendLike {
-  wasm: { asm?: { memory?: WebAssembly.Memory } };
+  wasm: unknown;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array;
 }
@@ -94,34 +95,15 @@ interface CpuBackendLike {
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array | Int32Array): tf.TensorInfo;
 }
 
-let moduleBytes: WebAssembly.Module | null | undefined;
-const instances = new WeakMap<WebAssembly.Memory, ProductExports>();
+const PRODUCT_SOURCE = Object.freeze({ plain: PRODUCT_PLAIN, shared: PRODUCT_SHARED });
 
 /**
  * The SIMD kernels instantiated on the wasm backend's own memory (so they work on its tensors in
- * place), or null when the backend exposes no memory or the platform rejects the module (no SIMD).
+ * place; the shared-memory build for tfjs's threaded build), or null when the backend exposes no
+ * memory or the platform rejects the module (no SIMD).
  */
 function wasmExports(backend: unknown): ProductExports | null {
-  const memory = (backend as WasmBackendLike).wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  const cached = instances.get(memory);
-  if (cached) return cached;
-  try {
-    if (moduleBytes === undefined) {
-      const bin = atob(BSPLINE_PRODUCT_WASM);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      moduleBytes = new WebAssembly.Module(bytes);
-    }
-    if (!moduleBytes) return null;
-    const inst = new WebAssembly.Instance(moduleBytes, { env: { memory } });
-    const ex = inst.exports as unknown as ProductExports;
-    instances.set(memory, ex);
-    return ex;
-  } catch {
-    moduleBytes = null;
-    return null;
-  }
+  return wasmHeapKernel<ProductExports>(PRODUCT_SOURCE, backend);
 }
 
 interface ProductAttrs extends BsplineGrid { n: number }

@@ -1,5 +1,5 @@
-;; Local B-spline x identity products, wasm SIMD (128-bit). Built by `pnpm --filter @rpn/expansion build:wasm`
-;; (npm `wabt`) into bspline-product-wasm.ts; a test rebuilds it from this file and compares the bytes.
+;; Local B-spline x identity products, wasm SIMD (128-bit). Built by `pnpm build:wasm` (scripts/wasm-kernels.mjs,
+;; npm `wabt`) into bspline-product.generated.ts; packages/core/src/wasm-heap.test.ts rebuilds it and compares.
 ;;
 ;; The memory is the tfjs wasm backend's own (imported), so the kernels read and write tensors in place.
 ;; Every input (r, j) of x [b, m] has one window of 4 columns of W [n, D] (D = m*K, K = t + d >= 4) that holds

@@ -3,7 +3,7 @@
 ;; are those of the plain path's 13 kernels, each in float32 (IEEE, so the same bits):
 ;;   mode 1 (decoupled, AdamW): p ← p·kwd          mode 2 (coupled, Adam): g ← g + p·kwd
 ;;   m ← m·kb1 + g·k1b1;  v ← v·kb2 + (g·g)·k1b2;  p ← p − (m / (√v + keps))·kstep
-;; Built by scripts/build-wasm.mjs (npm `wabt`) into src/wasm/adam.generated.ts, twice: with this
+;; Built by `pnpm build:wasm` (scripts/wasm-kernels.mjs, npm `wabt`) into adam.generated.ts, twice: with this
 ;; plain memory import, and with a shared one for tfjs's threaded build.
 (module
   (import "env" "memory" (memory 1))
