@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Transformation } from '@rpn/core';
 import { mm } from './common.js';
+import { jsKernelsAvailable } from './js-kernel.js';
+import { layerNormProductKernel } from './ln-kernel.js';
 
 /**
  * What a fused kernel knows about an order-2 Taylor expansion of an `m`-wide input:
@@ -51,12 +53,22 @@ export function layerNormStats(x: Tensor, D: number, eps: number): { mean: Tenso
 /**
  * `(out − μ·rowSumᵀ)/σ` with μ, σ the closed-form layer-norm statistics of κ(x) (see
  * {@link layerNormStats}): `LN(κ(x))·Wᵀ` from `out = κ(x)·Wᵀ` and `rowSum = W·1`. A custom gradient
- * (inputs x, out, rowSum, all saved; the statistics are recomputed) replaces ~45 taped steps:
+ * (inputs x, out, rowSum, all saved; the statistics are recomputed) replaces ~45 taped steps. On
+ * wasm and cpu it is one JS kernel with a one-kernel gradient (`ln-kernel.ts`), else tfjs ops:
  * with g = dy/σ: d out = g, d rowSum = −Σ_b μ·g, dμ = −g·rowSum, dσ = −Σ_i dy⊙y / σ,
  * d var = dσ/(2σ)·[var > 0], dS1 = (dμ − 2μ·d var)(1 + 2S1)/D, dS2 = d var·(1 + 2S2)/D,
  * dx = dS1 + 2x·dS2.
  */
 export function layerNormProduct(x: Tensor, out: Tensor, rowSum: Tensor, D: number, eps: number): Tensor {
+  if (jsKernelsAvailable(x, out, rowSum)) return layerNormProductKernel(x, out, rowSum, D, eps);
+  return layerNormProductOps(x, out, rowSum, D, eps);
+}
+
+/**
+ * {@link layerNormProduct} in tfjs ops (one custom gradient around ~18 forward and ~45 backward
+ * kernels): the path of backends other than wasm and cpu, and the reference of the JS kernel's tests.
+ */
+export function layerNormProductOps(x: Tensor, out: Tensor, rowSum: Tensor, D: number, eps: number): Tensor {
   const n = out.shape[1] as number;
   const stats = (xv: Tensor) => {
     const s1 = tf.sum(xv, 1, true);
