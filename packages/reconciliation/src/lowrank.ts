@@ -4,6 +4,8 @@ import { defineOptions, int } from '@rpn/core';
 import type { OptionsOf, Reconciliation } from '@rpn/core';
 import { RECONCILIATION_BASE, assertDivides, defineReconciliation, mmT, taylor2Grid, mm } from './common.js';
 import { outerProduct, outerPsi, outerTaylor2 } from './outer.js';
+import { jsKernelsAvailable } from './js-kernel.js';
+import { dualLphmFactorsKernel } from './factor-kernel.js';
 
 /**
  * tinyBIG's `find_close_factors(n)`: the largest divisor of n that is ≤ √n (1 for primes).
@@ -80,8 +82,11 @@ function resolvePq(className: string, p0: number | undefined, q0: number | undef
   return { p, q, s: n / p, t: D / q };
 }
 
-/** Shared wiring of the three outer-product reconciliations: `factors(w)` gives (A, B). */
-function outerFamily(className: string, options: LphmReconciliationOptions, withRank: boolean, calculate: (d: Pq, r: number) => number, factors: (w: Tensor, d: Pq, r: number) => [Tensor, Tensor]): Reconciliation {
+/**
+ * Shared wiring of the three outer-product reconciliations: `factors(w)` gives (A, B); `fast` is
+ * set on the fast paths (`product`, `taylor2`), never for `psi` (the plain path).
+ */
+function outerFamily(className: string, options: LphmReconciliationOptions, withRank: boolean, calculate: (d: Pq, r: number) => number, factors: (w: Tensor, d: Pq, r: number, fast: boolean) => [Tensor, Tensor]): Reconciliation {
   const o = withRank ? LPHM_RECONCILIATION_OPTIONS.named(className).parse(options) : { ...HM_RECONCILIATION_OPTIONS.parse(options), r: 0 };
   const { name = className, enableBias } = o;
   const p0 = o.p ?? undefined;
@@ -97,15 +102,15 @@ function outerFamily(className: string, options: LphmReconciliationOptions, with
     structure: { type, p: p0, q: q0, ...(withRank ? { r } : {}) },
     calculateL: (n, D) => calculate(resolvePq(className, p0, q0, n, D), r),
     psi: (w, n, D) => {
-      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, D), r);
+      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, D), r, false);
       return outerPsi(A, B, n, D);
     },
     product: (kappa, w, n, D) => {
-      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, D), r);
+      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, D), r, true);
       return outerProduct(kappa, A, B, n, D);
     },
     taylor2: (x, w, n, info, rowSum) => {
-      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, info.D), r);
+      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, info.D), r, true);
       return outerTaylor2(x, A, B, n, info, rowSum);
     },
   });
@@ -134,7 +139,9 @@ export function lphmReconciliation(options: LphmReconciliationOptions = {}): Rec
  * `A = vec(P·Q)`, `B = vec(S·T)`, W = reshape(outer(A, B), [n, D]); l = r(p + q + s + t).
  */
 export function dualLphmReconciliation(options: LphmReconciliationOptions = {}): Reconciliation {
-  return outerFamily('dual_lphm_reconciliation', options, true, (d, r) => r * (d.p + d.q + d.s + d.t), (w, d, r) => {
+  return outerFamily('dual_lphm_reconciliation', options, true, (d, r) => r * (d.p + d.q + d.s + d.t), (w, d, r, fast) => {
+    // fast paths: one JS kernel (and one for its gradient) on wasm and cpu
+    if (fast && jsKernelsAvailable(w)) return dualLphmFactorsKernel(w, d.p, d.q, d.s, d.t, r);
     // one SplitV (gradient: one concat) instead of four slices (gradient: four pads and adds)
     const [P, Q, S, T] = tf.split(w, [d.p * r, r * d.q, d.s * r, r * d.t]);
     return [tf.reshape(mm(tf.reshape(P, [d.p, r]), tf.reshape(Q, [r, d.q])), [-1]), tf.reshape(mm(tf.reshape(S, [d.s, r]), tf.reshape(T, [r, d.t])), [-1])];
