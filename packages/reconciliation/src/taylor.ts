@@ -4,6 +4,7 @@ import type { Transformation } from '@rpn/core';
 import { mm } from './common.js';
 import { jsKernelsAvailable } from './js-kernel.js';
 import { layerNormProductKernel } from './ln-kernel.js';
+import { blockReduceKernel } from './block-kernel.js';
 
 /**
  * What a fused kernel knows about an order-2 Taylor expansion of an `m`-wide input:
@@ -265,9 +266,16 @@ export function cutToeplitz(Bf: Tensor, L: number, m: number, s: number): Tensor
  * `Yᵀ` from `Hᵀ` (`[m+1, b]`), `xᵀ` (`[m, b]`) and the cut pieces `Pᵀ` (`[G, b]`, G = m/s ≥ 2):
  * `R = x̃ᵀ ⊙ Hᵀ`, `Y_k = Σ_{i<s} R_{ks+i} (+ R_m for k = G−1) − x̃_{ks}P_k + x̃_{(k+1)s}P_{k+1}`.
  * A custom gradient (every tensor it uses is an input, saved) replaces the ~40 taped steps of
- * this small bookkeeping with a dozen.
+ * this small bookkeeping with a dozen; on wasm and cpu it is one JS kernel and one for its gradient
+ * (`block-kernel.ts`).
  */
 export function blockReduce(HT: Tensor, xT: Tensor, PT: Tensor, m: number, s: number): Tensor {
+  if (jsKernelsAvailable(HT, xT, PT)) return blockReduceKernel(HT, xT, PT, m, s);
+  return blockReduceOps(HT, xT, PT, m, s);
+}
+
+/** {@link blockReduce} in tfjs ops: the path of other backends, and the reference of the JS kernel's tests. */
+export function blockReduceOps(HT: Tensor, xT: Tensor, PT: Tensor, m: number, s: number): Tensor {
   const b = xT.shape[1] as number;
   const G = m / s;
   const parts = (xTv: Tensor) => {
