@@ -35,10 +35,11 @@ describe.each(['wasm', 'cpu'])('dual_lphm factors as one JS kernel (%s)', (backe
     tf.dispose([w, dA, dB, A1, B1, A2, B2]);
   });
 
-  it('the fused dual_lphm layer uses it (fast paths) and equals the plain W = ψ(w) product, leaving no tensor behind', async () => {
+  // (p, q, m, n): L | D (Toeplitz path); L ∤ D and D ∤ L (W built by psiFast, then the grid contraction)
+  it.each([[2, 8, 8, 8], [2, 6, 6, 10]])('the fused dual_lphm layer (p=%i q=%i m=%i n=%i) uses it and equals the plain W = ψ(w) product, leaving no tensor behind', async (p, q, m, n) => {
     await setupBackend({ backend });
-    const f = dualLphmReconciliation({ p: 2, q: 8, r: 3 });
-    const m = 8, n = 8, D = m * (m + 1);
+    const f = dualLphmReconciliation({ p, q, r: 3 });
+    const D = m * (m + 1);
     const w = rand([1, f.calculateL(n, D)], 31);
     const x = rand([5, m], 33);
     const exp = fakeTaylor2('layer_norm');

@@ -84,7 +84,7 @@ function resolvePq(className: string, p0: number | undefined, q0: number | undef
 
 /**
  * Shared wiring of the three outer-product reconciliations: `factors(w)` gives (A, B); `fast` is
- * set on the fast paths (`product`, `taylor2`), never for `psi` (the plain path).
+ * set on the fast paths (`psiFast`, `product`, `taylor2`), never for `psi` (the plain path).
  */
 function outerFamily(className: string, options: LphmReconciliationOptions, withRank: boolean, calculate: (d: Pq, r: number) => number, factors: (w: Tensor, d: Pq, r: number, fast: boolean) => [Tensor, Tensor]): Reconciliation {
   const o = withRank ? LPHM_RECONCILIATION_OPTIONS.named(className).parse(options) : { ...HM_RECONCILIATION_OPTIONS.parse(options), r: 0 };
@@ -103,6 +103,10 @@ function outerFamily(className: string, options: LphmReconciliationOptions, with
     calculateL: (n, D) => calculate(resolvePq(className, p0, q0, n, D), r),
     psi: (w, n, D) => {
       const [A, B] = factors(w!, resolvePq(className, p0, q0, n, D), r, false);
+      return outerPsi(A, B, n, D);
+    },
+    psiFast: (w, n, D) => {
+      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, D), r, true);
       return outerPsi(A, B, n, D);
     },
     product: (kappa, w, n, D) => {
