@@ -6,6 +6,7 @@ import { RECONCILIATION_BASE, assertDivides, defineReconciliation, mmT, taylor2G
 import { outerProduct, outerPsi, outerTaylor2 } from './outer.js';
 import { jsKernelsAvailable } from './js-kernel.js';
 import { dualLphmFactorsKernel } from './factor-kernel.js';
+import { LORR_KERNEL_MAX_WORK, lorrProductKernel } from './lorr-kernel.js';
 
 /**
  * tinyBIG's `find_close_factors(n)`: the largest divisor of n that is ≤ √n (1 for primes).
@@ -41,8 +42,9 @@ export function lorrReconciliation(options: LorrReconciliationOptions = {}): Rec
       const [A, B] = split(w!, n, D);
       return mm(A, B);
     },
-    // κ·(A·B)ᵀ = (κ·Bᵀ)·Aᵀ: b·D·r + b·r·n.
+    // κ·(A·B)ᵀ = (κ·Bᵀ)·Aᵀ: b·D·r + b·r·n; small products as one JS kernel (wasm, cpu)
     product: (kappa, w, n, D) => {
+      if ((kappa.shape[0] as number) * D * r <= LORR_KERNEL_MAX_WORK && jsKernelsAvailable(kappa, w!)) return lorrProductKernel(kappa, w!, n, r);
       const [A, B] = split(w!, n, D);
       return mmT(mmT(kappa, B), A);
     },
