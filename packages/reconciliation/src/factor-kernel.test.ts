@@ -35,6 +35,22 @@ describe.each(['wasm', 'cpu'])('dual_lphm factors as one JS kernel (%s)', (backe
     tf.dispose([w, dA, dB, A1, B1, A2, B2]);
   });
 
+  it.each([[8, 784, 8, 785, 5, 64], [2, 8, 4, 9, 3, 8], [2, 6, 5, 7, 3, 3]])('p=%i q=%i s=%i t=%i r=%i with the row sums W·1 for n=%i: values and gradients equal the tfjs-op path', async (p, q, s, t, r, n) => {
+    await setupBackend({ backend });
+    const l = r * (p + q + s + t);
+    const w = rand([1, l], 11 + n);
+    const dA = rand([p * q], 12), dB = rand([s * t], 13), dR = rand([n], 14);
+    const G = (p * q) / n;
+    const withRows = (f: (v: Tensor) => Tensor[]) => (v: Tensor) => { const [A, B, R] = f(v); return tf.addN([tf.sum(tf.mul(A, dA)), tf.sum(tf.mul(B, dB)), tf.sum(tf.mul(R, dR))]); };
+    const fast = (v: Tensor) => dualLphmFactorsKernel(v, p, q, s, t, r, n) as Tensor[];
+    const ref = (v: Tensor) => { const [A, B] = plainFactors(v, p, q, s, t, r); return [A, B, tf.mul(tf.sum(tf.reshape(A, [n, G]), 1), tf.sum(B))]; };
+    tf.tidy(() => {
+      expectClose(fast(w)[2], ref(w)[2], 1e-5, 'row sums');
+      expectClose(tf.grad(withRows(fast))(w), tf.grad(withRows(ref))(w), 1e-5, 'gradient');
+    });
+    tf.dispose([w, dA, dB, dR]);
+  });
+
   // (p, q, m, n): L | D (Toeplitz path); L ∤ D and D ∤ L (W built by psiFast, then the grid contraction)
   it.each([[2, 8, 8, 8], [2, 6, 6, 10]])('the fused dual_lphm layer (p=%i q=%i m=%i n=%i) uses it and equals the plain W = ψ(w) product, leaving no tensor behind', async (p, q, m, n) => {
     await setupBackend({ backend });
