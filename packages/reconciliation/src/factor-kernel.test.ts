@@ -24,7 +24,7 @@ describe.each(['wasm', 'cpu'])('dual_lphm factors as one JS kernel (%s)', (backe
     const [A2, B2] = plainFactors(w, p, q, s, t, r);
     expectClose(A1, A2, 1e-6, 'A');
     expectClose(B1, B2, 1e-6, 'B');
-    const loss = (f: typeof plainFactors, useB: boolean) => (v: Tensor) => { const [A, B] = f(v, p, q, s, t, r); const a = tf.sum(tf.mul(A, dA)); return useB ? tf.add(a, tf.sum(tf.mul(B, dB))) : a; };
+    const loss = (f: (v: Tensor, ...dims: number[]) => (Tensor | undefined)[], useB: boolean) => (v: Tensor) => { const [A, B] = f(v, p, q, s, t, r) as Tensor[]; const a = tf.sum(tf.mul(A, dA)); return useB ? tf.add(a, tf.sum(tf.mul(B, dB))) : a; };
     for (const useB of [true, false]) {
       const g1 = tf.grad(loss(dualLphmFactorsKernel, useB))(w);
       const g2 = tf.grad(loss(plainFactors, useB))(w);

@@ -5,6 +5,7 @@ import { mm } from './common.js';
 import { jsKernelsAvailable } from './js-kernel.js';
 import { layerNormProductKernel } from './ln-kernel.js';
 import { blockReduceKernel } from './block-kernel.js';
+import { cutToeplitzKernel } from './cut-kernel.js';
 
 /**
  * What a fused kernel knows about an order-2 Taylor expansion of an `m`-wide input:
@@ -241,9 +242,16 @@ export function taylor2ToeplitzSums(x: Tensor, B: Tensor, L: number, m: number):
  * z = the last m entries of B: `e = [z, 0_{m+s}]` (length E = 2m + s) tiled and viewed with a row
  * stride of 2m ≡ −s (mod E), so row k is e shifted by −ks;
  * `Tc = slice(reshape(tile(e), [G, 2m]), columns m … 2m−1)`. Tile, reshape and slice only; a
- * custom gradient (pad, reshape, column sum) keeps these small steps off the tape.
+ * custom gradient (pad, reshape, column sum) keeps these small steps off the tape. On wasm and
+ * cpu it is one JS kernel and one for its gradient (`cut-kernel.ts`).
  */
 export function cutToeplitz(Bf: Tensor, L: number, m: number, s: number): Tensor {
+  if (jsKernelsAvailable(Bf)) return cutToeplitzKernel(tf.reshape(Bf, [L]), L, m, s);
+  return cutToeplitzOps(Bf, L, m, s);
+}
+
+/** {@link cutToeplitz} in tfjs ops: the path of other backends, and the reference of the JS kernel's tests. */
+export function cutToeplitzOps(Bf: Tensor, L: number, m: number, s: number): Tensor {
   const G = m / s;
   const E = 2 * m + s;
   const reps = Math.ceil((G * 2 * m) / E);
