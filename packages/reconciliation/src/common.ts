@@ -47,6 +47,11 @@ export interface ReconciliationDefinition {
   calculateL(n: number, D: number): number;
   /** `W = ψ(w)` with `w` the flat `[l]` vector (or null when l = 0). Runs inside a tidy. */
   psi(w: Tensor | null, n: number, D: number): Tensor;
+  /**
+   * `W = ψ(w)` as the fast paths build it when they need W (same values; may use the JS kernels of
+   * this package); omitted → `psi`. Never used by `forward` (the plain path).
+   */
+  psiFast?(w: Tensor | null, n: number, D: number): Tensor;
   /** Structured `κ·ψ(w)ᵀ` (`[b, n]`) without W; omitted → no `product` method. Runs inside a tidy. */
   product?(kappa: Tensor, w: Tensor | null, n: number, D: number): Tensor;
   /**
@@ -208,7 +213,7 @@ export function defineReconciliation(def: ReconciliationDefinition): Reconciliat
         const ln = info.post === 'layer_norm';
         const rowsOf = (xc: Tensor): Tensor => {
           let res = def.taylor2 ? def.taylor2(xc, wf, n, info, ln) : null;
-          if (!res) res = taylor2Grid(xc, def.psi(wf, n, info.D), n, info.m, ln);
+          if (!res) res = taylor2Grid(xc, (def.psiFast ?? def.psi)(wf, n, info.D), n, info.m, ln);
           if (!ln) return res.out;
           return layerNormProduct(xc, res.out, res.rowSum!, info.D, info.eps);
         };

@@ -4,6 +4,9 @@ import { defineOptions, int } from '@rpn/core';
 import type { OptionsOf, Reconciliation } from '@rpn/core';
 import { RECONCILIATION_BASE, assertDivides, defineReconciliation, mmT, taylor2Grid, mm } from './common.js';
 import { outerProduct, outerPsi, outerTaylor2 } from './outer.js';
+import { jsKernelsAvailable } from './js-kernel.js';
+import { dualLphmFactorsKernel } from './factor-kernel.js';
+import { LORR_KERNEL_MAX_WORK, lorrProductKernel } from './lorr-kernel.js';
 
 /**
  * tinyBIG's `find_close_factors(n)`: the largest divisor of n that is ≤ √n (1 for primes).
@@ -39,8 +42,9 @@ export function lorrReconciliation(options: LorrReconciliationOptions = {}): Rec
       const [A, B] = split(w!, n, D);
       return mm(A, B);
     },
-    // κ·(A·B)ᵀ = (κ·Bᵀ)·Aᵀ: b·D·r + b·r·n.
+    // κ·(A·B)ᵀ = (κ·Bᵀ)·Aᵀ: b·D·r + b·r·n; small products as one JS kernel (wasm, cpu)
     product: (kappa, w, n, D) => {
+      if ((kappa.shape[0] as number) * D * r <= LORR_KERNEL_MAX_WORK && jsKernelsAvailable(kappa, w!)) return lorrProductKernel(kappa, w!, n, r);
       const [A, B] = split(w!, n, D);
       return mmT(mmT(kappa, B), A);
     },
@@ -80,8 +84,12 @@ function resolvePq(className: string, p0: number | undefined, q0: number | undef
   return { p, q, s: n / p, t: D / q };
 }
 
-/** Shared wiring of the three outer-product reconciliations: `factors(w)` gives (A, B). */
-function outerFamily(className: string, options: LphmReconciliationOptions, withRank: boolean, calculate: (d: Pq, r: number) => number, factors: (w: Tensor, d: Pq, r: number) => [Tensor, Tensor]): Reconciliation {
+/**
+ * Shared wiring of the three outer-product reconciliations: `factors(w)` gives (A, B) and, when
+ * it can, the row sums W·1 for `rowSumN` = n (else the caller computes them); `fast` is set on
+ * the fast paths (`psiFast`, `product`, `taylor2`), never for `psi` (the plain path).
+ */
+function outerFamily(className: string, options: LphmReconciliationOptions, withRank: boolean, calculate: (d: Pq, r: number) => number, factors: (w: Tensor, d: Pq, r: number, fast: boolean, rowSumN?: number) => [Tensor, Tensor, Tensor?]): Reconciliation {
   const o = withRank ? LPHM_RECONCILIATION_OPTIONS.named(className).parse(options) : { ...HM_RECONCILIATION_OPTIONS.parse(options), r: 0 };
   const { name = className, enableBias } = o;
   const p0 = o.p ?? undefined;
@@ -97,16 +105,23 @@ function outerFamily(className: string, options: LphmReconciliationOptions, with
     structure: { type, p: p0, q: q0, ...(withRank ? { r } : {}) },
     calculateL: (n, D) => calculate(resolvePq(className, p0, q0, n, D), r),
     psi: (w, n, D) => {
-      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, D), r);
+      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, D), r, false);
+      return outerPsi(A, B, n, D);
+    },
+    psiFast: (w, n, D) => {
+      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, D), r, true);
       return outerPsi(A, B, n, D);
     },
     product: (kappa, w, n, D) => {
-      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, D), r);
+      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, D), r, true);
       return outerProduct(kappa, A, B, n, D);
     },
     taylor2: (x, w, n, info, rowSum) => {
-      const [A, B] = factors(w!, resolvePq(className, p0, q0, n, info.D), r);
-      return outerTaylor2(x, A, B, n, info, rowSum);
+      const d = resolvePq(className, p0, q0, n, info.D);
+      // outerTaylor2 needs L | D or D | L (L = s·t, the length of B); else W is built (psiFast)
+      if (info.D % (d.s * d.t) !== 0 && (d.s * d.t) % info.D !== 0) return null;
+      const [A, B, rs] = factors(w!, d, r, true, rowSum && info.D % (d.s * d.t) === 0 ? n : 0);
+      return outerTaylor2(x, A, B, n, info, rowSum, rs);
     },
   });
 }
@@ -134,7 +149,9 @@ export function lphmReconciliation(options: LphmReconciliationOptions = {}): Rec
  * `A = vec(P·Q)`, `B = vec(S·T)`, W = reshape(outer(A, B), [n, D]); l = r(p + q + s + t).
  */
 export function dualLphmReconciliation(options: LphmReconciliationOptions = {}): Reconciliation {
-  return outerFamily('dual_lphm_reconciliation', options, true, (d, r) => r * (d.p + d.q + d.s + d.t), (w, d, r) => {
+  return outerFamily('dual_lphm_reconciliation', options, true, (d, r) => r * (d.p + d.q + d.s + d.t), (w, d, r, fast, rowSumN = 0) => {
+    // fast paths: one JS kernel (and one for its gradient) on wasm and cpu, with W·1 when asked
+    if (fast && jsKernelsAvailable(w)) return dualLphmFactorsKernel(w, d.p, d.q, d.s, d.t, r, rowSumN);
     // one SplitV (gradient: one concat) instead of four slices (gradient: four pads and adds)
     const [P, Q, S, T] = tf.split(w, [d.p * r, r * d.q, d.s * r, r * d.t]);
     return [tf.reshape(mm(tf.reshape(P, [d.p, r]), tf.reshape(Q, [r, d.q])), [-1]), tf.reshape(mm(tf.reshape(S, [d.s, r]), tf.reshape(T, [r, d.t])), [-1])];

@@ -40,9 +40,9 @@ export function outerProduct(kappa: Tensor, A: Tensor, B: Tensor, n: number, D: 
 /**
  * The fused order-2 Taylor kernel for `W = reshape(outer(A, B), [n, D])` (fastpath-notes items
  * 1–4): neither κ nor W is built. Null when neither L | D nor D | L (the caller then contracts
- * a built W with x, item 5).
+ * a built W with x, item 5). `rowSums` (W·1, `[n]`), when given, is used instead of computing it.
  */
-export function outerTaylor2(x: Tensor, A: Tensor, B: Tensor, n: number, info: Taylor2Info, rowSum: boolean): FusedResult | null {
+export function outerTaylor2(x: Tensor, A: Tensor, B: Tensor, n: number, info: Taylor2Info, rowSum: boolean, rowSums?: Tensor): FusedResult | null {
   const { m, D } = info;
   const b = x.shape[0];
   const P = A.size;
@@ -50,7 +50,7 @@ export function outerTaylor2(x: Tensor, A: Tensor, B: Tensor, n: number, info: T
   if (D % L === 0) {
     const G = D / L;
     const Ahat = tf.reshape(A, [n, G]);
-    const rs = rowSum ? tf.mul(tf.sum(Ahat, 1), tf.sum(B)) : undefined;
+    const rs = rowSum ? (rowSums ?? tf.mul(tf.sum(Ahat, 1), tf.sum(B))) : undefined;
     if (b === 1) {
       // one sample: κ(x) is as large as the tile N of the Toeplitz path (D floats) and needs a
       // handful of steps instead of ~30: Y = reshape(vec(x̃ ⊗ x), [G, L])·B (notes item 2)

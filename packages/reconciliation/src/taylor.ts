@@ -2,6 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Transformation } from '@rpn/core';
 import { mm } from './common.js';
+import { jsKernelsAvailable } from './js-kernel.js';
+import { layerNormProductKernel } from './ln-kernel.js';
+import { blockReduceKernel } from './block-kernel.js';
+import { cutToeplitzKernel } from './cut-kernel.js';
 
 /**
  * What a fused kernel knows about an order-2 Taylor expansion of an `m`-wide input:
@@ -51,12 +55,22 @@ export function layerNormStats(x: Tensor, D: number, eps: number): { mean: Tenso
 /**
  * `(out − μ·rowSumᵀ)/σ` with μ, σ the closed-form layer-norm statistics of κ(x) (see
  * {@link layerNormStats}): `LN(κ(x))·Wᵀ` from `out = κ(x)·Wᵀ` and `rowSum = W·1`. A custom gradient
- * (inputs x, out, rowSum, all saved; the statistics are recomputed) replaces ~45 taped steps:
+ * (inputs x, out, rowSum, all saved; the statistics are recomputed) replaces ~45 taped steps. On
+ * wasm and cpu it is one JS kernel with a one-kernel gradient (`ln-kernel.ts`), else tfjs ops:
  * with g = dy/σ: d out = g, d rowSum = −Σ_b μ·g, dμ = −g·rowSum, dσ = −Σ_i dy⊙y / σ,
  * d var = dσ/(2σ)·[var > 0], dS1 = (dμ − 2μ·d var)(1 + 2S1)/D, dS2 = d var·(1 + 2S2)/D,
  * dx = dS1 + 2x·dS2.
  */
 export function layerNormProduct(x: Tensor, out: Tensor, rowSum: Tensor, D: number, eps: number): Tensor {
+  if (jsKernelsAvailable(x, out, rowSum)) return layerNormProductKernel(x, out, rowSum, D, eps);
+  return layerNormProductOps(x, out, rowSum, D, eps);
+}
+
+/**
+ * {@link layerNormProduct} in tfjs ops (one custom gradient around ~18 forward and ~45 backward
+ * kernels): the path of backends other than wasm and cpu, and the reference of the JS kernel's tests.
+ */
+export function layerNormProductOps(x: Tensor, out: Tensor, rowSum: Tensor, D: number, eps: number): Tensor {
   const n = out.shape[1] as number;
   const stats = (xv: Tensor) => {
     const s1 = tf.sum(xv, 1, true);
@@ -228,9 +242,16 @@ export function taylor2ToeplitzSums(x: Tensor, B: Tensor, L: number, m: number):
  * z = the last m entries of B: `e = [z, 0_{m+s}]` (length E = 2m + s) tiled and viewed with a row
  * stride of 2m ≡ −s (mod E), so row k is e shifted by −ks;
  * `Tc = slice(reshape(tile(e), [G, 2m]), columns m … 2m−1)`. Tile, reshape and slice only; a
- * custom gradient (pad, reshape, column sum) keeps these small steps off the tape.
+ * custom gradient (pad, reshape, column sum) keeps these small steps off the tape. On wasm and
+ * cpu it is one JS kernel and one for its gradient (`cut-kernel.ts`).
  */
 export function cutToeplitz(Bf: Tensor, L: number, m: number, s: number): Tensor {
+  if (jsKernelsAvailable(Bf)) return cutToeplitzKernel(tf.reshape(Bf, [L]), L, m, s);
+  return cutToeplitzOps(Bf, L, m, s);
+}
+
+/** {@link cutToeplitz} in tfjs ops: the path of other backends, and the reference of the JS kernel's tests. */
+export function cutToeplitzOps(Bf: Tensor, L: number, m: number, s: number): Tensor {
   const G = m / s;
   const E = 2 * m + s;
   const reps = Math.ceil((G * 2 * m) / E);
@@ -253,9 +274,16 @@ export function cutToeplitz(Bf: Tensor, L: number, m: number, s: number): Tensor
  * `Yᵀ` from `Hᵀ` (`[m+1, b]`), `xᵀ` (`[m, b]`) and the cut pieces `Pᵀ` (`[G, b]`, G = m/s ≥ 2):
  * `R = x̃ᵀ ⊙ Hᵀ`, `Y_k = Σ_{i<s} R_{ks+i} (+ R_m for k = G−1) − x̃_{ks}P_k + x̃_{(k+1)s}P_{k+1}`.
  * A custom gradient (every tensor it uses is an input, saved) replaces the ~40 taped steps of
- * this small bookkeeping with a dozen.
+ * this small bookkeeping with a dozen; on wasm and cpu it is one JS kernel and one for its gradient
+ * (`block-kernel.ts`).
  */
 export function blockReduce(HT: Tensor, xT: Tensor, PT: Tensor, m: number, s: number): Tensor {
+  if (jsKernelsAvailable(HT, xT, PT)) return blockReduceKernel(HT, xT, PT, m, s);
+  return blockReduceOps(HT, xT, PT, m, s);
+}
+
+/** {@link blockReduce} in tfjs ops: the path of other backends, and the reference of the JS kernel's tests. */
+export function blockReduceOps(HT: Tensor, xT: Tensor, PT: Tensor, m: number, s: number): Tensor {
   const b = xT.shape[1] as number;
   const G = m / s;
   const parts = (xTv: Tensor) => {
