@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { XSadd } from 'ml-xsadd';
-import { ConfigError, ValueError, int } from '@rpn/core';
+import { ValueError, int } from '@rpn/core';
 import { TRANSFORMATION_BASE, defineTransformation } from '@rpn/expansion';
 import type { ForwardContext, Params, Structure, Transformation } from '@rpn/core';
 
@@ -19,48 +19,6 @@ export function seedOrDraw(seed: number | undefined): number {
   return seed ?? Math.floor(Math.random() * 2 ** 31);
 }
 
-/** Option keys every transformation accepts (instance name, tinyBIG's pre/post-processing, torch device). */
-const COMMON_KEYS = ['name', 'device', 'preprocessFunctions', 'postprocessFunctions', 'preprocessFunctionConfigs', 'postprocessFunctionConfigs'];
-
-/** Throws a {@link ConfigError} naming the first option that `className` does not know. */
-export function checkKeys(options: Params, allowed: readonly string[], className: string): void {
-  for (const k of Object.keys(options)) {
-    if (options[k] === undefined) continue;
-    if (!COMMON_KEYS.includes(k) && !allowed.includes(k)) {
-      throw new ConfigError(`unknown option for ${className}`, {
-        argument: k,
-        expected: `one of ${[...allowed, 'name', 'preprocess_function_configs', 'postprocess_function_configs'].join(', ') || 'no own options'}`,
-        received: JSON.stringify(options[k]),
-      });
-    }
-  }
-}
-
-/** Reads an integer option (≥ `min`), or `fallback` when absent. */
-export function intOption(options: Params, key: string, argument: string, min: number, fallback?: number): number {
-  const v = options[key] ?? fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new ValueError('invalid integer option', { argument, expected: `an integer ≥ ${min}`, received: JSON.stringify(options[key]) });
-  }
-  return v;
-}
-
-/** Reads a finite number option, or `fallback` when absent. */
-export function numOption(options: Params, key: string, argument: string, fallback: number): number {
-  const v = options[key] ?? fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new ValueError('invalid number option', { argument, expected: 'a finite number', received: JSON.stringify(options[key]) });
-  }
-  return v;
-}
-
-/** Reads a boolean option, or `fallback` when absent. */
-export function boolOption(options: Params, key: string, argument: string, fallback: boolean): boolean {
-  const v = options[key] ?? fallback;
-  if (typeof v !== 'boolean') throw new ValueError('invalid boolean option', { argument, expected: 'true or false', received: JSON.stringify(options[key]) });
-  return v;
-}
-
 /** A uniform [0, 1) generator. */
 export type Random = () => number;
 
@@ -70,25 +28,8 @@ export function seededRandom(seed: number): Random {
   return () => g.random();
 }
 
-/** Reads the `seed` option, or draws one (recorded by `toConfig` so a rebuilt function draws the same). */
-export function seedOption(options: Params): number {
-  const s = options.seed;
-  if (s == null) return Math.floor(Math.random() * 2 ** 31);
-  if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) throw new ValueError('invalid seed', { argument: 'seed', expected: 'a non-negative integer', received: JSON.stringify(s) });
-  return s;
-}
-
 /** When a fitted (sklearn-style) compression fits. */
 export type FitMode = 'every_call' | 'first_call' | 'explicit';
-
-/** Reads the `fit_mode` option. */
-export function fitModeOption(options: Params, fallback: FitMode): FitMode {
-  const v = options.fitMode ?? fallback;
-  if (v !== 'every_call' && v !== 'first_call' && v !== 'explicit') {
-    throw new ValueError('invalid fit mode', { argument: 'fit_mode', expected: "'every_call', 'first_call' or 'explicit'", received: JSON.stringify(v) });
-  }
-  return v;
-}
 
 /** Everything a compression author gives besides the options. */
 export interface CompressionSpec {

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ConfigError, UnknownNameError, UnsupportedError, ValueError, assert2D, camelToSnake, optionsFromParameters, readEnvelope } from '@rpn/core';
-import type { Params, Transformation } from '@rpn/core';
-import { boolOption, checkKeys, constMatrix, defineCompression, extend, fitModeOption, intOption, numOption, rowsOf, seedOption, seededRandom } from './common.js';
+import { ConfigError, UnknownNameError, UnsupportedError, ValueError, any, assert2D, bool, camelToSnake, defineOptions, int, num, oneOf, optionsFromParameters, readEnvelope } from '@rpn/core';
+import type { OptionFields, OptionSchema, Params, Transformation } from '@rpn/core';
+import { COMPRESSION_BASE, SEED, constMatrix, defineCompression, extend, rowsOf, seedOrDraw, seededRandom } from './common.js';
 import type { FitMode } from './common.js';
 import { columnDistances, columnVariance, manifoldEmbed, pcaPartialFit, sparseRandomProjection, spectralClusterColumns, topIndicesAscending } from './learners.js';
 import type { ManifoldKind, PcaState } from './learners.js';
-import { checkLearnerKeys, recordedSklearn, sklearnKeys } from './sklearn-params.js';
+import { recordedSklearn, sklearnFields } from './sklearn-params.js';
 
 /**
  * A learner fitted on data (tinyBIG's `koala.machine_learning` objects): `fit` updates its state
@@ -39,6 +39,111 @@ const FS_MODULE = 'tinybig.koala.machine_learning.feature_selection';
 const DR_MODULE = 'tinybig.koala.machine_learning.dimension_reduction';
 const MANIFOLD_MODULE = 'tinybig.koala.manifold';
 
+// ---- Options, declared once per class and per learner (core's option schema) ----
+
+const FIT_MODES = ['every_call', 'first_call', 'explicit'] as const;
+const FIT_MODE_DOC = 'when it fits: every forward (tinyBIG), the first forward only, or only through fit(x)';
+const fitMode = (d: FitMode) => oneOf(FIT_MODES, { default: d, doc: FIT_MODE_DOC });
+const outWidth = () => int({ required: true, min: 1, doc: 'output width D' });
+const learnerConfig = (doc: string) => any<unknown>({ required: true, expected: 'a {function_class, function_parameters} config', doc });
+
+/** The incremental averaging of tinyBIG's feature-selection learners. */
+const SELECTION_FIELDS = Object.freeze({
+  incremental: bool({ default: true, doc: 'average the fitted statistic over calls' }),
+  incrementalStopThreshold: num({ default: 0.01, min: 0, doc: 'stop averaging when the statistic moves less than this' }),
+  tThreshold: num({ default: 100, min: 0, doc: 'stop averaging after this many calls' }),
+});
+
+/** Options of the koala.machine_learning learners (`function_parameters` of `fs_function_configs` / `dr_function_configs`), one schema per learner. */
+export const LEARNER_OPTIONS: Readonly<Record<string, OptionSchema>> = Object.freeze({
+  incremental_variance_threshold: defineOptions('incremental_variance_threshold', { ...SELECTION_FIELDS, threshold: num({ default: 0, doc: 'variance threshold (recorded)' }) }),
+  incremental_feature_clustering: defineOptions('incremental_feature_clustering', { ...SELECTION_FIELDS, randomState: int({ default: 42, min: 0, doc: 'seed of the spectral clustering' }) }),
+  incremental_PCA: defineOptions('incremental_PCA', { ...sklearnFields('incremental_PCA'), incremental: bool({ doc: "tinyBIG's flag (recorded)" }) }),
+  incremental_random_projection: defineOptions('incremental_random_projection', { ...sklearnFields('incremental_random_projection'), incremental: bool({ doc: "tinyBIG's flag (recorded)" }) }),
+});
+
+/** Options of the koala.manifold learners (`function_parameters` of `manifold_function_configs`), one schema per learner. */
+export const MANIFOLD_LEARNER_OPTIONS: Readonly<Record<ManifoldKind, OptionSchema>> = Object.freeze({
+  isomap: defineOptions('isomap_manifold', { ...sklearnFields('isomap'), nNeighbors: int({ min: 1, doc: 'neighbours of the kNN graph (default 5)' }) }),
+  lle: defineOptions('lle_manifold', { ...sklearnFields('lle'), nNeighbors: int({ min: 1, doc: 'neighbours of the kNN graph (default 5)' }) }),
+  mds: defineOptions('mds_manifold', { ...sklearnFields('mds'), nNeighbors: int({ min: 1, doc: 'accepted, unused (as in tinyBIG)' }) }),
+  spectral_embedding: defineOptions('spectral_embedding_manifold', { ...sklearnFields('spectral_embedding'), nNeighbors: int({ min: 1, doc: 'recorded; the kNN graph uses max(⌊b/10⌋, 1), as in tinyBIG' }) }),
+  tsne: defineOptions('tsne_manifold', { ...sklearnFields('tsne'), nNeighbors: int({ min: 1, doc: 'accepted, unused' }), perplexity: num({ default: 5, min: 0, exclusiveMin: true, doc: 'perplexity of t-SNE' }) }),
+});
+
+/**
+ * A nested learner's `function_parameters` checked by its schema: a mistake is a ConfigError whose
+ * argument is the full path (`dr_function_configs.function_parameters.whiten`).
+ */
+function parseLearner(schema: OptionSchema, p: Params, argument: string): Record<string, unknown> {
+  try {
+    return schema.parse(p, 'config') as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(e.message, { argument: `${argument}.function_parameters.${e.argument}`, expected: e.expected, received: e.received });
+    throw e;
+  }
+}
+
+/** Options of {@link featureSelectionCompression} (tinyBIG `feature_selection_compression`). */
+export const FEATURE_SELECTION_COMPRESSION_OPTIONS = defineOptions('feature_selection_compression', {
+  D: outWidth(), fitMode: fitMode('every_call'),
+  fsFunctionConfigs: learnerConfig('incremental_variance_threshold or incremental_feature_clustering config'),
+  seed: SEED,
+}, COMPRESSION_BASE);
+/** Options of {@link incrementalVarianceThresholdBasedCompression}. */
+export const INCREMENTAL_VARIANCE_THRESHOLD_COMPRESSION_OPTIONS = defineOptions('incremental_variance_threshold_based_compression', { D: outWidth(), fitMode: fitMode('every_call') }, COMPRESSION_BASE);
+/** Options of {@link incrementalFeatureClusteringBasedCompression}. */
+export const INCREMENTAL_FEATURE_CLUSTERING_COMPRESSION_OPTIONS = defineOptions('incremental_feature_clustering_based_compression', {
+  D: outWidth(), fitMode: fitMode('every_call'), randomState: int({ default: 42, min: 0, doc: 'seed of the spectral clustering' }),
+}, COMPRESSION_BASE);
+/** Options of {@link dimensionReductionCompression} (fit mode default: first_call for a random projection, else every_call). */
+export const DIMENSION_REDUCTION_COMPRESSION_OPTIONS = defineOptions('dimension_reduction_compression', {
+  D: outWidth(), fitMode: oneOf(FIT_MODES, { doc: `${FIT_MODE_DOC} (default first_call for a random projection, else every_call)` }),
+  drFunctionConfigs: learnerConfig('incremental_PCA or incremental_random_projection config'),
+  seed: SEED,
+}, COMPRESSION_BASE);
+/** Options of {@link incrementalPcaBasedCompression}: D, the fit mode and IncrementalPCA's scikit-learn parameters. */
+export const INCREMENTAL_PCA_COMPRESSION_OPTIONS = defineOptions('incremental_PCA_based_compression', {
+  ...sklearnFields('incremental_PCA'), D: outWidth(), fitMode: fitMode('every_call'),
+}, COMPRESSION_BASE);
+/** Options of {@link incrementalRandomProjectionBasedCompression}: D, the fit mode, the seed and SparseRandomProjection's parameters (an integer random_state seeds it). */
+export const INCREMENTAL_RANDOM_PROJECTION_COMPRESSION_OPTIONS = defineOptions('incremental_random_projection_based_compression', {
+  ...sklearnFields('incremental_random_projection'), D: outWidth(), fitMode: fitMode('first_call'), seed: SEED,
+}, COMPRESSION_BASE);
+/** Options of {@link manifoldCompression} (tinyBIG `manifold_compression`). */
+export const MANIFOLD_COMPRESSION_OPTIONS = defineOptions('manifold_compression', {
+  D: outWidth(),
+  nNeighbors: int({ min: 1, doc: "stored by tinyBIG's manifold_compression (recorded when given)" }),
+  manifoldFunctionConfigs: learnerConfig('a koala.manifold learner config (isomap, lle, mds, spectral_embedding, tsne)'),
+  seed: SEED,
+}, COMPRESSION_BASE);
+
+function namedManifoldOptions(className: string, kind: ManifoldKind, own: OptionFields) {
+  return defineOptions(className, { ...sklearnFields(kind), D: outWidth(), nNeighbors: int({ min: 1, doc: 'accepted and recorded' }), seed: SEED, ...own }, COMPRESSION_BASE);
+}
+/** Options of the named manifold compressions: D, n_neighbors, seed and their learner's scikit-learn parameters. */
+export const ISOMAP_MANIFOLD_COMPRESSION_OPTIONS = namedManifoldOptions('isomap_manifold_compression', 'isomap', { nNeighbors: int({ default: 1, min: 1, doc: 'neighbours of the kNN graph' }) });
+export const LLE_MANIFOLD_COMPRESSION_OPTIONS = namedManifoldOptions('lle_manifold_compression', 'lle', { nNeighbors: int({ default: 1, min: 1, doc: 'neighbours of the kNN graph' }) });
+export const MDS_MANIFOLD_COMPRESSION_OPTIONS = namedManifoldOptions('mds_manifold_compression', 'mds', {});
+export const SPECTRAL_EMBEDDING_MANIFOLD_COMPRESSION_OPTIONS = namedManifoldOptions('spectral_embedding_manifold_compression', 'spectral_embedding', {});
+export const TSNE_MANIFOLD_COMPRESSION_OPTIONS = namedManifoldOptions('tsne_manifold_compression', 'tsne', { perplexity: num({ required: true, min: 0, exclusiveMin: true, doc: 'perplexity of t-SNE' }) });
+
+/** Every fitted compression's schema by its tinyBIG class name. */
+export const FITTED_COMPRESSION_OPTIONS: Readonly<Record<string, OptionSchema>> = Object.freeze({
+  feature_selection_compression: FEATURE_SELECTION_COMPRESSION_OPTIONS,
+  incremental_variance_threshold_based_compression: INCREMENTAL_VARIANCE_THRESHOLD_COMPRESSION_OPTIONS,
+  incremental_feature_clustering_based_compression: INCREMENTAL_FEATURE_CLUSTERING_COMPRESSION_OPTIONS,
+  dimension_reduction_compression: DIMENSION_REDUCTION_COMPRESSION_OPTIONS,
+  incremental_PCA_based_compression: INCREMENTAL_PCA_COMPRESSION_OPTIONS,
+  incremental_random_projection_based_compression: INCREMENTAL_RANDOM_PROJECTION_COMPRESSION_OPTIONS,
+  manifold_compression: MANIFOLD_COMPRESSION_OPTIONS,
+  isomap_manifold_compression: ISOMAP_MANIFOLD_COMPRESSION_OPTIONS,
+  lle_manifold_compression: LLE_MANIFOLD_COMPRESSION_OPTIONS,
+  mds_manifold_compression: MDS_MANIFOLD_COMPRESSION_OPTIONS,
+  spectral_embedding_manifold_compression: SPECTRAL_EMBEDDING_MANIFOLD_COMPRESSION_OPTIONS,
+  tsne_manifold_compression: TSNE_MANIFOLD_COMPRESSION_OPTIONS,
+});
+
 /** tinyBIG's incremental averaging of a fitted statistic (`update_v` / `update_D`). */
 function incrementalAverage(opts: { incremental: boolean; stop: number; tThreshold: number }) {
   let value: number[] | null = null;
@@ -62,18 +167,17 @@ function incrementalAverage(opts: { incremental: boolean; stop: number; tThresho
   };
 }
 
-function selectionOptions(p: Params) {
-  return {
-    incremental: boolOption(p, 'incremental', 'incremental', true),
-    stop: numOption(p, 'incrementalStopThreshold', 'incremental_stop_threshold', 0.01),
-    tThreshold: numOption(p, 'tThreshold', 't_threshold', 100),
-  };
+/** A feature-selection learner's parsed options (see {@link LEARNER_OPTIONS}). */
+type SelectionValues = Record<string, unknown>;
+
+function selectionOptions(p: SelectionValues) {
+  return { incremental: p.incremental as boolean, stop: p.incrementalStopThreshold as number, tThreshold: p.tThreshold as number };
 }
 
 /** tinyBIG `incremental_variance_threshold(n_feature)`: keep the `n` columns of largest (running-average, unbiased) variance, ascending. */
-function varianceThreshold(n: number, p: Params): Learner {
+function varianceThreshold(n: number, p: SelectionValues = LEARNER_OPTIONS.incremental_variance_threshold.parse({})): Learner {
   const o = selectionOptions(p);
-  const threshold = numOption(p, 'threshold', 'threshold', 0);
+  const threshold = p.threshold as number;
   const avg = incrementalAverage(o);
   return {
     functionClass: `${FS_MODULE}.incremental_variance_threshold`,
@@ -92,9 +196,9 @@ function varianceThreshold(n: number, p: Params): Learner {
 }
 
 /** tinyBIG `incremental_feature_clustering(n_feature, random_state=42)`: spectral clustering of the columns; output = per-cluster column means. */
-function featureClustering(n: number, p: Params): Learner {
+function featureClustering(n: number, p: SelectionValues): Learner {
   const o = selectionOptions(p);
-  const seed = p.randomState == null ? 42 : intOption(p, 'randomState', 'random_state', 0);
+  const seed = p.randomState as number;
   const avg = incrementalAverage(o);
   let labels: number[] | null = null;
   return {
@@ -172,18 +276,12 @@ function learnerFromConfig(config: unknown, D: number, argument: string, seed: n
   delete p.nFeature;
   delete p.name;
   delete p.device;
-  const selection = ['incremental', 'incrementalStopThreshold', 'tThreshold'];
-  const own: Record<string, readonly string[]> = {
-    incremental_variance_threshold: [...selection, 'threshold'],
-    incremental_feature_clustering: [...selection, 'randomState'],
-    incremental_PCA: ['incremental'],
-    incremental_random_projection: ['incremental'],
-  };
-  if (own[last]) checkLearnerKeys(p, last, own[last], argument);
+  const schema = LEARNER_OPTIONS[last];
+  const v = schema ? parseLearner(schema, p, argument) : {};
   const extra = (): Params => ({ ...(p.incremental !== undefined ? { incremental: p.incremental } : {}), ...recordedSklearn(p, last, D, `${argument}.function_parameters.`) });
   switch (last) {
-    case 'incremental_variance_threshold': return varianceThreshold(D, p);
-    case 'incremental_feature_clustering': return featureClustering(D, p);
+    case 'incremental_variance_threshold': return varianceThreshold(D, v);
+    case 'incremental_feature_clustering': return featureClustering(D, v);
     case 'incremental_PCA': return incrementalPca(D, extra());
     case 'incremental_random_projection': return randomProjection(D, rpSeed(p, seed), extra());
     default:
@@ -224,65 +322,58 @@ function fittedCompression(className: string, options: Params, D: number, learne
   }) as FittedCompression;
 }
 
-const FS_KEYS = ['D', 'fitMode'];
-
 /**
  * tinyBIG `feature_selection_compression(D, fs_function_configs)`: `fs_function` is
  * `incremental_variance_threshold` or `incremental_feature_clustering` (koala.machine_learning).
  */
 export function featureSelectionCompression(options: Params): FittedCompression {
-  checkKeys(options, [...FS_KEYS, 'fsFunctionConfigs', 'seed'], 'feature_selection_compression');
-  const D = intOption(options, 'D', 'D', 1);
-  if (options.fsFunctionConfigs == null) throw new ConfigError('feature_selection_compression needs fs_function_configs', { argument: 'fs_function_configs', expected: 'a {function_class, function_parameters} config', received: 'nothing' });
-  const learner = learnerFromConfig(options.fsFunctionConfigs, D, 'fs_function_configs', 0);
-  return fittedCompression('feature_selection_compression', options, D, learner, fitModeOption(options, 'every_call'), {
+  const o = FEATURE_SELECTION_COMPRESSION_OPTIONS.parse(options);
+  const D = o.D;
+  const learner = learnerFromConfig(o.fsFunctionConfigs, D, 'fs_function_configs', 0);
+  return fittedCompression('feature_selection_compression', options, D, learner, o.fitMode, {
     D, fsFunctionConfigs: { function_class: learner.functionClass, function_parameters: learner.parameters },
   });
 }
 
 /** tinyBIG `incremental_variance_threshold_based_compression(D)`: the D highest-variance columns, ascending by variance. */
 export function incrementalVarianceThresholdBasedCompression(options: Params): FittedCompression {
-  checkKeys(options, FS_KEYS, 'incremental_variance_threshold_based_compression');
-  const D = intOption(options, 'D', 'D', 1);
-  return fittedCompression('incremental_variance_threshold_based_compression', options, D, varianceThreshold(D, {}), fitModeOption(options, 'every_call'), { D });
+  const { D, fitMode: mode } = INCREMENTAL_VARIANCE_THRESHOLD_COMPRESSION_OPTIONS.parse(options);
+  return fittedCompression('incremental_variance_threshold_based_compression', options, D, varianceThreshold(D), mode, { D });
 }
 
 /** tinyBIG `incremental_feature_clustering_based_compression(D)`: spectral clustering of the columns into D groups, output the group means. */
 export function incrementalFeatureClusteringBasedCompression(options: Params): FittedCompression {
-  checkKeys(options, [...FS_KEYS, 'randomState'], 'incremental_feature_clustering_based_compression');
-  const D = intOption(options, 'D', 'D', 1);
-  const rs = options.randomState == null ? 42 : intOption(options, 'randomState', 'random_state', 0);
-  return fittedCompression('incremental_feature_clustering_based_compression', options, D, featureClustering(D, { randomState: rs }), fitModeOption(options, 'every_call'), { D, randomState: rs });
+  const { D, fitMode: mode, randomState: rs } = INCREMENTAL_FEATURE_CLUSTERING_COMPRESSION_OPTIONS.parse(options);
+  const learner = featureClustering(D, LEARNER_OPTIONS.incremental_feature_clustering.parse({ randomState: rs }));
+  return fittedCompression('incremental_feature_clustering_based_compression', options, D, learner, mode, { D, randomState: rs });
 }
 
 /** tinyBIG `dimension_reduction_compression(D, dr_function_configs)`: `incremental_PCA` or `incremental_random_projection`. */
 export function dimensionReductionCompression(options: Params): FittedCompression {
-  checkKeys(options, [...FS_KEYS, 'drFunctionConfigs', 'seed'], 'dimension_reduction_compression');
-  const D = intOption(options, 'D', 'D', 1);
-  if (options.drFunctionConfigs == null) throw new ConfigError('dimension_reduction_compression needs dr_function_configs', { argument: 'dr_function_configs', expected: 'a {function_class, function_parameters} config', received: 'nothing' });
-  const seed = seedOption(options);
-  const learner = learnerFromConfig(options.drFunctionConfigs, D, 'dr_function_configs', seed);
+  const o = DIMENSION_REDUCTION_COMPRESSION_OPTIONS.parse(options);
+  const D = o.D;
+  const seed = seedOrDraw(o.seed);
+  const learner = learnerFromConfig(o.drFunctionConfigs, D, 'dr_function_configs', seed);
   const isRp = learner.functionClass.endsWith('random_projection');
-  return fittedCompression('dimension_reduction_compression', options, D, learner, fitModeOption(options, isRp ? 'first_call' : 'every_call'), {
+  return fittedCompression('dimension_reduction_compression', options, D, learner, o.fitMode ?? (isRp ? 'first_call' : 'every_call'), {
     D, drFunctionConfigs: { function_class: learner.functionClass, function_parameters: learner.parameters }, seed,
   });
 }
 
 /** tinyBIG `incremental_PCA_based_compression(D)`: sklearn IncrementalPCA (partial_fit on every call by default), `(x − μ)·Vᵀ`. */
 export function incrementalPcaBasedCompression(options: Params): FittedCompression {
-  checkKeys(options, [...FS_KEYS, ...sklearnKeys('incremental_PCA')], 'incremental_PCA_based_compression');
-  const D = intOption(options, 'D', 'D', 1);
+  const { D, fitMode: mode } = INCREMENTAL_PCA_COMPRESSION_OPTIONS.parse(options);
   const extra = recordedSklearn(options, 'incremental_PCA', D);
-  return fittedCompression('incremental_PCA_based_compression', options, D, incrementalPca(D, extra), fitModeOption(options, 'every_call'), { D, ...extra });
+  return fittedCompression('incremental_PCA_based_compression', options, D, incrementalPca(D, extra), mode, { D, ...extra });
 }
 
 /** tinyBIG `incremental_random_projection_based_compression(D)`: a seeded sparse random projection `x·Rᵀ`, drawn on the first call by default. */
 export function incrementalRandomProjectionBasedCompression(options: Params): FittedCompression {
-  checkKeys(options, [...FS_KEYS, 'seed', ...sklearnKeys('incremental_random_projection')], 'incremental_random_projection_based_compression');
-  const D = intOption(options, 'D', 'D', 1);
+  const o = INCREMENTAL_RANDOM_PROJECTION_COMPRESSION_OPTIONS.parse(options);
+  const D = o.D;
   const extra = recordedSklearn(options, 'incremental_random_projection', D);
-  const seed = rpSeed(options, seedOption(options));
-  return fittedCompression('incremental_random_projection_based_compression', options, D, randomProjection(D, seed, extra), fitModeOption(options, 'first_call'), { D, seed, ...extra });
+  const seed = rpSeed(options, seedOrDraw(o.seed));
+  return fittedCompression('incremental_random_projection_based_compression', options, D, randomProjection(D, seed, extra), o.fitMode, { D, seed, ...extra });
 }
 
 /** A manifold compression: the embedding of each batch (fit_transform on every call, no gradient). */
@@ -294,9 +385,9 @@ const MANIFOLD_CLASSES: Record<string, ManifoldKind> = {
   isomap_manifold: 'isomap', lle_manifold: 'lle', mds_manifold: 'mds', spectral_embedding_manifold: 'spectral_embedding', tsne_manifold: 'tsne',
 };
 
-function manifold(className: string, options: Params, kind: ManifoldKind, p: { nNeighbors: number; perplexity: number }, own: Params): ManifoldCompression {
-  const D = intOption(options, 'D', 'D', 1);
-  const seed = seedOption(options);
+function manifold(className: string, options: Params, kind: ManifoldKind, p: { D: number; seed?: number; nNeighbors: number; perplexity: number }, own: Params): ManifoldCompression {
+  const D = p.D;
+  const seed = seedOrDraw(p.seed);
   const t = defineCompression(className, options, {
     own: { D, ...own, seed },
     calculateD: () => D,
@@ -310,29 +401,27 @@ function manifold(className: string, options: Params, kind: ManifoldKind, p: { n
   return extend(t, { manifold: kind });
 }
 
-/** The option keys every manifold compression takes beyond its learner's sklearn parameters: tinyBIG's `D`, `n_neighbors` (stored by its `manifold_compression` base), our `seed`. */
-const MANIFOLD_KEYS = ['D', 'nNeighbors', 'seed'];
-
 /**
  * tinyBIG `manifold_compression(D, n_neighbors=1, manifold_function_configs)`: one of the koala.manifold
  * learners, built with its `function_parameters` (`n_neighbors` reaches Isomap and LLE, `perplexity`
  * TSNE, as in tinyBIG; the learner's other scikit-learn parameters are accepted and recorded).
  */
 export function manifoldCompression(options: Params): ManifoldCompression {
-  checkKeys(options, [...MANIFOLD_KEYS, 'manifoldFunctionConfigs'], 'manifold_compression');
-  const D = intOption(options, 'D', 'D', 1);
-  if (options.manifoldFunctionConfigs == null) throw new ConfigError('manifold_compression needs manifold_function_configs', { argument: 'manifold_function_configs', expected: 'a {function_class, function_parameters} config', received: 'nothing' });
-  const env = readEnvelope(options.manifoldFunctionConfigs, 'manifold_function_configs');
+  const o = MANIFOLD_COMPRESSION_OPTIONS.parse(options);
+  const D = o.D;
+  const env = readEnvelope(o.manifoldFunctionConfigs, 'manifold_function_configs');
   const short = env.className.slice(env.className.lastIndexOf('.') + 1);
   const kind = MANIFOLD_CLASSES[short];
   if (!kind) throw new UnknownNameError(env.className, Object.keys(MANIFOLD_CLASSES), 'manifold function');
   const p = optionsFromParameters(env.parameters);
-  checkLearnerKeys(p, kind, ['nNeighbors', 'nComponents', ...(kind === 'tsne' ? ['perplexity'] : [])], 'manifold_function_configs');
+  delete p.name;
+  delete p.device;
+  const v = parseLearner(MANIFOLD_LEARNER_OPTIONS[kind], p, 'manifold_function_configs');
   const recorded = recordedSklearn(p, kind, D, 'manifold_function_configs.function_parameters.');
-  const nNeighbors = intOption(p, 'nNeighbors', 'n_neighbors', 1, 5);
-  const perplexity = numOption(p, 'perplexity', 'perplexity', 5);
+  const nNeighbors = (v.nNeighbors as number | undefined) ?? 5;
+  const perplexity = (v.perplexity as number | undefined) ?? 5;
   const fp: Params = { ...snake(recorded), n_components: D, ...(p.nNeighbors !== undefined || kind === 'isomap' || kind === 'lle' ? { n_neighbors: nNeighbors } : {}), ...(kind === 'tsne' ? { perplexity } : {}) };
-  return manifold('manifold_compression', options, kind, { nNeighbors, perplexity }, {
+  return manifold('manifold_compression', options, kind, { D, seed: o.seed, nNeighbors, perplexity }, {
     nNeighbors: options.nNeighbors ?? undefined,
     manifoldFunctionConfigs: { function_class: `${MANIFOLD_MODULE}.${short}`, function_parameters: fp },
   });
@@ -342,27 +431,25 @@ export function manifoldCompression(options: Params): ManifoldCompression {
  * One named manifold compression: tinyBIG's own keys, plus the scikit-learn parameters of its
  * learner (accepted and recorded; tinyBIG does not pass them on, so neither do we).
  */
-function namedManifold(className: string, kind: ManifoldKind, options: Params, extraKeys: readonly string[], p: { nNeighbors: number; perplexity: number }, own: Params): ManifoldCompression {
-  checkKeys(options, [...MANIFOLD_KEYS, ...extraKeys, ...sklearnKeys(kind)], className);
-  const D = intOption(options, 'D', 'D', 1);
-  const recorded = recordedSklearn(options, kind, D);
+function namedManifold(className: string, kind: ManifoldKind, options: Params, p: { D: number; seed?: number; nNeighbors: number; perplexity: number }, own: Params): ManifoldCompression {
+  const recorded = recordedSklearn(options, kind, p.D);
   return manifold(className, options, kind, p, { ...recorded, ...(options.nNeighbors !== undefined ? { nNeighbors: options.nNeighbors } : {}), ...own });
 }
 
 /** tinyBIG `isomap_manifold_compression(D, n_neighbors=1)`: Isomap (druidjs ISOMAP) with n_neighbors. */
 export function isomapManifoldCompression(options: Params): ManifoldCompression {
-  const nNeighbors = intOption(options, 'nNeighbors', 'n_neighbors', 1, 1);
-  return namedManifold('isomap_manifold_compression', 'isomap', options, [], { nNeighbors, perplexity: 5 }, { nNeighbors });
+  const o = ISOMAP_MANIFOLD_COMPRESSION_OPTIONS.parse(options);
+  return namedManifold('isomap_manifold_compression', 'isomap', options, { D: o.D, seed: o.seed, nNeighbors: o.nNeighbors as number, perplexity: 5 }, { nNeighbors: o.nNeighbors });
 }
 /** tinyBIG `lle_manifold_compression(D, n_neighbors=1)`: locally linear embedding (druidjs LLE) with n_neighbors. */
 export function lleManifoldCompression(options: Params): ManifoldCompression {
-  const nNeighbors = intOption(options, 'nNeighbors', 'n_neighbors', 1, 1);
-  return namedManifold('lle_manifold_compression', 'lle', options, [], { nNeighbors, perplexity: 5 }, { nNeighbors });
+  const o = LLE_MANIFOLD_COMPRESSION_OPTIONS.parse(options);
+  return namedManifold('lle_manifold_compression', 'lle', options, { D: o.D, seed: o.seed, nNeighbors: o.nNeighbors as number, perplexity: 5 }, { nNeighbors: o.nNeighbors });
 }
 /** tinyBIG `mds_manifold_compression(D)`: metric MDS by SMACOF (druidjs SMACOF); `n_neighbors` is accepted and, as in tinyBIG, unused. */
 export function mdsManifoldCompression(options: Params): ManifoldCompression {
-  const nNeighbors = options.nNeighbors == null ? 5 : intOption(options, 'nNeighbors', 'n_neighbors', 1);
-  return namedManifold('mds_manifold_compression', 'mds', options, [], { nNeighbors, perplexity: 5 }, {});
+  const o = MDS_MANIFOLD_COMPRESSION_OPTIONS.parse(options);
+  return namedManifold('mds_manifold_compression', 'mds', options, { D: o.D, seed: o.seed, nNeighbors: o.nNeighbors ?? 5, perplexity: 5 }, {});
 }
 /**
  * tinyBIG `spectral_embedding_manifold_compression(D)`: Laplacian eigenmaps (ml-matrix eigen-decomposition)
@@ -370,13 +457,12 @@ export function mdsManifoldCompression(options: Params): ManifoldCompression {
  * only, so a given `n_neighbors` (and `affinity`, `gamma`, …) is accepted and recorded but leaves the numbers as tinyBIG's.
  */
 export function spectralEmbeddingManifoldCompression(options: Params): ManifoldCompression {
-  const nNeighbors = options.nNeighbors == null ? 5 : intOption(options, 'nNeighbors', 'n_neighbors', 1);
-  return namedManifold('spectral_embedding_manifold_compression', 'spectral_embedding', options, [], { nNeighbors, perplexity: 5 }, {});
+  const o = SPECTRAL_EMBEDDING_MANIFOLD_COMPRESSION_OPTIONS.parse(options);
+  return namedManifold('spectral_embedding_manifold_compression', 'spectral_embedding', options, { D: o.D, seed: o.seed, nNeighbors: o.nNeighbors ?? 5, perplexity: 5 }, {});
 }
 /** tinyBIG `tsne_manifold_compression(D, perplexity)`: t-SNE (druidjs TSNE, 1000 iterations). */
 export function tsneManifoldCompression(options: Params): ManifoldCompression {
-  const perplexity = numOption(options, 'perplexity', 'perplexity', NaN);
-  if (!(perplexity > 0)) throw new ValueError('tsne needs a positive perplexity', { argument: 'perplexity', expected: 'a number > 0', received: JSON.stringify(options.perplexity) });
-  const nNeighbors = options.nNeighbors == null ? 5 : intOption(options, 'nNeighbors', 'n_neighbors', 1);
-  return namedManifold('tsne_manifold_compression', 'tsne', options, [], { nNeighbors, perplexity }, { perplexity });
+  const o = TSNE_MANIFOLD_COMPRESSION_OPTIONS.parse(options);
+  const perplexity = (o as unknown as { perplexity: number }).perplexity;
+  return namedManifold('tsne_manifold_compression', 'tsne', options, { D: o.D, seed: o.seed, nNeighbors: o.nNeighbors ?? 5, perplexity }, { perplexity });
 }

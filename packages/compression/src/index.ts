@@ -74,7 +74,7 @@ const FACTORIES: Record<string, Factory> = {
   extended_compression: (o, ctx) => extendedCompression(o, ctx),
 };
 
-/** The schema a class's factory parses with; the fitted (sklearn-style) compressions are not declared yet. */
+/** The schema a class's factory parses with. */
 function schemaOf(c: string): OptionSchema | undefined {
   if (c === 'identity_compression' || c === 'reciprocal_compression') return BASE_EXPANSION_OPTIONS.named(c);
   if (c === 'linear_compression') return LINEAR_OPTIONS.named(c);
@@ -90,6 +90,7 @@ function schemaOf(c: string): OptionSchema | undefined {
   if (c === 'combinatorial_compression') return COMBINATORIAL_COMPRESSION_OPTIONS;
   if (c === 'combinatorial_probabilistic_compression') return COMBINATORIAL_PROBABILISTIC_COMPRESSION_OPTIONS;
   if (c === 'nested_compression' || c === 'extended_compression') return COMPOSITE_COMPRESSION_OPTIONS.named(c);
+  if (c in fit.FITTED_COMPRESSION_OPTIONS) return fit.FITTED_COMPRESSION_OPTIONS[c];
   return undefined;
 }
 

@@ -57,7 +57,7 @@ describe('manifold compressions take tinyBIG\'s and scikit-learn\'s parameters',
   it('still rejects truly unknown keys and an n_components that disagrees with D', () => {
     const e = errorOf(() => build('spectral_embedding_manifold_compression', { D: 2, n_neighbours: 3 }));
     expect(e).toBeInstanceOf(ConfigError);
-    expect((e as ConfigError).argument).toBe('nNeighbours');
+    expect((e as ConfigError).argument).toBe('n_neighbours');
     expect(errorOf(() => build('tsne_manifold_compression', { D: 2, perplexity: 3, n_components: 3 }))).toBeInstanceOf(ConfigError);
   });
 });

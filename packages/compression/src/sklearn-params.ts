@@ -5,8 +5,8 @@
  * (TSNE) on to scikit-learn, so the others do not change tinyBIG's numbers. We accept them, record
  * them in `toConfig`, and compute what tinyBIG computes.
  */
-import { ConfigError, camelToSnake, snakeToCamel } from '@rpn/core';
-import type { Params } from '@rpn/core';
+import { ConfigError, any, camelToSnake, snakeToCamel } from '@rpn/core';
+import type { Option, Params } from '@rpn/core';
 
 const SKLEARN: Readonly<Record<string, readonly string[]>> = Object.freeze({
   isomap: ['n_neighbors', 'radius', 'n_components', 'eigen_solver', 'tol', 'max_iter', 'path_method', 'neighbors_algorithm', 'n_jobs', 'metric', 'p', 'metric_params'],
@@ -24,6 +24,11 @@ export function sklearnKeys(learner: string): string[] {
   return (SKLEARN[learner] ?? []).map(snakeToCamel);
 }
 
+/** A learner's scikit-learn parameters as option fields (accepted unchecked and recorded, as tinyBIG passes them nowhere). */
+export function sklearnFields(learner: string): Readonly<Record<string, Option<unknown, unknown, false>>> {
+  return Object.freeze(Object.fromEntries(sklearnKeys(learner).map((k) => [k, any({ doc: `scikit-learn ${learner} parameter ${camelToSnake(k)} (accepted and recorded; tinyBIG does not pass it on)` })])));
+}
+
 /**
  * The scikit-learn parameters present in `options` (camelCase keys, values as given), for `toConfig`.
  * `n_components`, when given, must equal `D` (tinyBIG asserts it).
@@ -35,17 +40,4 @@ export function recordedSklearn(options: Params, learner: string, D: number, arg
     throw new ConfigError('n_components disagrees with D', { argument: `${argumentPrefix}n_components`, expected: String(D), received: JSON.stringify(out.nComponents) });
   }
   return out;
-}
-
-/** Rejects keys of a learner's `function_parameters` that neither tinyBIG's class nor scikit-learn's learner takes. */
-export function checkLearnerKeys(p: Params, learner: string, own: readonly string[], argument: string): void {
-  const allowed = new Set([...own, 'name', 'device', ...sklearnKeys(learner)]);
-  for (const k of Object.keys(p)) {
-    if (p[k] === undefined || allowed.has(k)) continue;
-    throw new ConfigError(`unknown parameter for ${learner}`, {
-      argument: `${argument}.function_parameters.${camelToSnake(k)}`,
-      expected: `one of ${[...allowed].filter((a) => a !== 'device').map(camelToSnake).join(', ')}`,
-      received: JSON.stringify(p[k]),
-    });
-  }
 }

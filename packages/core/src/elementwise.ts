@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { UnknownNameError } from './errors.js';
+import { bool, defineOptions, num, oneOf, str, type OptionFields, type OptionSchema } from './options.js';
 import type { Params } from './contracts.js';
 
 /**
@@ -13,13 +14,17 @@ export interface ElementwiseFunction {
   readonly functionClass: string;
   /** The bare op name (the last segment), e.g. `leaky_relu`. */
   readonly op: string;
-  /** Applies the function; never mutates `x`; runs inside `tf.tidy`. */
+  /** Its keyword arguments (torch's, camelCase), with types and defaults; `name` and `inplace` (ignored) are accepted too. */
+  readonly options: OptionSchema;
+  /**
+   * Applies the function; never mutates `x`; runs inside `tf.tidy`. `options` are checked by
+   * {@link ElementwiseFunction.options}: a wrong type or an unknown key is a ValueError naming it.
+   */
   apply(x: Tensor, options?: Params): Tensor;
 }
 
-type Op = (x: Tensor, o: Params) => Tensor;
-
-const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
+/** An op on checked options (defaults applied). */
+type Op = (x: Tensor, o: Record<string, unknown>) => Tensor;
 
 /** GELU, exact erf form `½x(1 + erf(x/√2))`, or the tanh form `½x(1 + tanh(√(2/π)(x + 0.044715x³)))` (torch `F.gelu(approximate)`). */
 export function gelu(x: Tensor, approximate: unknown = 'none'): Tensor {
@@ -61,20 +66,20 @@ const OPS: Record<string, Op> = {
   tanh: (x) => tf.tanh(x),
   silu: (x) => tf.mul(x, tf.sigmoid(x)),
   gelu: (x, o) => gelu(x, o.approximate),
-  elu: (x, o) => elu(x, num(o.alpha, 1)),
+  elu: (x, o) => elu(x, (o.alpha as number)),
   selu: (x) => tf.selu(x),
-  celu: (x, o) => celu(x, num(o.alpha, 1)),
-  leaky_relu: (x, o) => tf.leakyRelu(x, num(o.negativeSlope, 0.01)),
-  softplus: (x, o) => softplus(x, num(o.beta, 1), num(o.threshold, 20)),
+  celu: (x, o) => celu(x, (o.alpha as number)),
+  leaky_relu: (x, o) => tf.leakyRelu(x, (o.negativeSlope as number)),
+  softplus: (x, o) => softplus(x, (o.beta as number), (o.threshold as number)),
   softsign: (x) => tf.div(x, tf.add(1, tf.abs(x))),
-  hardtanh: (x, o) => tf.clipByValue(x, num(o.minVal, -1), num(o.maxVal, 1)),
+  hardtanh: (x, o) => tf.clipByValue(x, (o.minVal as number), (o.maxVal as number)),
   hardsigmoid: (x) => tf.div(tf.relu6(tf.add(x, 3)), 6),
   hardswish: (x) => tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6)),
   mish: (x) => tf.mul(x, tf.tanh(tf.softplus(x))),
   logsigmoid: (x) => tf.logSigmoid(x),
   tanhshrink: (x) => tf.sub(x, tf.tanh(x)),
-  softshrink: (x, o) => { const l = num(o.lambd, 0.5); return tf.sub(tf.relu(tf.sub(x, l)), tf.relu(tf.sub(tf.neg(x), l))); },
-  hardshrink: (x, o) => tf.mul(x, tf.step(tf.sub(tf.abs(x), num(o.lambd, 0.5)))),
+  softshrink: (x, o) => { const l = (o.lambd as number); return tf.sub(tf.relu(tf.sub(x, l)), tf.relu(tf.sub(tf.neg(x), l))); },
+  hardshrink: (x, o) => tf.mul(x, tf.step(tf.sub(tf.abs(x), (o.lambd as number)))),
   // torch.* element-wise math
   abs: (x) => tf.abs(x),
   neg: (x) => tf.neg(x),
@@ -107,6 +112,32 @@ const OPS: Record<string, Op> = {
   acosh: (x) => tf.acosh(x),
   atanh: (x) => tf.atanh(x),
 };
+
+/** The keyword arguments of the ops that take any (torch's names, camelCase, and defaults). */
+const OP_FIELDS: Readonly<Record<string, OptionFields>> = Object.freeze({
+  gelu: { approximate: oneOf(['none', 'tanh'], { default: 'none', doc: "'tanh' for the tanh approximation" }) },
+  elu: { alpha: num({ default: 1, doc: 'α of the negative part' }) },
+  celu: { alpha: num({ default: 1, min: 0, exclusiveMin: true, doc: 'α of the negative part' }) },
+  leaky_relu: { negativeSlope: num({ default: 0.01, doc: 'slope for x < 0' }) },
+  softplus: { beta: num({ default: 1, min: 0, exclusiveMin: true, doc: 'β' }), threshold: num({ default: 20, doc: 'linear above βx > threshold' }) },
+  hardtanh: { minVal: num({ default: -1, doc: 'lower clip' }), maxVal: num({ default: 1, doc: 'upper clip' }) },
+  softshrink: { lambd: num({ default: 0.5, min: 0, doc: 'λ' }) },
+  hardshrink: { lambd: num({ default: 0.5, min: 0, doc: 'λ' }) },
+});
+
+/** Accepted by every op: the processing function's instance name, and torch's `inplace` (ignored: `x` is never mutated). */
+const COMMON_FIELDS = Object.freeze({
+  name: str({ doc: 'instance name' }),
+  inplace: bool({ doc: "torch's inplace flag (accepted, ignored: x is never mutated)" }),
+});
+
+const schemas = new Map<string, OptionSchema>();
+/** The option schema of the element-wise function `key` (a dotted torch name from {@link elementwiseNames}). */
+function schemaOf(key: string, op: string): OptionSchema {
+  let sc = schemas.get(key);
+  if (!sc) { sc = defineOptions(key, { ...COMMON_FIELDS, ...(OP_FIELDS[op] ?? {}) }); schemas.set(key, sc); }
+  return sc;
+}
 
 /** `torch.nn.functional.<op>` names (tinyBIG's `str_func_x` reads a dot-free name as one of these). */
 const FUNCTIONAL_OPS = ['relu', 'relu6', 'sigmoid', 'tanh', 'silu', 'gelu', 'elu', 'selu', 'celu', 'leaky_relu', 'softplus', 'softsign',
@@ -165,9 +196,14 @@ export function elementwiseFunction(name: string): ElementwiseFunction {
   if (!key) throw new UnknownNameError(String(name), elementwiseNames(), 'element-wise function');
   const op = TABLE[key];
   const impl = OPS[op];
+  const options = schemaOf(key, op);
   return Object.freeze({
     functionClass: key,
     op,
-    apply: (x: Tensor, options: Params = {}) => tf.tidy(() => impl(x, options)),
+    options,
+    apply: (x: Tensor, o: Params = {}) => {
+      const v = options.parse(o);
+      return tf.tidy(() => impl(x, v));
+    },
   });
 }

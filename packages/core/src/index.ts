@@ -6,7 +6,7 @@ export * from './registry.js';
 export * from './options.js';
 export * from './elementwise.js';
 export * from './processing.js';
-export { processingEntries } from './processing-entries.js';
+export { processingEntries, PROCESSING_OPTIONS } from './processing-entries.js';
 export * from './transformation.js';
 export * from './backend.js';
 export { wasmHeapKernel, wasmHeapMemory, type HeapKernelSource } from './wasm-heap.js';

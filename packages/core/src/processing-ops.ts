@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import type { ForwardContext, Params } from './contracts.js';
+import type { ForwardContext } from './contracts.js';
 
 // The tensor math of the processing functions that are not element-wise (torch.nn.functional
 // layer_norm, dropout, softmax; torch.nn.BatchNorm1d). Their registry entries are in processing-entries.ts.
-
-/** A number option, or its default. */
-export const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
 
 /** Layer normalisation over the last axis: `(x − mean)/√(var + ε)` (biased variance), then optional affine. */
 export function layerNorm(x: Tensor, eps = 1e-5, weight?: Tensor, bias?: Tensor): Tensor {
@@ -44,9 +41,8 @@ export function softmaxDim(x: Tensor, dim: number | undefined, log: boolean): Te
  * (unbiased) with `momentum`; eval mode uses the running statistics. Without buffers
  * (tinyBIG's string form) it always uses batch statistics.
  */
-export function batchNorm(x: Tensor, o: Params, ctx?: ForwardContext): Tensor {
-  const eps = num(o.eps, 1e-5);
-  const momentum = num(o.momentum, 0.1);
+export function batchNorm(x: Tensor, o: { readonly eps: number; readonly momentum: number }, ctx?: ForwardContext): Tensor {
+  const { eps, momentum } = o;
   const p = ctx?.params ?? {};
   const rm = p.running_mean as Variable | undefined;
   const rv = p.running_var as Variable | undefined;

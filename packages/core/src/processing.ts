@@ -3,7 +3,7 @@ import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { ConfigError, UnknownNameError } from './errors.js';
 import { isEnvelope, optionsFromParameters, readEnvelope } from './config.js';
 import type { ForwardContext, FunctionConfig, Params, ParameterSpec, ProcessingFunction, ProcessingSpec } from './contracts.js';
-import { elementwiseKey } from './elementwise.js';
+import { elementwiseFunction, elementwiseKey } from './elementwise.js';
 import { activeRegistry, builtinRegistry, type Registry, type RegistryEntry } from './registry.js';
 import { elementwiseProcessing, processingEntries } from './processing-entries.js';
 
@@ -58,7 +58,10 @@ function makeProcessing(className: string, options: Params, registry?: Registry)
     // (torch.nn.Hardtanh, torch.nn.Mish, torch.nn.SELU, …), built with its parameters
     const m = /^torch\.nn\.([^.]+)$/.exec(s);
     const key = m ? F + m[1].toLowerCase() : '';
-    if (m && elementwiseKey(key) === key) return elementwiseProcessing(key, s)(options);
+    if (m && elementwiseKey(key) === key) {
+      elementwiseFunction(key).options.named(s).parse(options, 'config');
+      return elementwiseProcessing(key, s)(options);
+    }
     throw new UnknownNameError(className, processingNames(registry), 'processing function');
   }
   const { entry, reg } = found;

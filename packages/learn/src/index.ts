@@ -3,6 +3,8 @@ export * from './optimizers.js';
 export { MORE_OPTIMIZERS, REFUSED_OPTIMIZERS, type OptimizerBuilder } from './optimizers-more.js';
 export * from './schedulers.js';
 export * from './schedulers-more.js';
+export * from './scheduler-options.js';
+export * from './loss-options.js';
 export * from './losses.js';
 export * from './metrics.js';
 export * from './data.js';

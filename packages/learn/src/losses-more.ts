@@ -1,23 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, type Params } from '@rpn/core';
-import { bool, checkKeys, num, str } from './params.js';
+import { LOSS_OPTIONS } from './loss-options.js';
 import { makeLoss, sameShape, type Loss } from './loss-base.js';
 
 const A = 'loss_configs.loss_parameters';
-
-/** Reads `reduction`; 'none' is refused with the reason (the trainer needs a scalar, as torch's backward()). */
-export function reductionOf(o: Params, a: string, allowed: readonly string[]): string {
-  if (o.reduction === 'none') {
-    throw new ConfigError("reduction 'none' gives no scalar to train on (torch's backward() refuses it too); use loss.elementwise from code", { argument: `${a}.reduction`, expected: `one of ${allowed.join(', ')}`, received: '"none"' });
-  }
-  return str(o, 'reduction', 'mean', a, allowed);
-}
 
 type R = 'mean' | 'sum';
 
 /** `torch.nn.BCELoss`: −(y·log x + (1−y)·log(1−x)), each log clamped at −100 as torch does; x are probabilities. */
 export function bceLoss(o: { reduction?: R } = {}): Loss {
-  return makeLoss('BCELoss', { reduction: o.reduction ?? 'mean' }, (s, y) => {
+  const { reduction } = LOSS_OPTIONS.BCELoss.parse(o) as { reduction: R };
+  return makeLoss('BCELoss', { reduction }, (s, y) => {
     const t = sameShape(s, y, 'BCELoss');
     const lx = tf.maximum(tf.log(s), -100), l1x = tf.maximum(tf.log(tf.sub(1, s)), -100);
     return tf.neg(tf.add(tf.mul(t, lx), tf.mul(tf.sub(1, t), l1x)));
@@ -38,13 +31,14 @@ function huberOf(d: tf.Tensor, delta: number): tf.Tensor {
 
 /** `torch.nn.L1Loss`: |x − y|. */
 export function l1Loss(o: { reduction?: R } = {}): Loss {
-  return makeLoss('L1Loss', { reduction: o.reduction ?? 'mean' }, (s, y) => absDiff(s, y, 'L1Loss'));
+  const { reduction } = LOSS_OPTIONS.L1Loss.parse(o) as { reduction: R };
+  return makeLoss('L1Loss', { reduction }, (s, y) => absDiff(s, y, 'L1Loss'));
 }
 
 /** `torch.nn.SmoothL1Loss(beta=1)`: d = |x − y|; ½d²/β if d < β, else d − ½β (β = 0: L1). */
 export function smoothL1Loss(o: { reduction?: R; beta?: number } = {}): Loss {
-  const beta = o.beta ?? 1;
-  return makeLoss('SmoothL1Loss', { reduction: o.reduction ?? 'mean', beta }, (s, y) => {
+  const { reduction, beta } = LOSS_OPTIONS.SmoothL1Loss.parse(o) as { reduction: R; beta: number };
+  return makeLoss('SmoothL1Loss', { reduction, beta }, (s, y) => {
     const d = absDiff(s, y, 'SmoothL1Loss');
     return beta === 0 ? d : tf.div(huberOf(d, beta), beta);
   });
@@ -52,8 +46,8 @@ export function smoothL1Loss(o: { reduction?: R; beta?: number } = {}): Loss {
 
 /** `torch.nn.HuberLoss(delta=1)`: d = |x − y|; ½d² if d < δ, else δ(d − ½δ). */
 export function huberLoss(o: { reduction?: R; delta?: number } = {}): Loss {
-  const delta = o.delta ?? 1;
-  return makeLoss('HuberLoss', { reduction: o.reduction ?? 'mean', delta }, (s, y) => {
+  const { reduction, delta } = LOSS_OPTIONS.HuberLoss.parse(o) as { reduction: R; delta: number };
+  return makeLoss('HuberLoss', { reduction, delta }, (s, y) => {
     return huberOf(absDiff(s, y, 'HuberLoss'), delta);
   });
 }
@@ -64,8 +58,8 @@ export function huberLoss(o: { reduction?: R; delta?: number } = {}): Loss {
  * the sum by the batch size (the KL divergence per sample).
  */
 export function klDivLoss(o: { reduction?: R | 'batchmean'; logTarget?: boolean } = {}): Loss {
-  const logTarget = o.logTarget ?? false;
-  return makeLoss('KLDivLoss', { reduction: o.reduction ?? 'mean', log_target: logTarget }, (s, y) => {
+  const { reduction, logTarget } = LOSS_OPTIONS.KLDivLoss.parse(o) as { reduction: R | 'batchmean'; logTarget: boolean };
+  return makeLoss('KLDivLoss', { reduction, log_target: logTarget }, (s, y) => {
     const t = sameShape(s, y, 'KLDivLoss');
     if (logTarget) return tf.mul(tf.exp(t), tf.sub(t, s));
     const ylogy = tf.mul(t, tf.log(tf.where(tf.greater(t, 0), t, tf.onesLike(t))));
@@ -73,18 +67,14 @@ export function klDivLoss(o: { reduction?: R | 'batchmean'; logTarget?: boolean 
   });
 }
 
-const LEGACY = ['sizeAverage', 'reduce'];
-const red = (o: Params) => reductionOf(o, A, ['mean', 'sum']) as R;
-
-/** Config builders of the losses beyond the first four, by torch class name. */
+/** Config builders of the losses beyond the first four, by torch class name (the registry checks a config's options with the entry's schema first). */
 export const MORE_LOSSES: Readonly<Record<string, (o: Params) => Loss>> = Object.freeze({
   BCELoss: (o: Params) => {
-    checkKeys(o, ['reduction', 'weight', ...LEGACY], 'BCELoss', A);
     if (o.weight != null) throw new ConfigError('BCELoss: per-element weight is not supported', { argument: `${A}.weight`, expected: 'no weight', received: JSON.stringify(o.weight).slice(0, 60) });
-    return bceLoss({ reduction: red(o) });
+    return bceLoss(o as never);
   },
-  L1Loss: (o: Params) => { checkKeys(o, ['reduction', ...LEGACY], 'L1Loss', A); return l1Loss({ reduction: red(o) }); },
-  SmoothL1Loss: (o: Params) => { checkKeys(o, ['reduction', 'beta', ...LEGACY], 'SmoothL1Loss', A); return smoothL1Loss({ reduction: red(o), beta: num(o, 'beta', 1, A, (v) => v >= 0, 'a number ≥ 0') }); },
-  HuberLoss: (o: Params) => { checkKeys(o, ['reduction', 'delta'], 'HuberLoss', A); return huberLoss({ reduction: red(o), delta: num(o, 'delta', 1, A, (v) => v > 0, 'a number > 0') }); },
-  KLDivLoss: (o: Params) => { checkKeys(o, ['reduction', 'logTarget', ...LEGACY], 'KLDivLoss', A); return klDivLoss({ reduction: reductionOf(o, A, ['mean', 'sum', 'batchmean']) as R | 'batchmean', logTarget: bool(o, 'logTarget', false, A) }); },
+  L1Loss: (o: Params) => l1Loss(o as never),
+  SmoothL1Loss: (o: Params) => smoothL1Loss(o as never),
+  HuberLoss: (o: Params) => huberLoss(o as never),
+  KLDivLoss: (o: Params) => klDivLoss(o as never),
 });

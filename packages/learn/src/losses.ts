@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError, defineEntry, formatShape, type Registry, type RegistryEntry } from '@rpn/core';
-import { checkKeys, num } from './params.js';
+import { LOSS_OPTIONS } from './loss-options.js';
 import { buildPart, type PartLookup } from './lookup.js';
 import { makeLoss, sameShape, type Loss } from './loss-base.js';
 
 export type { Loss, Reduction } from './loss-base.js';
 export { makeLoss } from './loss-base.js';
 export * from './losses-more.js';
-import { MORE_LOSSES, reductionOf } from './losses-more.js';
+import { MORE_LOSSES } from './losses-more.js';
 
 /** Class indices [b] (int or float, or [b,1]) → one-hot [b, C]; class probabilities [b, C] pass through. */
 function targetDistribution(scores: tf.Tensor, y: tf.Tensor, what: string): tf.Tensor {
@@ -22,8 +22,7 @@ function targetDistribution(scores: tf.Tensor, y: tf.Tensor, what: string): tf.T
 
 /** `torch.nn.CrossEntropyLoss`: log-softmax of logits against class indices (or probabilities); label smoothing. */
 export function crossEntropyLoss(o: { reduction?: 'mean' | 'sum'; labelSmoothing?: number } = {}): Loss {
-  const reduction = o.reduction ?? 'mean';
-  const ls = o.labelSmoothing ?? 0;
+  const { reduction, labelSmoothing: ls } = LOSS_OPTIONS.CrossEntropyLoss.parse(o) as { reduction: 'mean' | 'sum'; labelSmoothing: number };
   return makeLoss('CrossEntropyLoss', { reduction, label_smoothing: ls }, (s, y) => {
     const c = s.shape[s.rank - 1];
     let t = targetDistribution(s, y, 'CrossEntropyLoss');
@@ -34,7 +33,7 @@ export function crossEntropyLoss(o: { reduction?: 'mean' | 'sum'; labelSmoothing
 
 /** `torch.nn.NLLLoss`: scores are log-probabilities. */
 export function nllLoss(o: { reduction?: 'mean' | 'sum' } = {}): Loss {
-  const reduction = o.reduction ?? 'mean';
+  const reduction = LOSS_OPTIONS.NLLLoss.parse(o).reduction as 'mean' | 'sum';
   return makeLoss('NLLLoss', { reduction }, (s, y) => tf.neg(tf.sum(tf.mul(targetDistribution(s, y, 'NLLLoss'), s), -1)));
 }
 
@@ -43,33 +42,31 @@ export function nllLoss(o: { reduction?: 'mean' | 'sum' } = {}): Loss {
  * (torch would broadcast [b] against [b,1] to [b,b]; that is never what a config means).
  */
 export function mseLoss(o: { reduction?: 'mean' | 'sum' } = {}): Loss {
-  const reduction = o.reduction ?? 'mean';
+  const reduction = LOSS_OPTIONS.MSELoss.parse(o).reduction as 'mean' | 'sum';
   return makeLoss('MSELoss', { reduction }, (s, y) => tf.squaredDifference(s, sameShape(s, y, 'MSELoss')));
 }
 
 /** `torch.nn.BCEWithLogitsLoss`: max(x,0) − x·y + log(1 + e^−|x|). */
 export function bceWithLogitsLoss(o: { reduction?: 'mean' | 'sum' } = {}): Loss {
-  const reduction = o.reduction ?? 'mean';
+  const reduction = LOSS_OPTIONS.BCEWithLogitsLoss.parse(o).reduction as 'mean' | 'sum';
   return makeLoss('BCEWithLogitsLoss', { reduction }, (s, y) => {
     const t = sameShape(s, y, 'BCEWithLogitsLoss');
     return tf.add(tf.sub(tf.relu(s), tf.mul(s, t)), tf.log1p(tf.exp(tf.neg(tf.abs(s)))));
   });
 }
 
-const A = 'loss_configs.loss_parameters';
-const red = (o: Record<string, unknown>) => reductionOf(o, A, ['mean', 'sum']) as 'mean' | 'sum';
-/** The config builders, by torch class name (the source of {@link lossEntries}). */
+/** The config builders, by torch class name (the source of {@link lossEntries}); the registry checks a config's options with the entry's schema first. */
 const BUILDERS: Record<string, (o: Record<string, unknown>) => Loss> = {
-  CrossEntropyLoss: (o) => { checkKeys(o, ['reduction', 'labelSmoothing', 'weight', 'ignoreIndex', 'sizeAverage', 'reduce'], 'CrossEntropyLoss', A); return crossEntropyLoss({ reduction: red(o), labelSmoothing: num(o, 'labelSmoothing', 0, A, (v) => v >= 0 && v <= 1, 'a number in [0, 1]') }); },
-  NLLLoss: (o) => { checkKeys(o, ['reduction', 'weight', 'ignoreIndex', 'sizeAverage', 'reduce'], 'NLLLoss', A); return nllLoss({ reduction: red(o) }); },
-  MSELoss: (o) => { checkKeys(o, ['reduction', 'sizeAverage', 'reduce'], 'MSELoss', A); return mseLoss({ reduction: red(o) }); },
-  BCEWithLogitsLoss: (o) => { checkKeys(o, ['reduction', 'weight', 'posWeight', 'sizeAverage', 'reduce'], 'BCEWithLogitsLoss', A); return bceWithLogitsLoss({ reduction: red(o) }); },
+  CrossEntropyLoss: (o) => crossEntropyLoss(o as never),
+  NLLLoss: (o) => nllLoss(o as never),
+  MSELoss: (o) => mseLoss(o as never),
+  BCEWithLogitsLoss: (o) => bceWithLogitsLoss(o as never),
   ...MORE_LOSSES,
 };
 
 /** Registry entries (kind `loss`) of the torch losses, `torch.nn.<Name>` or `<Name>`: each makes a {@link Loss} from camelCase options. */
 export const lossEntries: readonly RegistryEntry[] = Object.freeze(Object.entries(BUILDERS).map(([name, build]) =>
-  defineEntry('loss', name, (o) => build(o), { module: 'torch.nn' })));
+  defineEntry('loss', name, (o) => build(o), { module: 'torch.nn', options: LOSS_OPTIONS[name] })));
 
 /** Loss class names accepted in configs (`torch.nn.<name>` or bare). */
 export const LOSS_NAMES: readonly string[] = Object.freeze(lossEntries.map((e) => e.className));

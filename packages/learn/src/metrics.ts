@@ -1,5 +1,4 @@
-import { ValueError, defineEntry, type Registry, type RegistryEntry } from '@rpn/core';
-import { str } from './params.js';
+import { ValueError, defineEntry, defineOptions, oneOf, str, type OptionSchema, type Registry, type RegistryEntry } from '@rpn/core';
 import { buildPart, type PartLookup } from './lookup.js';
 
 /**
@@ -51,7 +50,7 @@ export function accuracy(): Metric {
 
 /** `tinybig.metric.f1` (sklearn `f1_score`): average `binary` (positive class 1), `macro`, `micro` or `weighted`. */
 export function f1(o: { average?: 'binary' | 'macro' | 'micro' | 'weighted' } = {}): Metric {
-  const average = o.average ?? 'binary';
+  const average = METRIC_OPTIONS.f1.parse(o).average as 'binary' | 'macro' | 'micro' | 'weighted';
   return Object.freeze({
     name: 'f1', higherIsBetter: true,
     evaluate(yTrue: ArrayLike<number>, yScore: ArrayLike<number>, width: number) {
@@ -88,12 +87,20 @@ export function mse(): Metric {
   });
 }
 
-const metric = (name: string, make: (o: Record<string, unknown>) => Metric) => defineEntry('metric', name, (o) => make(o), { module: 'tinybig.metric' });
+const NAME = { name: str({ doc: "the metric's name (as toConfig writes it)" }) } as const;
+/** tinyBIG's metrics' options (core's option schema), by class name: only f1 takes one (`average`). */
+export const METRIC_OPTIONS: Readonly<Record<string, OptionSchema>> = Object.freeze({
+  accuracy: defineOptions('accuracy', NAME),
+  f1: defineOptions('f1', { ...NAME, average: oneOf(['binary', 'macro', 'micro', 'weighted'], { default: 'binary', doc: "sklearn's f1_score average" }) }),
+  mse: defineOptions('mse', NAME),
+});
+
+const metric = (name: string, make: (o: Record<string, unknown>) => Metric) => defineEntry('metric', name, (o) => make(o), { module: 'tinybig.metric', options: METRIC_OPTIONS[name] });
 
 /** Registry entries (kind `metric`) of tinyBIG's metrics, `tinybig.metric.<name>` or `<name>`: each makes a {@link Metric}. */
 export const metricEntries: readonly RegistryEntry[] = Object.freeze([
   metric('accuracy', () => accuracy()),
-  metric('f1', (o) => f1({ average: str(o, 'average', 'binary', 'metric_configs.metric_parameters.average', ['binary', 'macro', 'micro', 'weighted']) as 'binary' })),
+  metric('f1', (o) => f1({ average: METRIC_OPTIONS.f1.parse(o).average as 'binary' })),
   metric('mse', () => mse()),
 ]);
 

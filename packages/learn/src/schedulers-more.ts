@@ -1,41 +1,41 @@
-import { ConfigError, UnsupportedError, ValueError, type Params } from '@rpn/core';
-import { bool, checkKeys, num, str } from './params.js';
+import { ConfigError, UnsupportedError, ValueError, optionsFromParameters, type Params } from '@rpn/core';
+import { CONSTANT_LR, COSINE_ANNEALING_WARM_RESTARTS, CYCLIC_LR, LAMBDA_FORMS, LAMBDA_LR, LINEAR_LR, MULTI_STEP_LR, ONE_CYCLE_LR, POLYNOMIAL_LR, REDUCE_LR_ON_PLATEAU } from './scheduler-options.js';
 import type { Optimizer } from './optimizer-base.js';
 import { makeScheduler, noClosedForm, type Scheduler } from './scheduler-base.js';
 
 const A = 'lr_scheduler_configs.lr_scheduler_parameters';
-const IGNORED = ['lastEpoch', 'verbose'];
 const int1 = (v: number) => Number.isInteger(v) && v >= 1;
-const int0 = (v: number) => Number.isInteger(v) && v >= 0;
 
 /** `MultiStepLR(milestones, gamma=0.1)`: lr₀·γ^(number of milestones ≤ e). */
 export function multiStepLR(optimizer: Optimizer, o: { milestones: readonly number[]; gamma?: number }): Scheduler {
-  const ms = [...o.milestones].sort((x, y) => x - y);
-  const gamma = o.gamma ?? 0.1;
+  const v = MULTI_STEP_LR.parse(o);
+  const ms = [...v.milestones].sort((x, y) => x - y);
+  const gamma = v.gamma;
   return makeScheduler('MultiStepLR', { milestones: ms, gamma }, optimizer, (e, lr0) => lr0 * Math.pow(gamma, ms.filter((m) => m <= e).length));
 }
 
 /** `LambdaLR(lr_lambda)`: lr₀·f(e), f a JS function (from code). */
 export function lambdaLR(optimizer: Optimizer, o: { lrLambda: (e: number) => number; form?: Record<string, unknown> }): Scheduler {
+  LAMBDA_LR.parse({ lrLambda: o.lrLambda });
   if (typeof o.lrLambda !== 'function') throw new ValueError('LambdaLR needs a function', { argument: 'lrLambda', expected: 'a function (epoch) => factor', received: typeof o.lrLambda });
   return makeScheduler('LambdaLR', { lr_lambda: o.form ?? '<function>' }, optimizer, (e, lr0) => lr0 * o.lrLambda(e));
 }
 
 /** `LinearLR(start_factor=1/3, end_factor=1, total_iters=5)`: lr₀·(s + (e′ − s)·min(e, n)/n). */
 export function linearLR(optimizer: Optimizer, o: { startFactor?: number; endFactor?: number; totalIters?: number } = {}): Scheduler {
-  const s = o.startFactor ?? 1 / 3, f = o.endFactor ?? 1, n = o.totalIters ?? 5;
+  const { startFactor: s, endFactor: f, totalIters: n } = LINEAR_LR.parse(o);
   return makeScheduler('LinearLR', { start_factor: s, end_factor: f, total_iters: n }, optimizer, (e, lr0) => lr0 * (s + ((f - s) * Math.min(e, n)) / n));
 }
 
 /** `ConstantLR(factor=1/3, total_iters=5)`: lr₀·factor for e < n, then lr₀. */
 export function constantLR(optimizer: Optimizer, o: { factor?: number; totalIters?: number } = {}): Scheduler {
-  const c = o.factor ?? 1 / 3, n = o.totalIters ?? 5;
+  const { factor: c, totalIters: n } = CONSTANT_LR.parse(o);
   return makeScheduler('ConstantLR', { factor: c, total_iters: n }, optimizer, (e, lr0) => lr0 * (e < n ? c : 1));
 }
 
 /** `PolynomialLR(total_iters=5, power=1)`: lr₀·(1 − min(e, n)/n)^power. */
 export function polynomialLR(optimizer: Optimizer, o: { totalIters?: number; power?: number } = {}): Scheduler {
-  const n = o.totalIters ?? 5, pw = o.power ?? 1;
+  const { totalIters: n, power: pw } = POLYNOMIAL_LR.parse(o);
   return makeScheduler('PolynomialLR', { total_iters: n, power: pw }, optimizer, (e, lr0) => lr0 * Math.pow(1 - Math.min(e, n) / n, pw));
 }
 
@@ -44,9 +44,9 @@ export function polynomialLR(optimizer: Optimizer, o: { totalIters?: number; pow
  * T_cur counting from 0 in a period of T_i, T_i ← T_i·T_mult at each restart.
  */
 export function cosineAnnealingWarmRestarts(optimizer: Optimizer, o: { t0: number; tMult?: number; etaMin?: number }): Scheduler {
-  const tMult = o.tMult ?? 1, etaMin = o.etaMin ?? 0;
-  return makeScheduler('CosineAnnealingWarmRestarts', { T_0: o.t0, T_mult: tMult, eta_min: etaMin }, optimizer, (e, lr0) => {
-    let tCur = e, tI = o.t0;
+  const { t0, tMult, etaMin } = COSINE_ANNEALING_WARM_RESTARTS.parse(o);
+  return makeScheduler('CosineAnnealingWarmRestarts', { T_0: t0, T_mult: tMult, eta_min: etaMin }, optimizer, (e, lr0) => {
+    let tCur = e, tI = t0;
     while (tCur >= tI) { tCur -= tI; tI *= tMult; }
     return etaMin + ((lr0 - etaMin) * (1 + Math.cos((Math.PI * tCur) / tI))) / 2;
   });
@@ -65,7 +65,9 @@ export interface CyclicOptions {
  * 1/2^(cycle−1) (triangular2) or γ^i (exp_range). The optimizer's rate starts at base_lr, as in torch.
  * Momentum cycling (torch's cycle_momentum=True) is not supported: the optimizers here have a fixed momentum.
  */
-export function cyclicLR(optimizer: Optimizer, o: CyclicOptions): Scheduler {
+export function cyclicLR(optimizer: Optimizer, options: CyclicOptions): Scheduler {
+  const { cycleMomentum: _c, ...checked } = CYCLIC_LR.parse({ cycleMomentum: false, ...options });
+  const o = checked as unknown as CyclicOptions & { baseLr: number; maxLr: number };
   const up = o.stepSizeUp ?? 2000, down = o.stepSizeDown ?? up, total = up + down, r = up / total;
   const mode = o.mode ?? 'triangular', gamma = o.gamma ?? 1;
   const fn = o.scaleFn ?? (mode === 'triangular' ? () => 1 : mode === 'triangular2' ? (c: number) => 1 / Math.pow(2, c - 1) : (i: number) => Math.pow(gamma, i));
@@ -90,7 +92,9 @@ export interface OneCycleOptions {
  * start first, then to the minimum), each phase annealed by cos (end + (start−end)(1+cos πp)/2) or linearly.
  * Stepping past total_steps is a ValueError, as in torch. Momentum cycling is not supported.
  */
-export function oneCycleLR(optimizer: Optimizer, o: OneCycleOptions): Scheduler {
+export function oneCycleLR(optimizer: Optimizer, options: OneCycleOptions): Scheduler {
+  const { cycleMomentum: _c, ...checked } = ONE_CYCLE_LR.parse({ cycleMomentum: false, ...options });
+  const o = checked as unknown as OneCycleOptions;
   const total = o.totalSteps ?? (o.epochs !== undefined && o.stepsPerEpoch !== undefined ? o.epochs * o.stepsPerEpoch : NaN);
   if (!int1(total)) throw new ValueError('OneCycleLR needs total_steps, or epochs and steps_per_epoch', { argument: `${A}.total_steps`, expected: 'an integer ≥ 1 (or epochs × steps_per_epoch)', received: String(total) });
   const pct = o.pctStart ?? 0.3, div = o.divFactor ?? 25, fdiv = o.finalDivFactor ?? 1e4;
@@ -126,9 +130,7 @@ export interface PlateauOptions {
  * min_lr 0, eps 1e-8.
  */
 export function reduceLROnPlateau(optimizer: Optimizer, o: PlateauOptions = {}): Scheduler {
-  const mode = o.mode ?? 'min', factor = o.factor ?? 0.1, patience = o.patience ?? 10, th = o.threshold ?? 1e-4;
-  const thMode = o.thresholdMode ?? 'rel', cooldown = o.cooldown ?? 0, minLr = o.minLr ?? 0, eps = o.eps ?? 1e-8;
-  if (!(factor < 1)) throw new ValueError('ReduceLROnPlateau factor must be < 1', { argument: `${A}.factor`, expected: 'a number < 1', received: String(factor) });
+  const { mode, factor, patience, threshold: th, thresholdMode: thMode, cooldown, minLr, eps } = REDUCE_LR_ON_PLATEAU.parse(o);
   let best = mode === 'min' ? Infinity : -Infinity;
   let bad = 0, cool = 0, epoch = 0;
   const better = (a: number) => mode === 'min'
@@ -162,71 +164,45 @@ export function lambdaForm(v: unknown, a: string): (e: number) => number {
     throw new ConfigError('LambdaLR: a config cannot hold code; lr_lambda must be one of the built-in forms (or pass a JS function to lambdaLR from code)', { argument: where, expected: '{form: exponential, gamma} | {form: step, step_size, gamma} | {form: warmup, warmup}', received: JSON.stringify(String(v)).slice(0, 80) });
   }
   if (v == null || typeof v !== 'object' || Array.isArray(v)) throw new ConfigError('LambdaLR needs lr_lambda', { argument: where, expected: '{form: exponential | step | warmup, …}', received: JSON.stringify(v) });
-  const f = v as Params;
-  const form = str(f, 'form', '', where, ['exponential', 'step', 'warmup']);
-  const g = (k: string, def: number, ok: (x: number) => boolean, exp: string) => num(f, k, num(f, k.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), def, where, ok, exp), where, ok, exp);
-  if (form === 'exponential') { checkKeys(f, ['form', 'gamma'], 'lr_lambda exponential', where); const gamma = g('gamma', NaN, (x) => x > 0, 'a number > 0'); return (e) => Math.pow(gamma, e); }
-  if (form === 'step') { checkKeys(f, ['form', 'step_size', 'stepSize', 'gamma'], 'lr_lambda step', where); const s = g('step_size', NaN, int1, 'an integer ≥ 1'); const gamma = g('gamma', 0.1, (x) => x > 0, 'a number > 0'); return (e) => Math.pow(gamma, Math.floor(e / s)); }
-  checkKeys(f, ['form', 'warmup'], 'lr_lambda warmup', where);
-  const w = g('warmup', NaN, int1, 'an integer ≥ 1');
+  const f = optionsFromParameters(v as Params);
+  const schema = typeof f.form === 'string' ? LAMBDA_FORMS[f.form] : undefined;
+  if (!schema) throw new ConfigError('LambdaLR: unknown lr_lambda form', { argument: `${where}.form`, expected: `one of ${Object.keys(LAMBDA_FORMS).join(', ')}`, received: JSON.stringify(f.form) });
+  let p: Record<string, unknown>;
+  try {
+    p = schema.parse(f, 'config') as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(e.message, { argument: `${where}.${e.argument}`, expected: e.expected, received: e.received });
+    throw e;
+  }
+  if (f.form === 'exponential') { const gamma = p.gamma as number; return (e) => Math.pow(gamma, e); }
+  if (f.form === 'step') { const s = p.stepSize as number, gamma = p.gamma as number; return (e) => Math.pow(gamma, Math.floor(e / s)); }
+  const w = p.warmup as number;
   return (e) => Math.min(1, (e + 1) / w);
 }
 
+/** Momentum cycling (torch's default) and a config's code are refused with typed errors. */
 function momentumRefused(o: Params, name: string): void {
-  if (bool(o, 'cycleMomentum', true, A)) {
+  if (o.cycleMomentum !== false) {
     throw new UnsupportedError(`${name}: cycle_momentum is not supported (the optimizers here keep a fixed momentum); set cycle_momentum: false`, { argument: `${A}.cycle_momentum`, expected: 'false', received: 'true (torch\'s default)' });
   }
   if (o.scaleFn !== undefined) throw new ConfigError(`${name}: a config cannot hold code (scale_fn)`, { argument: `${A}.scale_fn`, expected: 'mode: triangular | triangular2 | exp_range', received: JSON.stringify(String(o.scaleFn)).slice(0, 80) });
 }
 
 type Builder = (opt: Optimizer, o: Params) => Scheduler;
-const milestonesOf = (o: Params): number[] => {
-  const m = o.milestones;
-  if (!Array.isArray(m) || !m.every((x) => typeof x === 'number' && int0(x))) throw new ValueError('invalid parameter value', { argument: `${A}.milestones`, expected: 'a list of integers ≥ 0', received: JSON.stringify(m) });
-  return m as number[];
-};
 
-/** Config builders of the schedulers beyond the first three, by torch class name. */
+/**
+ * Config builders of the schedulers beyond the first three, by torch class name. The registry checks
+ * a config's options with the entry's schema first (ConfigError naming the tinyBIG key); the
+ * scheduler functions apply the defaults.
+ */
 export const MORE_SCHEDULERS: Readonly<Record<string, Builder>> = Object.freeze({
-  MultiStepLR: (opt, o) => { checkKeys(o, ['milestones', 'gamma', ...IGNORED], 'MultiStepLR', A); return multiStepLR(opt, { milestones: milestonesOf(o), gamma: num(o, 'gamma', 0.1, A, (v) => v > 0, 'a number > 0') }); },
-  LambdaLR: (opt, o) => { checkKeys(o, ['lrLambda', ...IGNORED], 'LambdaLR', A); return lambdaLR(opt, { lrLambda: lambdaForm(o.lrLambda, A), form: o.lrLambda as Record<string, unknown> }); },
-  LinearLR: (opt, o) => {
-    checkKeys(o, ['startFactor', 'endFactor', 'totalIters', ...IGNORED], 'LinearLR', A);
-    return linearLR(opt, { startFactor: num(o, 'startFactor', 1 / 3, A, (v) => v > 0 && v <= 1, 'a number in (0, 1]'), endFactor: num(o, 'endFactor', 1, A, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'), totalIters: num(o, 'totalIters', 5, A, int1, 'an integer ≥ 1') });
-  },
-  ConstantLR: (opt, o) => { checkKeys(o, ['factor', 'totalIters', ...IGNORED], 'ConstantLR', A); return constantLR(opt, { factor: num(o, 'factor', 1 / 3, A, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'), totalIters: num(o, 'totalIters', 5, A, int0, 'an integer ≥ 0') }); },
-  PolynomialLR: (opt, o) => { checkKeys(o, ['totalIters', 'power', ...IGNORED], 'PolynomialLR', A); return polynomialLR(opt, { totalIters: num(o, 'totalIters', 5, A, int1, 'an integer ≥ 1'), power: num(o, 'power', 1, A) }); },
-  CosineAnnealingWarmRestarts: (opt, o) => {
-    checkKeys(o, ['T0', 'TMult', 'etaMin', ...IGNORED], 'CosineAnnealingWarmRestarts', A);
-    return cosineAnnealingWarmRestarts(opt, { t0: num(o, 'T0', NaN, A, int1, 'an integer ≥ 1'), tMult: num(o, 'TMult', 1, A, int1, 'an integer ≥ 1'), etaMin: num(o, 'etaMin', 0, A) });
-  },
-  CyclicLR: (opt, o) => {
-    checkKeys(o, ['baseLr', 'maxLr', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma', 'scaleFn', 'scaleMode', 'cycleMomentum', 'baseMomentum', 'maxMomentum', ...IGNORED], 'CyclicLR', A);
-    momentumRefused(o, 'CyclicLR');
-    const up = num(o, 'stepSizeUp', 2000, A, int1, 'an integer ≥ 1');
-    return cyclicLR(opt, {
-      baseLr: num(o, 'baseLr', NaN, A, (v) => v >= 0, 'a number ≥ 0'), maxLr: num(o, 'maxLr', NaN, A, (v) => v >= 0, 'a number ≥ 0'),
-      stepSizeUp: up, stepSizeDown: num(o, 'stepSizeDown', up, A, int1, 'an integer ≥ 1'),
-      mode: str(o, 'mode', 'triangular', A, ['triangular', 'triangular2', 'exp_range']) as CyclicOptions['mode'], gamma: num(o, 'gamma', 1, A, (v) => v > 0, 'a number > 0'),
-    });
-  },
-  OneCycleLR: (opt, o) => {
-    checkKeys(o, ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase', ...IGNORED], 'OneCycleLR', A);
-    momentumRefused(o, 'OneCycleLR');
-    const opt1 = (k: string) => (o[k] == null ? undefined : num(o, k, NaN, A, int1, 'an integer ≥ 1'));
-    return oneCycleLR(opt, {
-      maxLr: num(o, 'maxLr', NaN, A, (v) => v >= 0, 'a number ≥ 0'), totalSteps: opt1('totalSteps'), epochs: opt1('epochs'), stepsPerEpoch: opt1('stepsPerEpoch'),
-      pctStart: num(o, 'pctStart', 0.3, A, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'), annealStrategy: str(o, 'annealStrategy', 'cos', A, ['cos', 'linear']) as 'cos' | 'linear',
-      divFactor: num(o, 'divFactor', 25, A, (v) => v > 0, 'a number > 0'), finalDivFactor: num(o, 'finalDivFactor', 1e4, A, (v) => v > 0, 'a number > 0'), threePhase: bool(o, 'threePhase', false, A),
-    });
-  },
-  ReduceLROnPlateau: (opt, o) => {
-    checkKeys(o, ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps', ...IGNORED], 'ReduceLROnPlateau', A);
-    return reduceLROnPlateau(opt, {
-      mode: str(o, 'mode', 'min', A, ['min', 'max']) as 'min' | 'max', factor: num(o, 'factor', 0.1, A, (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
-      patience: num(o, 'patience', 10, A, int0, 'an integer ≥ 0'), threshold: num(o, 'threshold', 1e-4, A, (v) => v >= 0, 'a number ≥ 0'),
-      thresholdMode: str(o, 'thresholdMode', 'rel', A, ['rel', 'abs']) as 'rel' | 'abs', cooldown: num(o, 'cooldown', 0, A, int0, 'an integer ≥ 0'),
-      minLr: num(o, 'minLr', 0, A, (v) => v >= 0, 'a number ≥ 0'), eps: num(o, 'eps', 1e-8, A, (v) => v >= 0, 'a number ≥ 0'),
-    });
-  },
+  MultiStepLR: (opt, o) => multiStepLR(opt, o as never),
+  LambdaLR: (opt, o) => lambdaLR(opt, { lrLambda: lambdaForm(o.lrLambda, A), form: o.lrLambda as Record<string, unknown> }),
+  LinearLR: (opt, o) => linearLR(opt, o as never),
+  ConstantLR: (opt, o) => constantLR(opt, o as never),
+  PolynomialLR: (opt, o) => polynomialLR(opt, o as never),
+  CosineAnnealingWarmRestarts: (opt, o) => cosineAnnealingWarmRestarts(opt, o as never),
+  CyclicLR: (opt, o) => { momentumRefused(o, 'CyclicLR'); return cyclicLR(opt, o as never); },
+  OneCycleLR: (opt, o) => { momentumRefused(o, 'OneCycleLR'); return oneCycleLR(opt, o as never); },
+  ReduceLROnPlateau: (opt, o) => reduceLROnPlateau(opt, o as never),
 });

@@ -1,5 +1,5 @@
 import { ConfigError, defineEntry, type Registry, type RegistryEntry } from '@rpn/core';
-import { checkKeys, num } from './params.js';
+import { COSINE_ANNEALING_LR, EXPONENTIAL_LR, SCHEDULER_OPTIONS, STEP_LR } from './scheduler-options.js';
 import type { Optimizer } from './optimizer-base.js';
 import { makeScheduler, type Scheduler, type SchedulerFactory } from './scheduler-base.js';
 import { MORE_SCHEDULERS } from './schedulers-more.js';
@@ -9,32 +9,27 @@ export type { Scheduler, SchedulerFactory } from './scheduler-base.js';
 
 /** `ExponentialLR(gamma)`: lr·γᵉ. */
 export function exponentialLR(optimizer: Optimizer, o: { gamma: number }): Scheduler {
-  return makeScheduler('ExponentialLR', { gamma: o.gamma }, optimizer, (e, lr0) => lr0 * Math.pow(o.gamma, e));
+  const { gamma } = EXPONENTIAL_LR.parse(o);
+  return makeScheduler('ExponentialLR', { gamma }, optimizer, (e, lr0) => lr0 * Math.pow(gamma, e));
 }
 
 /** `StepLR(step_size, gamma=0.1)`: lr·γ^⌊e/step⌋. */
 export function stepLR(optimizer: Optimizer, o: { stepSize: number; gamma?: number }): Scheduler {
-  const gamma = o.gamma ?? 0.1;
-  return makeScheduler('StepLR', { step_size: o.stepSize, gamma }, optimizer, (e, lr0) => lr0 * Math.pow(gamma, Math.floor(e / o.stepSize)));
+  const { stepSize, gamma } = STEP_LR.parse(o);
+  return makeScheduler('StepLR', { step_size: stepSize, gamma }, optimizer, (e, lr0) => lr0 * Math.pow(gamma, Math.floor(e / stepSize)));
 }
 
 /** `CosineAnnealingLR(T_max, eta_min=0)`: η_min + (lr − η_min)(1 + cos(π e / T_max))/2. */
 export function cosineAnnealingLR(optimizer: Optimizer, o: { tMax: number; etaMin?: number }): Scheduler {
-  const etaMin = o.etaMin ?? 0;
-  return makeScheduler('CosineAnnealingLR', { T_max: o.tMax, eta_min: etaMin }, optimizer, (e, lr0) => etaMin + ((lr0 - etaMin) * (1 + Math.cos((Math.PI * e) / o.tMax))) / 2);
+  const { tMax, etaMin } = COSINE_ANNEALING_LR.parse(o);
+  return makeScheduler('CosineAnnealingLR', { T_max: tMax, eta_min: etaMin }, optimizer, (e, lr0) => etaMin + ((lr0 - etaMin) * (1 + Math.cos((Math.PI * e) / tMax))) / 2);
 }
 
-const A = 'lr_scheduler_configs.lr_scheduler_parameters';
-/** The config builders, by torch class name (the source of {@link schedulerEntries}). */
+/** The config builders, by torch class name (the source of {@link schedulerEntries}); the registry checks a config's options with the entry's schema first. */
 const BUILDERS: Record<string, (opt: Optimizer, o: Record<string, unknown>) => Scheduler> = {
-  ExponentialLR: (opt, o) => { checkKeys(o, ['gamma', 'lastEpoch', 'verbose'], 'ExponentialLR', A); return exponentialLR(opt, { gamma: num(o, 'gamma', NaN, A, (v) => v > 0, 'a number > 0') }); },
-  StepLR: (opt, o) => { checkKeys(o, ['stepSize', 'gamma', 'lastEpoch', 'verbose'], 'StepLR', A); return stepLR(opt, { stepSize: num(o, 'stepSize', NaN, A, (v) => v >= 1 && Number.isInteger(v), 'an integer ≥ 1'), gamma: num(o, 'gamma', 0.1, A, (v) => v > 0) }); },
-  CosineAnnealingLR: (opt, o) => {
-    // snakeToCamel turns T_max into TMax
-    const tMax = num(o, 'TMax', num(o, 'tMax', NaN, A, (v) => v > 0, 'a number > 0'), A, (v) => v > 0, 'a number > 0');
-    checkKeys(o, ['TMax', 'tMax', 'etaMin', 'lastEpoch', 'verbose'], 'CosineAnnealingLR', A);
-    return cosineAnnealingLR(opt, { tMax, etaMin: num(o, 'etaMin', 0, A) });
-  },
+  ExponentialLR: (opt, o) => exponentialLR(opt, o as never),
+  StepLR: (opt, o) => stepLR(opt, o as never),
+  CosineAnnealingLR: (opt, o) => cosineAnnealingLR(opt, o as never),
   ...MORE_SCHEDULERS,
 };
 
@@ -43,7 +38,7 @@ const BUILDERS: Record<string, (opt: Optimizer, o: Record<string, unknown>) => S
  * `<Name>`: each makes a {@link SchedulerFactory} from camelCase options.
  */
 export const schedulerEntries: readonly RegistryEntry[] = Object.freeze(Object.entries(BUILDERS).map(([name, build]) =>
-  defineEntry('lr_scheduler', name, (o): SchedulerFactory => (optimizer) => build(optimizer, o), { module: 'torch.optim.lr_scheduler' })));
+  defineEntry('lr_scheduler', name, (o): SchedulerFactory => (optimizer) => build(optimizer, o), { module: 'torch.optim.lr_scheduler', options: SCHEDULER_OPTIONS[name] })));
 
 /** Scheduler class names accepted in configs (`torch.optim.lr_scheduler.<name>` or bare). */
 export const SCHEDULER_NAMES: readonly string[] = Object.freeze(schedulerEntries.map((e) => e.className));

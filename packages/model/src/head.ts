@@ -3,7 +3,7 @@ import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import {
   ConfigError, MAX_REPEATS, any, bool, defineOptions, describeLayout, flatLayout, int, layoutWidth, processingChain, str,
   type BuildContext, type ForwardContext, type Fusion, type FunctionConfig, type HeadKernel, type Interdependence, type KernelContext,
-  type OptionsOf, type ParameterSpec, type ProcessingChain, type ProcessingSpec, type Reconciliation, type Remainder, type Transformation,
+  type OptionFields, type OptionsOf, type ParameterSpec, type ProcessingChain, type ProcessingSpec, type Reconciliation, type Remainder, type Transformation,
 } from '@rpn/core';
 import { initMethodOf, initialValue, subSeed, type InitMethod, type InitTarget } from './init.js';
 import { initVariable, lifecycle, specVariable, summarize, type ForwardOptions, type NamedParameter, type RpnModule, type Slot } from './module.js';
@@ -15,6 +15,28 @@ type Component<T> = T | FunctionConfig | null | undefined;
 
 const component = <T>(doc: string) => any<Component<T>>({ doc });
 const count = (doc: string) => int({ min: 0, nullable: true, doc });
+
+/**
+ * The components of a head, declared once (object, config or null; checked where they are built).
+ * tinyBIG's `*_configs` keys are derived from this list by {@link asConfigs}.
+ */
+const COMPONENTS = Object.freeze({
+  /** κ, the data transformation (expansion or compression). `dataTransformation` is tinyBIG's name. */
+  dataTransformation: component<Transformation>('κ, the data transformation'),
+  attributeInterdependence: component<Interdependence>('attribute interdependence'),
+  instanceInterdependence: component<Interdependence>('instance interdependence'),
+  /** ψ, the parameter reconciliation. `parameterFabrication` is tinyBIG's name. */
+  parameterFabrication: component<Reconciliation>('ψ, the parameter reconciliation'),
+  channelFusion: component<Fusion>('fusion of the C channels (mean when C > 1)'),
+  remainder: component<Remainder>('π, the remainder'),
+});
+
+/** `{ k: option }` → `{ kConfigs: option }` (tinyBIG's `k_configs` key of the same component, same checks). */
+type ConfigsOf<F> = { readonly [K in keyof F & string as `${K}Configs`]: F[K] };
+function asConfigs<F extends OptionFields>(fields: F): ConfigsOf<F> {
+  return Object.freeze(Object.fromEntries(Object.entries(fields).map(([k, o]) =>
+    [`${k}Configs`, Object.freeze({ ...o, meta: Object.freeze({ ...o.meta, doc: `${o.meta.doc ?? k} as a config` }) })]))) as ConfigsOf<F>;
+}
 
 /**
  * Options of {@link rpnHead}, declared once: tinyBIG `rpn_head`'s head_parameters in camelCase (both
@@ -35,22 +57,10 @@ export const RPN_HEAD_OPTIONS = defineOptions('rpn_head', {
   lInstanceInterdependence: count('parameter count of the instance interdependence'),
   lChannelFusion: count('parameter count of the channel fusion'),
   inputProcessFunctions: any<ProcessingSpec>({ doc: 'input processing functions' }),
-  /** κ, the data transformation (expansion or compression). `dataTransformation` is tinyBIG's name. */
-  dataTransformation: component<Transformation>('κ, the data transformation'),
-  attributeInterdependence: component<Interdependence>('attribute interdependence'),
-  instanceInterdependence: component<Interdependence>('instance interdependence'),
-  /** ψ, the parameter reconciliation. `parameterFabrication` is tinyBIG's name. */
-  parameterFabrication: component<Reconciliation>('ψ, the parameter reconciliation'),
-  channelFusion: component<Fusion>('fusion of the C channels (mean when C > 1)'),
-  remainder: component<Remainder>('π, the remainder'),
+  ...COMPONENTS,
   outputProcessFunctions: any<ProcessingSpec>({ doc: 'output processing functions' }),
   inputProcessFunctionConfigs: any<ProcessingSpec>({ doc: 'input processing function configs' }),
-  dataTransformationConfigs: component<Transformation>('κ as a config'),
-  attributeInterdependenceConfigs: component<Interdependence>('attribute interdependence as a config'),
-  instanceInterdependenceConfigs: component<Interdependence>('instance interdependence as a config'),
-  parameterFabricationConfigs: component<Reconciliation>('ψ as a config'),
-  channelFusionConfigs: component<Fusion>('channel fusion as a config'),
-  remainderConfigs: component<Remainder>('π as a config'),
+  ...asConfigs(COMPONENTS),
   outputProcessFunctionConfigs: any<ProcessingSpec>({ doc: 'output processing function configs' }),
   createParametersAtInit: bool({ doc: 'accepted for config compatibility (parameters are always created)' }),
   /** Initialisation of `w*`/`b*` (default xavier_uniform, tinyBIG's default inside a model). */

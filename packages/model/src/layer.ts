@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { ConfigError, any, bool, defineOptions, describeLayout, expandNumAlloc, flatLayout, int, layoutsCompatible, str, type BuildContext, type Fusion, type FunctionConfig, type OptionsOf } from '@rpn/core';
 import { initMethodOf, initialValue, subSeed, type InitMethod, type InitTarget } from './init.js';
+import { MODULE_BASE_FIELDS } from './base-options.js';
 import { initVariable, lifecycle, parameterViews, prefixed, type ForwardOptions, type NamedParameter, type RpnModule } from './module.js';
 import { meanFusion } from './fusion.js';
 import { rpnHead, type RpnHeadOptions } from './head.js';
@@ -29,11 +30,7 @@ export const RPN_LAYER_OPTIONS = defineOptions('rpn_layer', {
   /** Head fusion (default mean when width > 1); concatenation changes the output width. */
   headFusion: any<Fusion | FunctionConfig | null>({ doc: 'fusion of the heads (mean when width > 1)' }),
   headFusionConfigs: any<FunctionConfig | null>({ doc: 'head fusion as a config' }),
-  parametersInitMethod: any<InitMethod | null>({ doc: 'initialisation (default xavier_uniform)' }),
-  device: any({ doc: "tinyBIG's torch device (ignored)" }),
-  seed: int({ doc: 'seed of the initial parameter values' }),
-  fastPaths: bool({ doc: 'false forces the plain paths of the heads' }),
-  training: bool({ default: true, doc: 'initial train mode' }),
+  ...MODULE_BASE_FIELDS,
 });
 
 /** What {@link rpnLayer} takes besides its declared options (code only). */

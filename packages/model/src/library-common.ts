@@ -1,4 +1,4 @@
-import { ConfigError, any, bool as boolOpt, camelToSnake, int, num as numOpt, oneOf, str, type BuildContext, type FunctionConfig } from '@rpn/core';
+import { ConfigError, any, bool as boolOpt, camelToSnake, int, num as numOpt, oneOf, str, type BuildContext, type FunctionConfig, type Option } from '@rpn/core';
 import { requireDim } from './resolve.js';
 
 /**
@@ -70,6 +70,14 @@ export function common(o: O, ctx: BuildContext, name: string) {
 export const residual = (o: O): FunctionConfig => (bool(o, 'withResidual', false) ? fc('tinybig.remainder.linear_remainder') : fc('tinybig.remainder.zero_remainder'));
 
 
+/** Options that only steer this port (never tinyBIG constructor parameters): seed, fast paths, train mode, and tinyBIG's torch device. */
+export const PORT_FIELDS = Object.freeze({
+  seed: int({ doc: 'seed of the initial parameter values' }),
+  fastPaths: boolOpt({ doc: 'false forces the plain path' }),
+  training: boolOpt({ doc: 'initial train mode' }),
+  device: any({ doc: "tinyBIG's torch device (ignored)" }),
+});
+
 /** Options every library head shares (tinyBIG `m, n, name, channel_num, parameters_init_method, device`, plus seed/fastPaths/training). */
 export const LIBRARY_HEAD_BASE = {
   m: int({ required: true, min: 1, doc: 'input width m' }),
@@ -77,31 +85,57 @@ export const LIBRARY_HEAD_BASE = {
   name: str({ doc: 'instance name (default: the class name)' }),
   channelNum: int({ min: 1, doc: 'number of channels C (default 1)' }),
   parametersInitMethod: any<string | null>({ doc: 'initialisation (default xavier_normal)' }),
-  device: any({ doc: "tinyBIG's torch device (ignored)" }),
-  seed: int({ doc: 'seed of the initial parameter values' }),
-  fastPaths: boolOpt({ doc: 'false forces the plain path' }),
-  training: boolOpt({ doc: 'initial train mode' }),
+  ...PORT_FIELDS,
 } as const;
 
-/** The ψ choice of {@link reconciliationConfig}: dual_lphm(r) / lorr(r) / identity, with `enable_bias`. */
-export const RECONCILIATION_FLAGS = {
+/**
+ * The `with_*` flags of tinyBIG's library and architecture heads and the numbers they read, declared
+ * ONCE: ψ (enable_bias, with_dual_lphm, with_lorr, r), π (with_residual), the output list
+ * (with_batch_norm, with_relu, with_dropout, p, with_softmax), the bilinear interdependence
+ * (with_dual_lphm_interdependence, with_lorr_interdependence, r_interdependence) and κ
+ * (with_taylor, d). A class picks the ones it takes with {@link headFlags}, with its own defaults.
+ */
+export const HEAD_FLAG_FIELDS = Object.freeze({
   enableBias: boolOpt({ doc: 'ψ has a bias' }),
   withDualLphm: boolOpt({ doc: 'ψ = dual_lphm_reconciliation(r)' }),
   withLorr: boolOpt({ doc: 'ψ = lorr_reconciliation(r)' }),
-  r: numOpt({ doc: 'rank r of ψ (default 3)' }),
-} as const;
-
-/** The output list of {@link outputs}: [BatchNorm1d(n)?, ReLU?, Dropout(p)?, Softmax(−1)?]. */
-export const OUTPUT_FLAGS = {
+  r: int({ min: 1, doc: 'rank r of ψ' }),
+  withResidual: boolOpt({ doc: 'π = linear_remainder (else zero)' }),
   withBatchNorm: boolOpt({ doc: 'BatchNorm1d(n) on the output' }),
   withRelu: boolOpt({ doc: 'ReLU on the output' }),
   withDropout: boolOpt({ doc: 'Dropout(p) on the output' }),
-  p: numOpt({ min: 0, max: 1, doc: 'dropout probability (default 0.5)' }),
+  p: numOpt({ min: 0, max: 1, doc: 'dropout probability' }),
   withSoftmax: boolOpt({ doc: 'Softmax(dim=-1) on the output' }),
-} as const;
+  withDualLphmInterdependence: boolOpt({ doc: 'bilinear W_a = dual_lphm(r_interdependence)' }),
+  withLorrInterdependence: boolOpt({ doc: 'bilinear W_a = lorr(r_interdependence)' }),
+  rInterdependence: int({ min: 1, doc: 'rank of the bilinear W_a' }),
+  withTaylor: boolOpt({ doc: 'κ = taylor_expansion(d)' }),
+  d: int({ min: 1, doc: 'order d of κ' }),
+});
+
+type FlagFields = typeof HEAD_FLAG_FIELDS;
+type FlagKey = keyof FlagFields;
+
+/** `o` with its default replaced (the check, bounds and words kept). */
+export function withDefault<T extends Option<any, any, boolean>>(o: T, d: unknown): T {
+  return Object.freeze({ ...o, meta: Object.freeze({ ...o.meta, default: d }) }) as T;
+}
+
+/** The fields `keys` of {@link HEAD_FLAG_FIELDS}, with a class's defaults (`headFlags(['withRelu'], { withRelu: true })`). */
+export function headFlags<K extends FlagKey>(keys: readonly K[], defaults: Partial<Record<K, boolean | number>> = {}): Pick<FlagFields, K> {
+  const out: Record<string, Option<any, any, boolean>> = {};
+  for (const k of keys) out[k] = defaults[k] === undefined ? HEAD_FLAG_FIELDS[k] : withDefault(HEAD_FLAG_FIELDS[k], defaults[k]);
+  return Object.freeze(out) as Pick<FlagFields, K>;
+}
+
+/** The ψ choice of {@link reconciliationConfig}: dual_lphm(r) / lorr(r) / identity, with `enable_bias`. */
+export const RECONCILIATION_FLAGS = headFlags(['enableBias', 'withDualLphm', 'withLorr', 'r']);
+
+/** The output list of {@link outputs}: [BatchNorm1d(n)?, ReLU?, Dropout(p)?, Softmax(−1)?]. */
+export const OUTPUT_FLAGS = headFlags(['withBatchNorm', 'withRelu', 'withDropout', 'p', 'withSoftmax']);
 
 /** π = linear_remainder when `with_residual`, else zero. */
-export const RESIDUAL_FLAG = { withResidual: boolOpt({ doc: 'π = linear_remainder (else zero)' }) } as const;
+export const RESIDUAL_FLAG = headFlags(['withResidual']);
 
 /** The naive Bayes distributions (κ = naive_<distribution>_expansion). */
 export const DISTRIBUTIONS = ['normal', 'exponential', 'cauchy', 'gamma', 'chi2', 'laplace'] as const;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { ConfigError, any, assertInt, bool, defineOptions, describeLayout, int, str, type OptionsOf, expandNumAlloc, layoutsCompatible, type BuildContext, type Fusion, type FunctionConfig, type Layout } from '@rpn/core';
 import { subSeed, type InitMethod } from './init.js';
+import { MODULE_BASE_FIELDS } from './base-options.js';
 import { lifecycle, parameterViews, prefixed, type ForwardOptions, type NamedParameter, type RpnModule } from './module.js';
 import { rpnLayer, type HeadSpec } from './layer.js';
 
@@ -28,11 +29,7 @@ export const RPN_MODEL_OPTIONS = defineOptions('rpn', {
   dims: any<readonly number[]>({ doc: 'dimension list [d0, d1, …, dK]' }),
   /** With `dims`: the functions of every layer (one spec for all, a list of K, or a function of the layer index). */
   layer: any<LayerSpec | readonly LayerSpec[] | ((index: number, m: number, n: number) => LayerSpec)>({ doc: 'with dims: the functions of every layer' }),
-  parametersInitMethod: any<InitMethod | null>({ doc: 'initialisation (default xavier_uniform)' }),
-  device: any({ doc: "tinyBIG's torch device (ignored)" }),
-  seed: int({ doc: 'seed of the initial parameter values' }),
-  fastPaths: bool({ doc: 'false forces the plain paths of the heads' }),
-  training: bool({ default: true, doc: 'initial train mode' }),
+  ...MODULE_BASE_FIELDS,
 });
 
 /** What {@link rpnModel} takes besides its declared options (code only). */

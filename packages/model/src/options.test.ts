@@ -84,3 +84,23 @@ describe('library heads, layers and models declare their options once', () => {
     }
   });
 });
+
+describe('review: each option is declared once', () => {
+  it('rpn_head derives its *_configs component keys from the one component list (same checks, doc says "as a config")', () => {
+    const f = RPN_HEAD_OPTIONS.fields as Record<string, { accepts: unknown; type: string; meta: { doc?: string } }>;
+    const components = ['dataTransformation', 'attributeInterdependence', 'instanceInterdependence', 'parameterFabrication', 'channelFusion', 'remainder'];
+    for (const k of components) {
+      expect(f[`${k}Configs`], k).toBeDefined();
+      expect(f[`${k}Configs`].accepts, k).toBe(f[k].accepts);
+      expect(f[`${k}Configs`].meta.doc, k).toBe(`${f[k].meta.doc} as a config`);
+    }
+    const configKeys = describeOptions(RPN_HEAD_OPTIONS).map((d) => d.configKey).filter((k) => k.endsWith('_configs'));
+    expect(configKeys.sort()).toEqual([...components.map((k) => `${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_configs`), 'input_process_function_configs', 'output_process_function_configs'].sort());
+  });
+
+  it('rpn_layer and rpn share one base field group', () => {
+    for (const k of ['parametersInitMethod', 'device', 'seed', 'fastPaths', 'training'] as const) {
+      expect(RPN_LAYER_OPTIONS.fields[k], k).toBe(RPN_MODEL_OPTIONS.fields[k]);
+    }
+  });
+});

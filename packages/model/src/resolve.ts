@@ -1,4 +1,4 @@
-import { ConfigError, camelToSnake, isEnvelope, type BuildContext } from '@rpn/core';
+import { ConfigError, isEnvelope, type BuildContext } from '@rpn/core';
 
 /** Component slots of a head, with tinyBIG's attribute names and registry kinds. */
 export const COMPONENTS = [
@@ -29,15 +29,4 @@ export function requireDim(v: unknown, argument: string): number {
   if (v == null) throw new ConfigError(`missing required key ${argument}`, { argument, expected: 'a positive integer', received: 'nothing' });
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ConfigError(`invalid ${argument}`, { argument, expected: 'a positive integer', received: JSON.stringify(v) });
   return v;
-}
-
-/** Rejects keys an options object does not know (typos in configs). */
-export function rejectUnknown(options: Record<string, unknown>, known: readonly string[], what: string): void {
-  const set = new Set(known);
-  for (const k of Object.keys(options)) {
-    if (!set.has(k)) {
-      const snake = camelToSnake(k);
-      throw new ConfigError(`unknown ${what} parameter "${snake}"`, { argument: snake, expected: `one of ${known.filter((n) => n !== 'device').map(camelToSnake).join(', ')}`, received: JSON.stringify(options[k]) });
-    }
-  }
 }

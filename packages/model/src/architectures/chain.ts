@@ -1,14 +1,13 @@
 import {
-  assertInt, defineEntry, parametersFromOptions, processingFunction,
-  type BuildContext, type FunctionConfig, type ProcessingFunction, type RegistryEntry,
+  bool as boolOpt, defineEntry, defineOptions, int, list, num as numOpt, parametersFromOptions, processingFunction, str,
+  type BuildContext, type FunctionConfig, type OptionSchema, type ProcessingFunction, type RegistryEntry,
 } from '@rpn/core';
 import { rpnHead, type RpnHead } from '../head.js';
 import { rpnLayer, type RpnLayer } from '../layer.js';
 import { rpnModel, checkDims, type RpnModel } from '../model.js';
 import { subSeed } from '../init.js';
-import { rejectUnknown, requireDim } from '../resolve.js';
 import type { RpnModule } from '../module.js';
-import { bool, common, fc, needCtx, num, reconciliationConfig, residual, type O } from '../library-common.js';
+import { PORT_FIELDS, bool, common, fc, headFlags, needCtx, num, reconciliationConfig, residual, type O } from '../library-common.js';
 import { perceptronLayer } from '../library.js';
 import { chainKernel } from '../kernels/chain.js';
 import { perStepProcessing, stepWrapper } from './chain-modules.js';
@@ -20,27 +19,64 @@ import { perStepProcessing, stepWrapper } from './chain-modules.js';
  */
 
 /** Options that only steer this port (never tinyBIG constructor parameters). */
-const PORT_KEYS = ['seed', 'fastPaths', 'training', 'device'];
+const PORT_KEYS = Object.keys(PORT_FIELDS);
 
-/** chain_interdependence_head's constructor parameters (camelCase), plus rnn's pass-through kwargs. */
-const HEAD_KEYS = [
-  'm', 'n', 'chainLength', 'channelNum', 'name',
-  'biDirectional', 'withMultihop', 'h', 'accumulative', 'withInverseApprox', 'withExponentialApprox', 'selfDependence', 'selfScaling',
-  'withTaylor', 'd', 'withDualLphm', 'withLorr', 'r', 'enableBias', 'withResidual',
-  'withBatchNorm', 'withRelu', 'withSoftmax', 'withDropout', 'p', 'parametersInitMethod',
-  // passed by tinyBIG's rnn through the layer's **kwargs; the head accepts and ignores them
-  'withDualLphmInterdependence', 'withLorrInterdependence', 'rInterdependence',
-  ...PORT_KEYS,
-];
-const LAYER_KEYS = [...HEAD_KEYS, 'width'];
-const MODEL_KEYS = [
-  'chainLength', 'dims', 'name', 'channelNum', 'width',
-  'biDirectional', 'withMultihop', 'h', 'accumulative', 'withInverseApprox', 'withExponentialApprox', 'selfDependence', 'selfScaling',
-  'withBspline', 'withTaylor', 'd', 'withHybridExpansion', 'withDualLphm', 'withLorr', 'r', 'withResidual',
-  'withDualLphmInterdependence', 'withLorrInterdependence', 'rInterdependence', 'enableBias',
-  'withBatchNorm', 'withRelu', 'withSoftmax', 'withDropout', 'p', 'parametersInitMethod',
-  ...PORT_KEYS,
-];
+/** The chain interdependence A of the chain head (tinyBIG's defaults). */
+const CHAIN_FIELDS = Object.freeze({
+  biDirectional: boolOpt({ default: false, doc: 'A over both directions' }),
+  withMultihop: boolOpt({ default: false, doc: 'A = multihop_chain_interdependence(h, accumulative)' }),
+  h: int({ default: 1, min: 1, doc: 'hops of the multihop chain' }),
+  accumulative: boolOpt({ default: false, doc: 'multihop A sums hops 1…h' }),
+  withInverseApprox: boolOpt({ default: false, doc: 'A = inverse_approx_multihop_chain_interdependence' }),
+  withExponentialApprox: boolOpt({ default: false, doc: 'A = exponential_approx_multihop_chain_interdependence' }),
+  selfDependence: boolOpt({ default: true, doc: 'A includes the identity (self loops)' }),
+  selfScaling: numOpt({ default: 1.0, doc: 'scale of the self loops' }),
+});
+
+/** The head's flags with chain_interdependence_head's defaults; the `*_interdependence` ones rnn passes through its layers' **kwargs (accepted, ignored). */
+const CHAIN_FLAGS = headFlags(
+  ['withTaylor', 'd', 'withDualLphm', 'withLorr', 'r', 'enableBias', 'withResidual', 'withBatchNorm', 'withRelu', 'withSoftmax', 'withDropout', 'p', 'withDualLphmInterdependence', 'withLorrInterdependence', 'rInterdependence'],
+  { withDualLphm: false, withLorr: false, r: 3, enableBias: false, withResidual: false, withBatchNorm: false, withRelu: true, withSoftmax: true, withDropout: false, p: 0.25 },
+);
+
+const initMethod = () => str({ default: 'xavier_normal', doc: 'parameter initialisation' });
+
+/** Options of {@link chainInterdependenceHead} (tinyBIG `chain_interdependence_head`; `with_taylor`, `d` accepted and ignored, as in tinyBIG). */
+export const CHAIN_INTERDEPENDENCE_HEAD_OPTIONS = defineOptions('chain_interdependence_head', {
+  m: int({ required: true, min: 1, doc: 'features per step m' }),
+  n: int({ required: true, min: 1, doc: 'outputs per step n' }),
+  chainLength: int({ required: true, min: 1, doc: 'chain length L (steps)' }),
+  channelNum: int({ default: 1, min: 1, doc: 'channels C' }),
+  name: str({ default: 'chain_interdependence_head', doc: 'instance name' }),
+  ...CHAIN_FIELDS,
+  ...CHAIN_FLAGS,
+  parametersInitMethod: initMethod(),
+  ...PORT_FIELDS,
+});
+
+/** Options of {@link chainInterdependenceLayer}: the head's, plus `width`. */
+export const CHAIN_INTERDEPENDENCE_LAYER_OPTIONS = defineOptions('chain_interdependence_layer', {
+  width: int({ default: 1, min: 1, doc: 'number of independent heads' }),
+  name: str({ default: 'chain_interdependence_layer', doc: 'instance name' }),
+}, CHAIN_INTERDEPENDENCE_HEAD_OPTIONS);
+
+/** Options of {@link rnnModel} and {@link regressionRnnModel} (tinyBIG `rnn`, `regression_rnn`). */
+export const RNN_OPTIONS = defineOptions('rnn', {
+  chainLength: int({ required: true, min: 1, doc: 'chain length L (steps)' }),
+  dims: list(int({ min: 1 }), { required: true, minLength: 2, doc: 'dimension list [d0, d1, …, dK]' }),
+  name: str({ default: 'rpn_rnn', doc: 'instance name' }),
+  channelNum: int({ default: 1, min: 1, doc: 'channels C' }),
+  width: int({ default: 1, min: 1, doc: 'heads per layer' }),
+  ...CHAIN_FIELDS,
+  withBspline: boolOpt({ default: false, doc: 'κ = bspline_expansion(d) in the perceptron layers' }),
+  withHybridExpansion: boolOpt({ default: false, doc: 'accepted, unused (as in tinyBIG)' }),
+  ...headFlags(
+    ['withTaylor', 'd', 'withDualLphm', 'withLorr', 'r', 'withResidual', 'withDualLphmInterdependence', 'withLorrInterdependence', 'rInterdependence', 'enableBias', 'withBatchNorm', 'withRelu', 'withSoftmax', 'withDropout', 'p'],
+    { withTaylor: false, d: 2, withDualLphm: false, withLorr: false, r: 3, withResidual: false, enableBias: false, withBatchNorm: false, withRelu: true, withSoftmax: true, withDropout: false, p: 0.25 },
+  ),
+  parametersInitMethod: initMethod(),
+  ...PORT_FIELDS,
+});
 
 /** tinyBIG parameters to record in `toConfig` (port-only options dropped). */
 function recorded(o: O): Record<string, unknown> {
@@ -86,22 +122,21 @@ function chainOutputs(o: O, n: number, L: number): (FunctionConfig | ProcessingF
  * are the flat widths L·m and L·n; the options' `m`/`n` are per step, as in tinyBIG.
  */
 export function chainInterdependenceHead(o: O, context?: BuildContext): RpnHead {
-  rejectUnknown(o, HEAD_KEYS, 'chain_interdependence_head');
+  const v = CHAIN_INTERDEPENDENCE_HEAD_OPTIONS.parse(o) as O;
   const ctx = needCtx(context, 'chain_interdependence_head');
-  const L = requireDim(o.chainLength, 'chain_length');
-  const m = requireDim(o.m, 'm');
-  const n = requireDim(o.n, 'n');
-  if (o.withMultihop && o.h != null) assertInt(o.h, 'h');
+  const L = v.chainLength as number;
+  const m = v.m as number;
+  const n = v.n as number;
   return rpnHead({
-    ...common(o, ctx, 'chain_interdependence_head'),
+    ...common(v, ctx, 'chain_interdependence_head'),
     m: L * m,
     n,
     kernel: chainKernel(L),
     dataTransformation: fc('tinybig.expansion.identity_expansion'),
-    instanceInterdependence: chainInterdependenceConfig(o, L, m),
-    parameterFabrication: reconciliationConfig(o, false),
-    remainder: residual(o),
-    outputProcessFunctions: chainOutputs(o, n, L),
+    instanceInterdependence: chainInterdependenceConfig(v, L, m),
+    parameterFabrication: reconciliationConfig(v, false),
+    remainder: residual(v),
+    outputProcessFunctions: chainOutputs(v, n, L),
     describe: { headClass: 'tinybig.head.chain_based_heads.chain_interdependence_head', headParameters: recorded(o) },
   });
 }
@@ -112,18 +147,18 @@ export function chainInterdependenceHead(o: O, context?: BuildContext): RpnHead 
  * → chainLayout(L, n).
  */
 export function chainInterdependenceLayer(o: O, context?: BuildContext): RpnLayer {
-  rejectUnknown(o, LAYER_KEYS, 'chain_interdependence_layer');
+  const v = CHAIN_INTERDEPENDENCE_LAYER_OPTIONS.parse(o) as O;
   const ctx = needCtx(context, 'chain_interdependence_layer');
-  const L = requireDim(o.chainLength, 'chain_length');
-  const m = requireDim(o.m, 'm');
-  const width = o.width == null ? 1 : assertInt(o.width, 'width');
+  const L = v.chainLength as number;
+  const m = v.m as number;
+  const width = v.width as number;
   const { width: _w, name, seed, ...rest } = o;
   const heads: RpnHead[] = [];
   try {
     for (let j = 0; j < width; j++) heads.push(chainInterdependenceHead({ ...rest, seed: subSeed(seed as number | undefined, `heads.${j}`) }, ctx));
     return rpnLayer({
-      m: L * m, n: heads[0].n, name: (name as string | undefined) ?? 'chain_interdependence_layer', heads,
-      parametersInitMethod: (o.parametersInitMethod as 'xavier_normal' | undefined) ?? 'xavier_normal', context: ctx, training: o.training as boolean | undefined,
+      m: L * m, n: heads[0].n, name: v.name as string, heads,
+      parametersInitMethod: v.parametersInitMethod as 'xavier_normal', context: ctx, training: o.training as boolean | undefined,
       describe: { layerClass: 'tinybig.layer.chain_based_layers.chain_interdependence_layer', layerParameters: recorded(o) },
     });
   } catch (e) {
@@ -140,16 +175,16 @@ export function chainInterdependenceLayer(o: O, context?: BuildContext): RpnLaye
  * `(b, L·n)` row (regression_rnn, m = dims[-2]·L). Layer indices are tinyBIG's (`layers.0` …).
  */
 function chainModel(o: O, context: BuildContext | undefined, kind: 'rnn' | 'regression_rnn'): RpnModel {
-  rejectUnknown(o, MODEL_KEYS, kind);
+  const v = RNN_OPTIONS.named(kind).parse(o) as O;
   const ctx = needCtx(context, kind);
-  const L = requireDim(o.chainLength, 'chain_length');
-  const dims = checkDims(o.dims);
+  const L = v.chainLength as number;
+  const dims = checkDims(v.dims);
   const seed = o.seed as number | undefined;
-  const p = num(o, 'p', 0.25);
+  const p = v.p as number;
   const shared: O = {
     channelNum: o.channelNum, width: o.width, withDualLphm: o.withDualLphm, withLorr: o.withLorr, r: o.r,
-    enableBias: bool(o, 'enableBias', false), withResidual: bool(o, 'withResidual', false),
-    parametersInitMethod: o.parametersInitMethod ?? 'xavier_normal', fastPaths: o.fastPaths, training: o.training,
+    enableBias: v.enableBias, withResidual: v.withResidual,
+    parametersInitMethod: v.parametersInitMethod, fastPaths: o.fastPaths, training: o.training,
   };
   const perceptron: O = { ...shared, withBspline: o.withBspline, withTaylor: o.withTaylor, d: o.d, withBatchNorm: false, withDropout: false, p };
   const layers: RpnModule[] = [];
@@ -164,18 +199,18 @@ function chainModel(o: O, context: BuildContext | undefined, kind: 'rnn' | 'regr
         biDirectional: o.biDirectional, withMultihop: o.withMultihop, h: o.h, accumulative: o.accumulative,
         withInverseApprox: o.withInverseApprox, withExponentialApprox: o.withExponentialApprox,
         selfDependence: o.selfDependence, selfScaling: o.selfScaling,
-        withBatchNorm: o.withBatchNorm, withRelu: bool(o, 'withRelu', true), withSoftmax: false, withDropout: o.withDropout, p,
+        withBatchNorm: o.withBatchNorm, withRelu: v.withRelu, withSoftmax: false, withDropout: o.withDropout, p,
         seed: subSeed(seed, index()),
       }, ctx));
     }
     const last = dims[dims.length - 2];
     const output = perceptronLayer({
       ...perceptron, name: 'output_layer', m: kind === 'rnn' ? last : last * L, n: dims[dims.length - 1],
-      withRelu: false, withSoftmax: bool(o, 'withSoftmax', true), seed: subSeed(seed, index()),
+      withRelu: false, withSoftmax: v.withSoftmax as boolean, seed: subSeed(seed, index()),
     }, ctx);
     layers.push(kind === 'rnn' ? stepWrapper(output, L, 'step_mean') : output);
     const modelClass = kind === 'rnn' ? 'tinybig.model.rpn_rnn.rnn' : 'tinybig.model.rpn_regression_rnn.regression_rnn';
-    return rpnModel({ name: (o.name as string | undefined) ?? 'rpn_rnn', layers, training: o.training as boolean | undefined, describe: { modelClass, modelParameters: recorded(o) } });
+    return rpnModel({ name: v.name as string, layers, training: o.training as boolean | undefined, describe: { modelClass, modelParameters: recorded(o) } });
   } catch (e) {
     layers.forEach((l) => l.dispose());
     throw e;
@@ -187,13 +222,13 @@ export const rnnModel = (o: O, context?: BuildContext): RpnModel => chainModel(o
 /** `regression_rnn` (tinyBIG `tinybig.model.rpn_regression_rnn`): as rnn, the output layer reads the whole `L·dims[-2]` row. */
 export const regressionRnnModel = (o: O, context?: BuildContext): RpnModel => chainModel(o, context, 'regression_rnn');
 
-const entry = (kind: 'head' | 'layer' | 'model', cls: string, make: (o: O, ctx: BuildContext) => unknown, dotted: string) =>
-  defineEntry(kind, cls, make, { module: `tinybig.${kind}`, aliases: [dotted] });
+const entry = (kind: 'head' | 'layer' | 'model', cls: string, make: (o: O, ctx: BuildContext) => unknown, dotted: string, options: OptionSchema) =>
+  defineEntry(kind, cls, make, { module: `tinybig.${kind}`, aliases: [dotted], options });
 
 /** Registry entries of the RPN 2 architectures for recurrence: chain_interdependence_head, its layer, rnn, regression_rnn. */
 export const chainEntries: readonly RegistryEntry[] = Object.freeze([
-  entry('head', 'chain_interdependence_head', chainInterdependenceHead, 'tinybig.head.chain_based_heads.chain_interdependence_head'),
-  entry('layer', 'chain_interdependence_layer', chainInterdependenceLayer, 'tinybig.layer.chain_based_layers.chain_interdependence_layer'),
-  entry('model', 'rnn', rnnModel, 'tinybig.model.rpn_rnn.rnn'),
-  entry('model', 'regression_rnn', regressionRnnModel, 'tinybig.model.rpn_regression_rnn.regression_rnn'),
+  entry('head', 'chain_interdependence_head', chainInterdependenceHead, 'tinybig.head.chain_based_heads.chain_interdependence_head', CHAIN_INTERDEPENDENCE_HEAD_OPTIONS),
+  entry('layer', 'chain_interdependence_layer', chainInterdependenceLayer, 'tinybig.layer.chain_based_layers.chain_interdependence_layer', CHAIN_INTERDEPENDENCE_LAYER_OPTIONS),
+  entry('model', 'rnn', rnnModel, 'tinybig.model.rpn_rnn.rnn', RNN_OPTIONS),
+  entry('model', 'regression_rnn', regressionRnnModel, 'tinybig.model.rpn_regression_rnn.regression_rnn', RNN_OPTIONS.named('regression_rnn')),
 ]);

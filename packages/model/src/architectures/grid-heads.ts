@@ -1,13 +1,13 @@
-import type { BuildContext, Coordinate3 } from '@rpn/core';
+import { defineOptions, int, str, type BuildContext, type Coordinate3, type OptionSchema } from '@rpn/core';
 import { rpnHead, type RpnHead } from '../head.js';
 import { rpnLayer, type RpnLayer } from '../layer.js';
 import { subSeed, type InitMethod } from '../init.js';
 import { requireDim } from '../resolve.js';
-import { needCtx, outputs, reconciliationConfig, residual, type O } from '../library-common.js';
+import { headFlags, needCtx, outputs, reconciliationConfig, residual, type O } from '../library-common.js';
 import { gridGeometry, type GridGeometry } from '../kernels/patches.js';
 import { gridKernel } from '../kernels/grid.js';
 import { poolKernel, poolingMetric } from '../kernels/pool.js';
-import { GEOMETRY_PARAMS, REQUIRED, checkGiven, extend, resolveParams, tinybigParameters, type ParamTable } from './grid-params.js';
+import { GEOMETRY_FIELDS, GRID_PORT_FIELDS, checkGiven, extend, resolveParams, tinybigParameters } from './grid-params.js';
 
 /** tinyBIG's grid accessors, on grid heads and layers. */
 export interface GridShapes {
@@ -39,24 +39,32 @@ const shapesOf = (g: GridGeometry): GridShapes => ({
   patchOffsets: g.patch.offsets,
 });
 
-/** `grid_interdependence_head` parameters and defaults (tinyBIG 0.2.1). */
-export const GRID_INTERDEPENDENCE_HEAD_PARAMS: ParamTable = Object.freeze({
-  h: REQUIRED, w: REQUIRED, inChannel: REQUIRED, outChannel: REQUIRED,
-  ...GEOMETRY_PARAMS,
-  name: 'grid_interdependence_head',
-  withBatchNorm: true, withRelu: true, withResidual: false,
-  withDualLphm: false, withLorr: false, r: 3, enableBias: false,
-  parametersInitMethod: 'xavier_normal',
+const initMethod = () => str({ default: 'xavier_normal', doc: 'parameter initialisation' });
+
+/** Options of {@link gridInterdependenceHead} (tinyBIG 0.2.1 `grid_interdependence_head` and its defaults). */
+export const GRID_INTERDEPENDENCE_HEAD_OPTIONS = defineOptions('grid_interdependence_head', {
+  h: int({ required: true, min: 1, doc: 'grid height h' }),
+  w: int({ required: true, min: 1, doc: 'grid width w' }),
+  inChannel: int({ required: true, min: 1, doc: 'input channels' }),
+  outChannel: int({ required: true, min: 1, doc: 'output channels (kernels)' }),
+  ...GEOMETRY_FIELDS,
+  name: str({ default: 'grid_interdependence_head', doc: 'instance name' }),
+  ...headFlags(['withBatchNorm', 'withRelu', 'withResidual', 'withDualLphm', 'withLorr', 'r', 'enableBias'], { withBatchNorm: true, withRelu: true, withResidual: false, withDualLphm: false, withLorr: false, r: 3, enableBias: false }),
+  parametersInitMethod: initMethod(),
+  ...GRID_PORT_FIELDS,
 });
 
-/** `grid_compression_head` parameters and defaults (tinyBIG 0.2.1). */
-export const GRID_COMPRESSION_HEAD_PARAMS: ParamTable = Object.freeze({
-  h: REQUIRED, w: REQUIRED, channelNum: REQUIRED,
-  ...GEOMETRY_PARAMS,
-  name: 'grid_compression_head',
-  poolingMetric: 'batch_max',
-  withDropout: true, p: 0.5,
-  parametersInitMethod: 'xavier_normal',
+/** Options of {@link gridCompressionHead} (tinyBIG 0.2.1 `grid_compression_head` and its defaults). */
+export const GRID_COMPRESSION_HEAD_OPTIONS = defineOptions('grid_compression_head', {
+  h: int({ required: true, min: 1, doc: 'grid height h' }),
+  w: int({ required: true, min: 1, doc: 'grid width w' }),
+  channelNum: int({ required: true, min: 1, doc: 'channels' }),
+  ...GEOMETRY_FIELDS,
+  name: str({ default: 'grid_compression_head', doc: 'instance name' }),
+  poolingMetric: str({ default: 'batch_max', doc: 'batch_max, batch_min, batch_sum, batch_prod, batch_l1_norm or batch_l2_norm' }),
+  ...headFlags(['withDropout', 'p'], { withDropout: true, p: 0.5 }),
+  parametersInitMethod: initMethod(),
+  ...GRID_PORT_FIELDS,
 });
 
 const convGeometry = (p: Record<string, unknown>): GridGeometry => gridGeometry({ ...(p as object), h: p.h as number, w: p.w as number, channels: p.inChannel as number, channelsArgument: 'in_channel' });
@@ -72,7 +80,7 @@ const poolGeometry = (p: Record<string, unknown>): GridGeometry => gridGeometry(
  */
 export function gridInterdependenceHead(o: O, context?: BuildContext): GridHead {
   const ctx = needCtx(context, 'grid_interdependence_head');
-  const p = resolveParams(o, GRID_INTERDEPENDENCE_HEAD_PARAMS, 'grid_interdependence_head');
+  const p = resolveParams(o, GRID_INTERDEPENDENCE_HEAD_OPTIONS);
   const outChannel = requireDim(p.outChannel, 'out_channel');
   const g = convGeometry(p);
   const n = outChannel * g.patchNum;
@@ -100,7 +108,7 @@ export function gridInterdependenceHead(o: O, context?: BuildContext): GridHead 
  * batch_l1_norm, batch_l2_norm (tinyBIG rejects batch_mean).
  */
 export function gridCompressionHead(o: O, context?: BuildContext): GridHead {
-  const p = resolveParams(o, GRID_COMPRESSION_HEAD_PARAMS, 'grid_compression_head');
+  const p = resolveParams(o, GRID_COMPRESSION_HEAD_OPTIONS);
   const metric = poolingMetric(p.poolingMetric);
   const g = poolGeometry(p);
   const n = g.channels * g.patchNum;
@@ -118,16 +126,22 @@ export function gridCompressionHead(o: O, context?: BuildContext): GridHead {
   return extend(head, shapesOf(g)) as GridHead;
 }
 
-/** `grid_interdependence_layer` parameters: the head's, plus `width` and the layer's name. */
-export const GRID_INTERDEPENDENCE_LAYER_PARAMS: ParamTable = Object.freeze({ ...GRID_INTERDEPENDENCE_HEAD_PARAMS, width: 1, name: 'grid_interdependence_layer' });
-/** `grid_compression_layer` parameters: the head's with the layer defaults with_dropout=False, p=0.5 (one head). */
-export const GRID_COMPRESSION_LAYER_PARAMS: ParamTable = Object.freeze({ ...GRID_COMPRESSION_HEAD_PARAMS, withDropout: false, p: 0.5, name: 'grid_compression_layer' });
+/** Options of {@link gridInterdependenceLayer}: the head's, plus `width` and the layer's name. */
+export const GRID_INTERDEPENDENCE_LAYER_OPTIONS = defineOptions('grid_interdependence_layer', {
+  width: int({ default: 1, min: 1, doc: 'number of independent heads' }),
+  name: str({ default: 'grid_interdependence_layer', doc: 'instance name' }),
+}, GRID_INTERDEPENDENCE_HEAD_OPTIONS);
+/** Options of {@link gridCompressionLayer}: the head's with the layer defaults with_dropout=False, p=0.5 (one head). */
+export const GRID_COMPRESSION_LAYER_OPTIONS = defineOptions('grid_compression_layer', {
+  ...headFlags(['withDropout', 'p'], { withDropout: false, p: 0.5 }),
+  name: str({ default: 'grid_compression_layer', doc: 'instance name' }),
+}, GRID_COMPRESSION_HEAD_OPTIONS);
 
 function gridLayer(
-  o: O, context: BuildContext | undefined, table: ParamTable, what: string, layerClass: string,
+  o: O, context: BuildContext | undefined, schema: OptionSchema, layerClass: string,
   makeHead: (h: O, ctx?: BuildContext) => GridHead, width: (p: Record<string, unknown>) => number,
 ): GridLayer {
-  const p = resolveParams(o, table, what);
+  const p = resolveParams(o, schema);
   const count = width(p);
   const { width: _w, name, ...headParams } = p;
   const heads: GridHead[] = [];
@@ -153,10 +167,10 @@ function gridLayer(
  * object), fused by mean when width > 1; `outputGridShape` as tinyBIG's `get_output_grid_shape`.
  */
 export function gridInterdependenceLayer(o: O, context?: BuildContext): GridLayer {
-  return gridLayer(o, context, GRID_INTERDEPENDENCE_LAYER_PARAMS, 'grid_interdependence_layer', 'tinybig.layer.grid_based_layers.grid_interdependence_layer', gridInterdependenceHead, (p) => requireDim(p.width, 'width'));
+  return gridLayer(o, context, GRID_INTERDEPENDENCE_LAYER_OPTIONS, 'tinybig.layer.grid_based_layers.grid_interdependence_layer', gridInterdependenceHead, (p) => requireDim(p.width, 'width'));
 }
 
 /** `grid_compression_layer`: one pooling head (defaults with_dropout=False, p=0.5); `outputGridShape`. */
 export function gridCompressionLayer(o: O, context?: BuildContext): GridLayer {
-  return gridLayer(o, context, GRID_COMPRESSION_LAYER_PARAMS, 'grid_compression_layer', 'tinybig.layer.grid_based_layers.grid_compression_layer', gridCompressionHead, () => 1);
+  return gridLayer(o, context, GRID_COMPRESSION_LAYER_OPTIONS, 'tinybig.layer.grid_based_layers.grid_compression_layer', gridCompressionHead, () => 1);
 }

@@ -1,27 +1,43 @@
-import { ConfigError, type BuildContext } from '@rpn/core';
+import { ConfigError, bool as boolOpt, defineOptions, int, list, num as numOpt, oneOf, str, type BuildContext } from '@rpn/core';
 import { requireDim } from '../resolve.js';
 import { rpnModel, type RpnModel } from '../model.js';
 import type { RpnModule } from '../module.js';
 import { subSeed } from '../init.js';
 import { perceptronLayer } from '../library.js';
-import { needCtx, type O } from '../library-common.js';
+import { headFlags, needCtx, type O } from '../library-common.js';
 import { gridCompressionLayer, gridInterdependenceLayer, type GridLayer } from './grid-heads.js';
-import { GEOMETRY_PARAMS, REQUIRED, extend, resolveParams, tinybigParameters, type ParamTable } from './grid-params.js';
+import { GEOMETRY_FIELDS, GRID_PORT_FIELDS, extend, resolveParams, tinybigParameters } from './grid-params.js';
 
-/** `cnn` parameters and defaults (tinyBIG 0.2.1 `tinybig.model.rpn_cnn.cnn`); `pooling_*` and `*_perceptron_*` default to the conv values. */
-export const CNN_PARAMS: ParamTable = Object.freeze({
-  h: REQUIRED, w: REQUIRED, channelNums: REQUIRED, fcDims: REQUIRED,
-  d: 1, fcChannelNum: 1, width: 1,
-  poolingMetric: 'batch_max', poolingLayerGaps: 2, patchSizeHalfAfterPooling: false,
-  name: 'rpn_cnn',
-  ...GEOMETRY_PARAMS,
-  poolingPatchShape: null, poolingPH: null, poolingPHPrime: null, poolingPW: null, poolingPWPrime: null,
-  poolingPD: null, poolingPDPrime: null, poolingPR: null, poolingCdH: null, poolingCdW: null, poolingCdD: null,
-  poolingPackingStrategy: null,
-  withBatchNorm: true, withRelu: true, withSoftmax: false, withResidual: false,
-  withDropout: true, pPooling: 0.25, pFc: 0.5,
-  withDualLphm: false, withLorr: false, r: 3, enableBias: true,
-  withPerceptronResidual: null, withPerceptronDualLphm: null, withPerceptronLorr: null, perceptronR: null, enablePerceptronBias: null,
+const dimList = (minLength: number, doc: string) => list(int({ min: 1 }), { required: true, minLength, doc });
+const poolingExtent = (doc: string) => int({ min: 0, nullable: true, doc: `pooling ${doc} (None: the conv value)` });
+const perceptronFlag = (doc: string) => boolOpt({ nullable: true, doc: `${doc} of the fc perceptron layers (None: the conv value)` });
+
+/** Options of {@link cnnModel} (tinyBIG 0.2.1 `tinybig.model.rpn_cnn.cnn` and its defaults); `pooling_*` and `*_perceptron_*` default to the conv values. */
+export const CNN_OPTIONS = defineOptions('cnn', {
+  h: int({ required: true, min: 1, doc: 'grid height h' }),
+  w: int({ required: true, min: 1, doc: 'grid width w' }),
+  channelNums: dimList(2, 'channels per conv layer [c0, c1, …]'),
+  fcDims: dimList(0, 'widths of the fc perceptron layers'),
+  fcChannelNum: int({ default: 1, min: 1, doc: 'channels of the fc layers' }),
+  width: int({ default: 1, min: 1, doc: 'heads per layer' }),
+  poolingMetric: str({ default: 'batch_max', doc: 'pooling metric' }),
+  poolingLayerGaps: int({ default: 2, min: 0, doc: 'conv layers between pooling layers' }),
+  patchSizeHalfAfterPooling: boolOpt({ default: false, doc: 'halve the patch extents after each pooling layer' }),
+  name: str({ default: 'rpn_cnn', doc: 'instance name' }),
+  ...GEOMETRY_FIELDS,
+  poolingPatchShape: oneOf(['cuboid', 'cylinder', 'sphere'], { nullable: true, doc: 'pooling patch shape (None: the conv value)' }),
+  poolingPH: poolingExtent('p_h'), poolingPHPrime: poolingExtent('p_h_prime'), poolingPW: poolingExtent('p_w'), poolingPWPrime: poolingExtent('p_w_prime'),
+  poolingPD: poolingExtent('p_d'), poolingPDPrime: poolingExtent('p_d_prime'), poolingPR: poolingExtent('p_r'),
+  poolingCdH: poolingExtent('cd_h'), poolingCdW: poolingExtent('cd_w'), poolingCdD: poolingExtent('cd_d'),
+  poolingPackingStrategy: str({ nullable: true, doc: 'pooling packing strategy (None: the conv value)' }),
+  ...headFlags(['withBatchNorm', 'withRelu', 'withSoftmax', 'withResidual', 'withDropout'], { withBatchNorm: true, withRelu: true, withSoftmax: false, withResidual: false, withDropout: true }),
+  pPooling: numOpt({ default: 0.25, min: 0, max: 1, doc: 'dropout probability after pooling' }),
+  pFc: numOpt({ default: 0.5, min: 0, max: 1, doc: 'dropout probability of the fc layers' }),
+  ...headFlags(['withDualLphm', 'withLorr', 'r', 'enableBias'], { withDualLphm: false, withLorr: false, r: 3, enableBias: true }),
+  withPerceptronResidual: perceptronFlag('with_residual'), withPerceptronDualLphm: perceptronFlag('with_dual_lphm'), withPerceptronLorr: perceptronFlag('with_lorr'),
+  perceptronR: int({ min: 1, nullable: true, doc: 'r of the fc perceptron layers (None: the conv value)' }),
+  enablePerceptronBias: perceptronFlag('enable_bias'),
+  ...GRID_PORT_FIELDS,
 });
 
 const EXTENTS = ['pH', 'pHPrime', 'pW', 'pWPrime', 'pD', 'pDPrime', 'pR'] as const;
@@ -50,7 +66,7 @@ function intList(v: unknown, argument: string, minLength: number): number[] {
  */
 export function cnnModel(o: O, context?: BuildContext, forced: O = {}, modelClass = 'tinybig.model.rpn_cnn.cnn'): RpnModel {
   const ctx = needCtx(context, 'cnn');
-  const p = { ...resolveParams(o, CNN_PARAMS, modelClass.slice(modelClass.lastIndexOf('.') + 1)), ...forced };
+  const p = { ...resolveParams(o, CNN_OPTIONS.named(modelClass.slice(modelClass.lastIndexOf('.') + 1))), ...forced };
   const channels = intList(p.channelNums, 'channel_nums', 2);
   const fcDims = intList(p.fcDims, 'fc_dims', 0);
   const gaps = p.poolingLayerGaps as number;

@@ -1,42 +1,46 @@
-import { ConfigError, camelToSnake, parametersFromOptions } from '@rpn/core';
-import { rejectUnknown } from '../resolve.js';
-import type { O } from '../library-common.js';
+import { ConfigError, int, oneOf, parametersFromOptions, str, type OptionSchema } from '@rpn/core';
+import { PORT_FIELDS, type O } from '../library-common.js';
 
 /**
- * Constructor parameters of tinyBIG's grid classes, declared once (camelCase key → tinyBIG default;
- * `REQUIRED` for parameters without one). `toConfig` writes them back as tinyBIG's snake_case
- * keys. Internal to @rpn/model.
+ * Constructor parameters of tinyBIG's grid classes, declared once as option schemas (camelCase key,
+ * type, tinyBIG default; `required` for parameters without one). A nullable option without a
+ * default is tinyBIG's `None`. `toConfig` writes them back as tinyBIG's snake_case keys. Internal
+ * to @rpn/model.
  */
-export const REQUIRED = Symbol('required');
-export type ParamTable = Readonly<Record<string, unknown>>;
+
+const extent = (doc: string) => int({ min: 0, nullable: true, doc: `${doc} (None: from the patch shape)` });
+const distance = (doc: string) => int({ min: 0, nullable: true, doc });
 
 /** The patch geometry parameters every grid class shares (tinyBIG's defaults). */
-export const GEOMETRY_PARAMS: ParamTable = Object.freeze({
-  d: 1,
-  patchShape: 'cuboid',
-  pH: null, pHPrime: null, pW: null, pWPrime: null, pD: 0, pDPrime: null, pR: null,
-  cdH: null, cdW: null, cdD: 1,
-  packingStrategy: 'densest_packing',
+export const GEOMETRY_FIELDS = Object.freeze({
+  d: int({ default: 1, min: 1, doc: 'grid depth d' }),
+  patchShape: oneOf(['cuboid', 'cylinder', 'sphere'], { default: 'cuboid', doc: 'patch shape' }),
+  pH: extent('patch reach below along h'), pHPrime: extent('patch reach above along h'),
+  pW: extent('patch reach below along w'), pWPrime: extent('patch reach above along w'),
+  pD: int({ default: 0, min: 0, doc: 'patch reach below along d' }), pDPrime: extent('patch reach above along d'),
+  pR: extent('patch radius (cylinder, sphere)'),
+  cdH: distance('centre distance along h (None: patch size)'), cdW: distance('centre distance along w (None: patch size)'),
+  cdD: int({ default: 1, min: 0, doc: 'centre distance along d' }),
+  packingStrategy: str({ default: 'densest_packing', doc: 'patch packing strategy' }),
 });
 
-/** Keys accepted besides a class's own parameters: TypeScript conveniences, and m/n that layers pass to their heads. */
-const EXTRA_KEYS = ['m', 'n', 'seed', 'fastPaths', 'training', 'device'];
+/** Keys accepted besides a class's own parameters: TypeScript conveniences, and m/n that layers pass to their heads (checked against the grid). */
+export const GRID_PORT_FIELDS = Object.freeze({
+  m: int({ min: 1, doc: 'input width (derived from the grid; checked if given)' }),
+  n: int({ min: 1, doc: 'output width (derived from the grid; checked if given)' }),
+  ...PORT_FIELDS,
+});
 
 /**
- * The resolved parameters of one class: unknown keys rejected (ConfigError naming the key), `null`
- * and missing values replaced by the table's default, required ones checked present.
+ * The resolved tinyBIG parameters of one class: `schema` checks types, bounds, unknown and missing
+ * keys (ValueError in code; the registry's build reports the same as ConfigError naming the tinyBIG
+ * key), defaults applied, tinyBIG's None (null) for nullable options not given. The port-only keys
+ * of {@link GRID_PORT_FIELDS} are dropped (read them from the options).
  */
-export function resolveParams(o: O, table: ParamTable, what: string): Record<string, unknown> {
-  rejectUnknown(o, [...Object.keys(table), ...EXTRA_KEYS], what);
+export function resolveParams(o: O, schema: OptionSchema): Record<string, unknown> {
+  const v = schema.parse(o) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [k, d] of Object.entries(table)) {
-    const v = o[k] ?? (d === REQUIRED ? undefined : d);
-    if (v === undefined) {
-      const key = camelToSnake(k);
-      throw new ConfigError(`missing required key ${key}`, { argument: key, expected: `a value (${what} has no default)`, received: 'nothing' });
-    }
-    out[k] = v;
-  }
+  for (const k of Object.keys(schema.fields)) if (!(k in GRID_PORT_FIELDS)) out[k] = v[k] === undefined ? null : v[k];
   return out;
 }
 

@@ -1,13 +1,13 @@
-import { ConfigError, defineEntry, parametersFromOptions, type BuildContext, type FunctionConfig, type RegistryEntry } from '@rpn/core';
+import { ConfigError, any, bool as boolOpt, defineEntry, defineOptions, int, list, num as numOpt, parametersFromOptions, str, type BuildContext, type FunctionConfig, type OptionFields, type OptionSchema, type RegistryEntry } from '@rpn/core';
 import { findCloseFactors } from '@rpn/reconciliation';
 import { rpnHead, type RpnHead } from '../head.js';
 import { rpnLayer, type RpnLayer } from '../layer.js';
 import { checkDims, rpnModel, type RpnModel } from '../model.js';
 import { subSeed } from '../init.js';
-import { rejectUnknown, requireDim } from '../resolve.js';
+import { requireDim } from '../resolve.js';
 import { instanceKernel } from '../kernels/instance.js';
 import { perceptronLayer } from '../library.js';
-import { bool, fc, flag, needCtx, num, outputs, reconciliationConfig, residual, type O } from '../library-common.js';
+import { PORT_FIELDS, bool, fc, flag, headFlags, needCtx, num, outputs, reconciliationConfig, residual, type O } from '../library-common.js';
 
 /**
  * tinyBIG's RPN 2 heads over an instance axis (graph nodes, attention tokens), their layers and
@@ -17,14 +17,95 @@ import { bool, fc, flag, needCtx, num, outputs, reconciliationConfig, residual, 
  * INDEPENDENT heads (tinyBIG repeats one shared head object; see docs/tinybig-differences.md).
  */
 
-/** Keys every instance head accepts besides its own (options of the assembler and tinyBIG's base head). */
-const HEAD_COMMON = ['m', 'n', 'name', 'channelNum', 'withDualLphm', 'withLorr', 'r', 'enableBias', 'withResidual', 'withBatchNorm', 'withRelu', 'withSoftmax', 'withDropout', 'p', 'parametersInitMethod', 'device', 'seed', 'fastPaths', 'training'];
-const GRAPH_KEYS = [
-  ...HEAD_COMMON, 'graph', 'graphFilePath', 'nodes', 'links', 'directed', 'withMultihop', 'h', 'accumulative', 'withPagerank', 'c',
-  'requireData', 'requireParameters', 'normalization', 'normalizationMode', 'selfDependence',
-];
-const GAT_KEYS = [...GRAPH_KEYS, 'withDualLphmInterdependence', 'withLorrInterdependence', 'rInterdependence'];
-const ATTENTION_KEYS = [...HEAD_COMMON, 'batchNum', 'withDualLphmInterdependence', 'withLorrInterdependence', 'rInterdependence', 'withTaylor', 'd'];
+const FLAG_KEYS = ['withDualLphm', 'withLorr', 'r', 'enableBias', 'withResidual', 'withBatchNorm', 'withRelu', 'withSoftmax', 'withDropout', 'p'] as const;
+const BILINEAR_KEYS = ['withDualLphmInterdependence', 'withLorrInterdependence', 'rInterdependence'] as const;
+const initMethod = (doc: string) => str({ default: 'xavier_normal', doc });
+
+/** The options every instance head takes (the assembler's and tinyBIG's base head's), with a class's defaults of the `with_*` flags. */
+function headOptions<F extends OptionFields>(cls: string, own: F, flagDefaults: Partial<Record<(typeof FLAG_KEYS)[number], boolean | number>>, init = 'parameter initialisation') {
+  return defineOptions(cls, {
+    m: int({ required: true, min: 1, doc: 'input width m' }),
+    n: int({ required: true, min: 1, doc: 'output width n' }),
+    name: str({ default: cls, doc: 'instance name' }),
+    channelNum: int({ default: 1, min: 1, doc: 'channels C' }),
+    ...headFlags(FLAG_KEYS, { withDualLphm: false, withLorr: false, r: 3, enableBias: false, withResidual: false, withBatchNorm: false, ...flagDefaults }),
+    parametersInitMethod: initMethod(init),
+    ...PORT_FIELDS,
+    ...own,
+  });
+}
+
+/** The node graph and its interdependence A of a graph head (tinyBIG's defaults; `normalization` differs: GCN True, GAT False). */
+const graphFields = (normalization: boolean) => ({
+  graph: any<O | null>({ nullable: true, doc: '{nodes, links, directed?} (or give nodes and links)' }),
+  graphFilePath: any<string | null>({ nullable: true, doc: 'refused: the model core reads no files (give nodes and links)' }),
+  nodes: any<readonly unknown[] | null>({ nullable: true, doc: 'node ids' }),
+  links: any<readonly unknown[] | null>({ nullable: true, doc: '[source, target] pairs' }),
+  directed: boolOpt({ default: false, doc: 'the links are directed' }),
+  withMultihop: boolOpt({ default: false, doc: 'A = multihop_graph_interdependence(h, accumulative)' }),
+  h: int({ default: 1, min: 1, doc: 'hops of the multihop A' }),
+  accumulative: boolOpt({ default: false, doc: 'multihop A sums hops 1…h' }),
+  withPagerank: boolOpt({ default: false, doc: 'A = pagerank_multihop_graph_interdependence(c)' }),
+  c: numOpt({ default: 0.15, min: 0, max: 1, doc: 'PageRank restart probability c' }),
+  requireData: any({ doc: "tinyBIG's flag (accepted, ignored)" }),
+  requireParameters: any({ doc: "tinyBIG's flag (accepted, ignored)" }),
+  normalization: boolOpt({ default: normalization, doc: 'normalise A' }),
+  normalizationMode: str({ default: 'column', doc: 'normalisation of A' }),
+  selfDependence: boolOpt({ default: true, doc: 'A includes self loops' }),
+});
+
+const GRAPH_OUTPUTS = { withRelu: true, withDropout: true, p: 0.5, withSoftmax: true } as const;
+
+/** Options of {@link graphInterdependenceHead} (tinyBIG `graph_interdependence_head`). */
+export const GRAPH_INTERDEPENDENCE_HEAD_OPTIONS = headOptions('graph_interdependence_head', graphFields(true), GRAPH_OUTPUTS, 'accepted; fanout_std_uniform is forced, as in tinyBIG');
+/** Options of {@link graphBilinearInterdependenceHead} (tinyBIG `graph_bilinear_interdependence_head`). */
+export const GRAPH_BILINEAR_INTERDEPENDENCE_HEAD_OPTIONS = headOptions('graph_bilinear_interdependence_head', {
+  ...graphFields(false),
+  ...headFlags(BILINEAR_KEYS, { withDualLphmInterdependence: false, withLorrInterdependence: false, rInterdependence: 3 }),
+}, GRAPH_OUTPUTS, 'accepted; fanout_std_uniform is forced, as in tinyBIG');
+/** Options of {@link bilinearInterdependenceHead} (tinyBIG `bilinear_interdependence_head`). */
+export const BILINEAR_INTERDEPENDENCE_HEAD_OPTIONS = headOptions('bilinear_interdependence_head', {
+  batchNum: int({ min: 1, nullable: true, doc: 'rows every forward must hold (None: any)' }),
+  ...headFlags([...BILINEAR_KEYS, 'withTaylor', 'd'], { withDualLphmInterdependence: false, withLorrInterdependence: false, rInterdependence: 3, withTaylor: false, d: 2 }),
+}, { withRelu: true, withDropout: false, p: 0.25, withSoftmax: true });
+
+/** The options of an instance layer: its head's, plus `width` and the head fusion. */
+function layerOptions<F extends OptionFields>(cls: string, name: string, head: OptionSchema<F>) {
+  return defineOptions(cls, {
+    name: str({ default: name, doc: 'instance name' }),
+    width: int({ default: 1, min: 1, doc: 'number of independent heads' }),
+    headFusion: any<FunctionConfig | null>({ nullable: true, doc: 'fusion of the heads (mean when width > 1)' }),
+    headFusionConfigs: any<FunctionConfig | null>({ nullable: true, doc: 'head fusion as a config' }),
+  }, head);
+}
+
+/** Options of the instance layers (tinyBIG `graph_interdependence_layer`, `graph_bilinear_interdependence_layer`, `bilinear_interdependence_layer`). */
+export const GRAPH_INTERDEPENDENCE_LAYER_OPTIONS = layerOptions('graph_interdependence_layer', 'graph_interdependence_layer', GRAPH_INTERDEPENDENCE_HEAD_OPTIONS);
+export const GRAPH_BILINEAR_INTERDEPENDENCE_LAYER_OPTIONS = layerOptions('graph_bilinear_interdependence_layer', 'graph_bilinear_interdependence_layer', GRAPH_BILINEAR_INTERDEPENDENCE_HEAD_OPTIONS);
+export const BILINEAR_INTERDEPENDENCE_LAYER_OPTIONS = layerOptions('bilinear_interdependence_layer', 'attention_layer', BILINEAR_INTERDEPENDENCE_HEAD_OPTIONS);
+
+/** The options of a model over instance layers: its layer's without `m`, `n`, plus `dims` and its own defaults. */
+function modelOptions<F extends OptionFields>(cls: string, layer: OptionSchema<F>, own: OptionFields) {
+  const { m: _m, n: _n, headFusion: _f, headFusionConfigs: _c, ...fields } = layer.fields as OptionFields;
+  return defineOptions(cls, { ...fields, dims: list(int({ min: 1 }), { required: true, minLength: 2, doc: 'dimension list [d0, d1, …, dK]' }), ...own });
+}
+
+/** gcn/gat's per-layer flags (see {@link lastLayerFlags}) and dropout p. */
+const GRAPH_MODEL_FLAGS = headFlags(['withBatchNorm', 'withRelu', 'withDropout', 'withSoftmax', 'p'], { withBatchNorm: false, withRelu: true, withDropout: false, withSoftmax: true, p: 0.25 });
+/** Options of {@link gcnModel} (tinyBIG `gcn`). */
+export const GCN_OPTIONS = modelOptions('gcn', GRAPH_INTERDEPENDENCE_LAYER_OPTIONS, { ...GRAPH_MODEL_FLAGS, name: str({ default: 'rpn_gcn', doc: 'instance name' }) });
+/** Options of {@link gatModel} (tinyBIG `gat`; the model passes normalization=True). */
+export const GAT_OPTIONS = modelOptions('gat', GRAPH_BILINEAR_INTERDEPENDENCE_LAYER_OPTIONS, { ...GRAPH_MODEL_FLAGS, name: str({ default: 'rpn_gcn', doc: 'instance name' }), normalization: boolOpt({ default: true, doc: 'normalise A' }) });
+/** Options of {@link transformerModel} (tinyBIG `transformer`). */
+export const TRANSFORMER_OPTIONS = modelOptions('transformer', BILINEAR_INTERDEPENDENCE_LAYER_OPTIONS, {
+  name: str({ default: 'rpn_transformer', doc: 'instance name' }),
+  fcDims: list(int({ min: 1 }), { required: true, minLength: 1, doc: 'widths of the fc perceptron layers' }),
+  ...headFlags(['withTaylor', 'd', 'withDualLphm', 'withLorr', 'r', 'enableBias', 'withResidual', 'p', 'withBatchNorm', 'withRelu', 'withDropout', 'withSoftmax', ...BILINEAR_KEYS], {
+    withTaylor: false, d: 2, withDualLphm: false, withLorr: false, r: 3, enableBias: true, withResidual: true, p: 0.25,
+    withBatchNorm: true, withRelu: true, withDropout: true, withSoftmax: true,
+    withDualLphmInterdependence: false, withLorrInterdependence: true, rInterdependence: 3,
+  }),
+});
 
 /** A graph given as `graph: {nodes, links, directed?}` or as `nodes` + `links`. */
 interface GraphSpec {
@@ -106,17 +187,17 @@ const assembler = (o: O, ctx: BuildContext) => ({
  */
 export function graphInterdependenceHead(o: O, context?: BuildContext): RpnHead {
   const ctx = needCtx(context, 'graph_interdependence_head');
-  rejectUnknown(o, GRAPH_KEYS, 'graph_interdependence_head');
-  const a = assembler(o, ctx);
-  const g = readGraph(o, 'graph_interdependence_head');
+  const v = GRAPH_INTERDEPENDENCE_HEAD_OPTIONS.parse(o) as O;
+  const a = assembler(v, ctx);
+  const g = readGraph(v, 'graph_interdependence_head');
   return rpnHead({
     ...a,
-    name: (o.name as string | undefined) ?? 'graph_interdependence_head',
-    instanceInterdependence: graphInterdependenceConfig(o, g, a.m, true),
+    name: v.name as string,
+    instanceInterdependence: graphInterdependenceConfig(v, g, a.m, true),
     dataTransformation: fc('tinybig.expansion.identity_expansion'),
-    parameterFabrication: reconciliationConfig(o, false),
-    remainder: residual(o),
-    outputProcessFunctions: outputs(a.n, o, { relu: true, dropout: true, p: 0.5, softmax: true }, 'torch.nn.LogSoftmax'),
+    parameterFabrication: reconciliationConfig(v, false),
+    remainder: residual(v),
+    outputProcessFunctions: outputs(a.n, v, { relu: true, dropout: true, p: 0.5, softmax: true }, 'torch.nn.LogSoftmax'),
     parametersInitMethod: 'fanout_std_uniform',
     kernel: instanceKernel({ axis: 'nodes', count: g.nodes.length }),
     describe: { headClass: 'tinybig.head.graph_based_heads.graph_interdependence_head', headParameters: described(o) },
@@ -134,22 +215,22 @@ export function graphInterdependenceHead(o: O, context?: BuildContext): RpnHead 
  */
 export function graphBilinearInterdependenceHead(o: O, context?: BuildContext): RpnHead {
   const ctx = needCtx(context, 'graph_bilinear_interdependence_head');
-  rejectUnknown(o, GAT_KEYS, 'graph_bilinear_interdependence_head');
-  const a = assembler(o, ctx);
-  const g = readGraph(o, 'graph_bilinear_interdependence_head');
+  const v = GRAPH_BILINEAR_INTERDEPENDENCE_HEAD_OPTIONS.parse(o) as O;
+  const a = assembler(v, ctx);
+  const g = readGraph(v, 'graph_bilinear_interdependence_head');
   const N = g.nodes.length;
   return rpnHead({
     ...a,
-    name: (o.name as string | undefined) ?? 'graph_bilinear_interdependence_head',
+    name: v.name as string,
     instanceInterdependence: fc('tinybig.interdependence.hybrid_interdependence', {
       b: N, m: a.m, interdependence_type: 'instance',
-      interdependence_function_configs: [graphInterdependenceConfig(o, g, a.m, false), bilinearConfig(o, a.m, N)],
+      interdependence_function_configs: [graphInterdependenceConfig(v, g, a.m, false), bilinearConfig(v, a.m, N)],
       fusion_function_config: fc('tinybig.fusion.prod_fusion', { dims: [N, N] }),
     }),
     dataTransformation: fc('tinybig.expansion.identity_expansion'),
-    parameterFabrication: reconciliationConfig(o, false),
-    remainder: residual(o),
-    outputProcessFunctions: outputs(a.n, o, { relu: true, dropout: true, p: 0.5, softmax: true }, 'torch.nn.LogSoftmax'),
+    parameterFabrication: reconciliationConfig(v, false),
+    remainder: residual(v),
+    outputProcessFunctions: outputs(a.n, v, { relu: true, dropout: true, p: 0.5, softmax: true }, 'torch.nn.LogSoftmax'),
     parametersInitMethod: 'fanout_std_uniform',
     kernel: instanceKernel({ axis: 'nodes', count: N, normalization: { rescale: 1, maskZeros: true, mode: 'column' } }),
     describe: { headClass: 'tinybig.head.graph_based_heads.graph_bilinear_interdependence_head', headParameters: described(o) },
@@ -166,18 +247,18 @@ export function graphBilinearInterdependenceHead(o: O, context?: BuildContext): 
  */
 export function bilinearInterdependenceHead(o: O, context?: BuildContext): RpnHead {
   const ctx = needCtx(context, 'bilinear_interdependence_head');
-  rejectUnknown(o, ATTENTION_KEYS, 'bilinear_interdependence_head');
-  const a = assembler(o, ctx);
-  const batchNum = o.batchNum == null ? undefined : requireDim(o.batchNum, 'batch_num');
+  const v = BILINEAR_INTERDEPENDENCE_HEAD_OPTIONS.parse(o) as O;
+  const a = assembler(v, ctx);
+  const batchNum = (v.batchNum as number | null) ?? undefined;
   return rpnHead({
     ...a,
-    name: (o.name as string | undefined) ?? 'bilinear_interdependence_head',
-    instanceInterdependence: bilinearConfig(o, a.m, batchNum),
-    dataTransformation: bool(o, 'withTaylor', false) ? fc('tinybig.expansion.taylor_expansion', { d: num(o, 'd', 2) }) : fc('tinybig.expansion.identity_expansion'),
-    parameterFabrication: reconciliationConfig(o, false),
-    remainder: residual(o),
-    outputProcessFunctions: outputs(a.n, o, { relu: true, dropout: false, p: 0.25, softmax: true }),
-    parametersInitMethod: ((o.parametersInitMethod as string | undefined) ?? 'xavier_normal') as 'xavier_normal',
+    name: v.name as string,
+    instanceInterdependence: bilinearConfig(v, a.m, batchNum),
+    dataTransformation: v.withTaylor ? fc('tinybig.expansion.taylor_expansion', { d: v.d }) : fc('tinybig.expansion.identity_expansion'),
+    parameterFabrication: reconciliationConfig(v, false),
+    remainder: residual(v),
+    outputProcessFunctions: outputs(a.n, v, { relu: true, dropout: false, p: 0.25, softmax: true }),
+    parametersInitMethod: v.parametersInitMethod as 'xavier_normal',
     kernel: instanceKernel({ axis: 'tokens', count: batchNum, normalization: { rescale: Math.sqrt(a.n), maskZeros: true, mode: 'column' } }),
     describe: { headClass: 'tinybig.head.bilinear_heads.bilinear_interdependence_head', headParameters: described(o) },
   });
@@ -189,22 +270,21 @@ type HeadMaker = (o: O, ctx?: BuildContext) => RpnHead;
  * A specialised layer: `width` independent heads (tinyBIG repeats one object), fused by mean
  * (default when width > 1, or the given head fusion) or by `fusion(n, width)` when the class fixes it.
  */
-function instanceLayer(make: HeadMaker, layerClass: string, layerName: string, keys: readonly string[], fusion?: (n: number, width: number) => FunctionConfig) {
-  const extra = ['width', 'headFusion', 'headFusionConfigs'];
+function instanceLayer(make: HeadMaker, layerClass: string, schema: OptionSchema, fusion?: (n: number, width: number) => FunctionConfig) {
   return (o: O, context?: BuildContext): RpnLayer => {
-    const ctx = needCtx(context, layerName);
-    rejectUnknown(o, [...keys, ...extra], layerName);
-    const m = requireDim(o.m, 'm');
-    const n = requireDim(o.n, 'n');
-    const width = o.width == null ? 1 : requireDim(o.width, 'width');
+    const v = schema.parse(o) as O;
+    const ctx = needCtx(context, schema.className);
+    const m = v.m as number;
+    const n = v.n as number;
+    const width = v.width as number;
     const { width: _w, headFusion, headFusionConfigs, name, seed, ...rest } = o;
     const heads: RpnHead[] = [];
     try {
       for (let j = 0; j < width; j++) heads.push(make({ ...rest, m, n, seed: subSeed(seed as number | undefined, `heads.${j}`) }, ctx));
       const given = (headFusion ?? headFusionConfigs) as FunctionConfig | undefined;
       return rpnLayer({
-        m, n, name: (name as string | undefined) ?? layerName, heads, headFusion: fusion ? fusion(n, width) : given,
-        parametersInitMethod: ((o.parametersInitMethod as string | undefined) ?? 'xavier_normal') as 'xavier_normal',
+        m, n, name: (name as string | undefined) ?? (v.name as string), heads, headFusion: fusion ? fusion(n, width) : given,
+        parametersInitMethod: v.parametersInitMethod as 'xavier_normal',
         seed: seed as number | undefined, context: ctx, training: o.training as boolean | undefined,
         describe: { layerClass, layerParameters: described(o) },
       });
@@ -216,15 +296,15 @@ function instanceLayer(make: HeadMaker, layerClass: string, layerName: string, k
 }
 
 /** `graph_interdependence_layer`: `width` GCN heads, mean fusion. */
-export const graphInterdependenceLayer = instanceLayer(graphInterdependenceHead, 'tinybig.layer.graph_based_layers.graph_interdependence_layer', 'graph_interdependence_layer', GRAPH_KEYS);
+export const graphInterdependenceLayer = instanceLayer(graphInterdependenceHead, 'tinybig.layer.graph_based_layers.graph_interdependence_layer', GRAPH_INTERDEPENDENCE_LAYER_OPTIONS);
 /** `graph_bilinear_interdependence_layer`: `width` GAT heads, mean fusion. */
-export const graphBilinearInterdependenceLayer = instanceLayer(graphBilinearInterdependenceHead, 'tinybig.layer.graph_based_layers.graph_bilinear_interdependence_layer', 'graph_bilinear_interdependence_layer', GAT_KEYS);
+export const graphBilinearInterdependenceLayer = instanceLayer(graphBilinearInterdependenceHead, 'tinybig.layer.graph_based_layers.graph_bilinear_interdependence_layer', GRAPH_BILINEAR_INTERDEPENDENCE_LAYER_OPTIONS);
 /**
  * `bilinear_interdependence_layer`: `width` attention heads, ALWAYS fused by
  * `parameterized_concatenation_fusion(dims = [n]·width)`: `w_head_fusion [1, n·width·n]`,
  * `out = concat(heads) · Wᵀ`, W = reshape(w, [n, width·n]).
  */
-export const bilinearInterdependenceLayer = instanceLayer(bilinearInterdependenceHead, 'tinybig.layer.bilinear_layers.bilinear_interdependence_layer', 'attention_layer', ATTENTION_KEYS,
+export const bilinearInterdependenceLayer = instanceLayer(bilinearInterdependenceHead, 'tinybig.layer.bilinear_layers.bilinear_interdependence_layer', BILINEAR_INTERDEPENDENCE_LAYER_OPTIONS,
   (n, width) => fc('tinybig.fusion.parameterized_concatenation_fusion', { dims: Array(width).fill(n) }));
 
 type LayerMaker = (o: O, ctx?: BuildContext) => RpnLayer;
@@ -243,21 +323,19 @@ function lastLayerFlags(o: O, m: number, n: number, dims: readonly number[], d: 
   };
 }
 
-const MODEL_EXTRA = ['dims', 'width', 'name', 'seed', 'training', 'fastPaths', 'device', 'channelNum'];
-
-function graphModel(make: LayerMaker, modelClass: string, modelName: string, keys: readonly string[], layerDefaults: O) {
+function graphModel(make: LayerMaker, modelClass: string, schema: OptionSchema, layerDefaults: O) {
   return (o: O, context?: BuildContext): RpnModel => {
-    const ctx = needCtx(context, modelName);
-    rejectUnknown(o, [...new Set([...keys.filter((k) => !['m', 'n'].includes(k)), ...MODEL_EXTRA])], modelName);
-    const dims = checkDims(o.dims);
+    const v = schema.parse(o) as O;
+    const ctx = needCtx(context, schema.className);
+    const dims = checkDims(v.dims);
     const { dims: _d, name, seed, withBatchNorm: _b, withRelu: _r, withDropout: _p, withSoftmax: _s, ...rest } = o;
     const layers: RpnLayer[] = [];
     try {
       for (let i = 0; i + 1 < dims.length; i++) {
         const [m, n] = [dims[i], dims[i + 1]];
-        layers.push(make({ ...layerDefaults, ...rest, ...lastLayerFlags(o, m, n, dims, { dropout: false }), p: num(o, 'p', 0.25), m, n, seed: subSeed(seed as number | undefined, `layers.${i}`) }, ctx));
+        layers.push(make({ ...layerDefaults, ...rest, ...lastLayerFlags(v, m, n, dims, { dropout: false }), p: v.p, m, n, seed: subSeed(seed as number | undefined, `layers.${i}`) }, ctx));
       }
-      return rpnModel({ name: (name as string | undefined) ?? 'rpn_gcn', layers, training: o.training as boolean | undefined, describe: { modelClass, modelParameters: described(o) } });
+      return rpnModel({ name: v.name as string, layers, training: o.training as boolean | undefined, describe: { modelClass, modelParameters: described(o) } });
     } catch (e) {
       layers.forEach((l) => l.dispose());
       throw e;
@@ -266,11 +344,9 @@ function graphModel(make: LayerMaker, modelClass: string, modelName: string, key
 }
 
 /** `gcn(dims)`: a graph_interdependence_layer per consecutive pair; ReLU on all but the last layer, LogSoftmax on the last only. */
-export const gcnModel = graphModel(graphInterdependenceLayer, 'tinybig.model.rpn_gcn.gcn', 'gcn', GRAPH_KEYS, {});
+export const gcnModel = graphModel(graphInterdependenceLayer, 'tinybig.model.rpn_gcn.gcn', GCN_OPTIONS, {});
 /** `gat(dims)`: a graph_bilinear_interdependence_layer per pair, as gcn; the model passes normalization=True (column) to its layers. */
-export const gatModel = graphModel(graphBilinearInterdependenceLayer, 'tinybig.model.rpn_gat.gat', 'gat', GAT_KEYS, { normalization: true });
-
-const TRANSFORMER_KEYS = [...new Set([...ATTENTION_KEYS.filter((k) => !['m', 'n', 'name'].includes(k)), 'fcDims', ...MODEL_EXTRA])];
+export const gatModel = graphModel(graphBilinearInterdependenceLayer, 'tinybig.model.rpn_gat.gat', GAT_OPTIONS, { normalization: true });
 
 /**
  * `transformer(dims, fc_dims)`: per consecutive pair of `dims` a bilinear_interdependence_layer (m→n)
@@ -281,18 +357,17 @@ const TRANSFORMER_KEYS = [...new Set([...ATTENTION_KEYS.filter((k) => !['m', 'n'
  */
 export function transformerModel(o: O, context?: BuildContext): RpnModel {
   const ctx = needCtx(context, 'transformer');
-  rejectUnknown(o, TRANSFORMER_KEYS, 'transformer');
-  const dims = checkDims(o.dims);
-  if (!Array.isArray(o.fcDims) || o.fcDims.length < 1) throw new ConfigError('transformer needs at least one fc dimension', { argument: 'fc_dims', expected: 'a list [d1, …] with at least one entry', received: JSON.stringify(o.fcDims) });
-  const fcDims = [dims[dims.length - 1], ...checkDims([1, ...(o.fcDims as number[])]).slice(1)];
+  const v = TRANSFORMER_OPTIONS.parse(o) as O;
+  const dims = checkDims(v.dims);
+  const fcDims = [dims[dims.length - 1], ...(v.fcDims as number[])];
   const seed = o.seed as number | undefined;
   const shared: O = {
-    channelNum: o.channelNum, width: o.width, withTaylor: bool(o, 'withTaylor', false), d: num(o, 'd', 2),
-    withDualLphm: bool(o, 'withDualLphm', false), withLorr: bool(o, 'withLorr', false), r: num(o, 'r', 3),
-    enableBias: bool(o, 'enableBias', true), withResidual: bool(o, 'withResidual', true), p: num(o, 'p', 0.25),
+    channelNum: o.channelNum, width: o.width, withTaylor: v.withTaylor, d: v.d,
+    withDualLphm: v.withDualLphm, withLorr: v.withLorr, r: v.r,
+    enableBias: v.enableBias, withResidual: v.withResidual, p: v.p,
     fastPaths: o.fastPaths, training: o.training,
   };
-  const flags = { withBatchNorm: bool(o, 'withBatchNorm', true), withRelu: bool(o, 'withRelu', true), withDropout: bool(o, 'withDropout', true), withSoftmax: bool(o, 'withSoftmax', true) };
+  const flags = { withBatchNorm: v.withBatchNorm as boolean, withRelu: v.withRelu as boolean, withDropout: v.withDropout as boolean, withSoftmax: v.withSoftmax as boolean };
   const layers: RpnLayer[] = [];
   const add = (make: LayerMaker, p: O) => layers.push(make({ ...p, seed: subSeed(seed, `layers.${layers.length}`) }, ctx));
   try {
@@ -300,7 +375,7 @@ export function transformerModel(o: O, context?: BuildContext): RpnModel {
       const [m, n] = [dims[i], dims[i + 1]];
       add(bilinearInterdependenceLayer, {
         ...shared, ...flags, m, n, batchNum: o.batchNum ?? undefined,
-        withDualLphmInterdependence: bool(o, 'withDualLphmInterdependence', false), withLorrInterdependence: bool(o, 'withLorrInterdependence', true), rInterdependence: num(o, 'rInterdependence', 3),
+        withDualLphmInterdependence: v.withDualLphmInterdependence, withLorrInterdependence: v.withLorrInterdependence, rInterdependence: v.rInterdependence,
       });
       add(perceptronLayer as LayerMaker, { ...shared, ...flags, m: n, n });
     }
@@ -313,7 +388,7 @@ export function transformerModel(o: O, context?: BuildContext): RpnModel {
         withSoftmax: flags.withSoftmax && m === fcDims[fcDims.length - 2] && n === last,
       });
     }
-    return rpnModel({ name: (o.name as string | undefined) ?? 'rpn_transformer', layers, training: o.training as boolean | undefined, describe: { modelClass: 'tinybig.model.rpn_transformer.transformer', modelParameters: described(o) } });
+    return rpnModel({ name: v.name as string, layers, training: o.training as boolean | undefined, describe: { modelClass: 'tinybig.model.rpn_transformer.transformer', modelParameters: described(o) } });
   } catch (e) {
     layers.forEach((l) => l.dispose());
     throw e;
@@ -321,18 +396,18 @@ export function transformerModel(o: O, context?: BuildContext): RpnModel {
 }
 
 type Make = (o: O, ctx: never) => unknown;
-const entry = (kind: 'head' | 'layer' | 'model', cls: string, make: Make, dotted: string) =>
-  defineEntry(kind, cls, (o, ctx) => make(o, ctx as never), { module: `tinybig.${kind}`, aliases: [dotted] });
+const entry = (kind: 'head' | 'layer' | 'model', cls: string, make: Make, dotted: string, options: OptionSchema) =>
+  defineEntry(kind, cls, (o, ctx) => make(o, ctx as never), { module: `tinybig.${kind}`, aliases: [dotted], options });
 
 /** Registry entries of the RPN 2 architectures for graphs and attention: graph_interdependence_head (GCN), graph_bilinear_interdependence_head (GAT), bilinear_interdependence_head (attention), their layers, gcn, gat, transformer. */
 export const instanceEntries: readonly RegistryEntry[] = Object.freeze([
-  entry('head', 'graph_interdependence_head', graphInterdependenceHead, 'tinybig.head.graph_based_heads.graph_interdependence_head'),
-  entry('head', 'graph_bilinear_interdependence_head', graphBilinearInterdependenceHead, 'tinybig.head.graph_based_heads.graph_bilinear_interdependence_head'),
-  entry('head', 'bilinear_interdependence_head', bilinearInterdependenceHead, 'tinybig.head.bilinear_heads.bilinear_interdependence_head'),
-  entry('layer', 'graph_interdependence_layer', graphInterdependenceLayer, 'tinybig.layer.graph_based_layers.graph_interdependence_layer'),
-  entry('layer', 'graph_bilinear_interdependence_layer', graphBilinearInterdependenceLayer, 'tinybig.layer.graph_based_layers.graph_bilinear_interdependence_layer'),
-  entry('layer', 'bilinear_interdependence_layer', bilinearInterdependenceLayer, 'tinybig.layer.bilinear_layers.bilinear_interdependence_layer'),
-  entry('model', 'gcn', gcnModel, 'tinybig.model.rpn_gcn.gcn'),
-  entry('model', 'gat', gatModel, 'tinybig.model.rpn_gat.gat'),
-  entry('model', 'transformer', transformerModel, 'tinybig.model.rpn_transformer.transformer'),
+  entry('head', 'graph_interdependence_head', graphInterdependenceHead, 'tinybig.head.graph_based_heads.graph_interdependence_head', GRAPH_INTERDEPENDENCE_HEAD_OPTIONS),
+  entry('head', 'graph_bilinear_interdependence_head', graphBilinearInterdependenceHead, 'tinybig.head.graph_based_heads.graph_bilinear_interdependence_head', GRAPH_BILINEAR_INTERDEPENDENCE_HEAD_OPTIONS),
+  entry('head', 'bilinear_interdependence_head', bilinearInterdependenceHead, 'tinybig.head.bilinear_heads.bilinear_interdependence_head', BILINEAR_INTERDEPENDENCE_HEAD_OPTIONS),
+  entry('layer', 'graph_interdependence_layer', graphInterdependenceLayer, 'tinybig.layer.graph_based_layers.graph_interdependence_layer', GRAPH_INTERDEPENDENCE_LAYER_OPTIONS),
+  entry('layer', 'graph_bilinear_interdependence_layer', graphBilinearInterdependenceLayer, 'tinybig.layer.graph_based_layers.graph_bilinear_interdependence_layer', GRAPH_BILINEAR_INTERDEPENDENCE_LAYER_OPTIONS),
+  entry('layer', 'bilinear_interdependence_layer', bilinearInterdependenceLayer, 'tinybig.layer.bilinear_layers.bilinear_interdependence_layer', BILINEAR_INTERDEPENDENCE_LAYER_OPTIONS),
+  entry('model', 'gcn', gcnModel, 'tinybig.model.rpn_gcn.gcn', GCN_OPTIONS),
+  entry('model', 'gat', gatModel, 'tinybig.model.rpn_gat.gat', GAT_OPTIONS),
+  entry('model', 'transformer', transformerModel, 'tinybig.model.rpn_transformer.transformer', TRANSFORMER_OPTIONS),
 ]);
