@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bsplineExpansion } from './recursive.js';
 import { BSPLINE_BASIS_GRAD_KERNEL } from './bspline-kernel.js';
 import { BSPLINE_PRODUCT_GRAD_W_KERNEL, BSPLINE_PRODUCT_KERNEL, bsplineIdentityProduct } from './bspline-product.js';
-// @ts-expect-error plain ESM helper of the build script (no types)
 
 async function withFast<T>(fast: boolean, fn: () => Promise<T> | T): Promise<T> {
   const prev = process.env.RPN_FAST_PATHS;
