@@ -67,3 +67,15 @@ export function wasmHeapKernel<T = WebAssembly.Exports>(source: HeapKernelSource
   perMemory.set(bytes, exports);
   return exports as unknown as T | null;
 }
+
+/** What a kernel of our own reads of tfjs's wasm backend (tfjs-backend-wasm's BackendWasm). */
+export interface WasmBackendView {
+  makeOutput(shape: number[], dtype: import('@tensorflow/tfjs-core').DataType): import('@tensorflow/tfjs-core').TensorInfo;
+  typedArrayFromHeap(t: import('@tensorflow/tfjs-core').TensorInfo): Float32Array;
+}
+
+/** What a kernel of our own reads of tfjs's cpu backend (tfjs-backend-cpu's MathBackendCPU). */
+export interface CpuBackendView {
+  data: { get(dataId: import('@tensorflow/tfjs-core').DataId): { values: Float32Array } };
+  makeTensorInfo(shape: number[], dtype: import('@tensorflow/tfjs-core').DataType, values: Float32Array): import('@tensorflow/tfjs-core').TensorInfo;
+}

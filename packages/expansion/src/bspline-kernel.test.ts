@@ -3,17 +3,8 @@ import { setupBackend } from '@rpn/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bsplineExpansion } from './recursive.js';
 import { BSPLINE_BASIS_GRAD_KERNEL, BSPLINE_BASIS_KERNEL } from './bspline-kernel.js';
+import { withFast } from './test-utils.js';
 
-/** Runs `fn` with `RPN_FAST_PATHS` set to on or off. */
-async function withFast<T>(fast: boolean, fn: () => Promise<T> | T): Promise<T> {
-  const prev = process.env.RPN_FAST_PATHS;
-  process.env.RPN_FAST_PATHS = fast ? '1' : '0';
-  try {
-    return await fn();
-  } finally {
-    if (prev === undefined) delete process.env.RPN_FAST_PATHS; else process.env.RPN_FAST_PATHS = prev;
-  }
-}
 
 /** Values, the gradient of a weighted sum, and the kernels of the forward and the gradient. */
 async function evaluate(settings: { lo: number; hi: number; t: number; d: number }, xv: number[], b: number, fast: boolean) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { WasmBackendView, CpuBackendView } from '@rpn/core';
 
 /** Kernel name of the B-spline basis `x [b, m] → κ [b, m·(t + d)]` (wasm and cpu backends). */
 export const BSPLINE_BASIS_KERNEL = 'RpnBsplineBasis';
@@ -86,17 +87,6 @@ export function bsplineBasisGradInto(x: Float32Array, dy: Float32Array, dx: Floa
   }
 }
 
-/** What the kernels read of the wasm backend (tfjs-backend-wasm's BackendWasm). */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
-/** What the kernels read of the cpu backend (tfjs-backend-cpu's MathBackendCPU). */
-interface CpuBackendLike {
-  data: { get(dataId: tf.DataId): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
 
 const gridOf = (attrs: tf.NamedAttrMap | undefined): BsplineGrid => attrs as unknown as BsplineGrid;
 const Kof = (attrs: tf.NamedAttrMap | undefined): number => gridOf(attrs).t + gridOf(attrs).d;
@@ -104,14 +94,14 @@ const Kof = (attrs: tf.NamedAttrMap | undefined): number => gridOf(attrs).t + gr
 const kernels: Record<'wasm' | 'cpu', Record<string, tf.KernelFunc>> = {
   wasm: {
     [BSPLINE_BASIS_KERNEL]: ({ inputs, backend, attrs }) => {
-      const b = backend as unknown as WasmBackendLike;
+      const b = backend as unknown as WasmBackendView;
       const x = (inputs as Record<string, tf.TensorInfo>).x;
       const out = b.makeOutput([x.shape[0], x.shape[1] * Kof(attrs)], 'float32');
       bsplineBasisInto(b.typedArrayFromHeap(x), b.typedArrayFromHeap(out), gridOf(attrs));
       return out;
     },
     [BSPLINE_BASIS_GRAD_KERNEL]: ({ inputs, backend, attrs }) => {
-      const b = backend as unknown as WasmBackendLike;
+      const b = backend as unknown as WasmBackendView;
       const { x, dy } = inputs as Record<string, tf.TensorInfo>;
       const out = b.makeOutput([...x.shape], 'float32');
       bsplineBasisGradInto(b.typedArrayFromHeap(x), b.typedArrayFromHeap(dy), b.typedArrayFromHeap(out), gridOf(attrs));
@@ -120,7 +110,7 @@ const kernels: Record<'wasm' | 'cpu', Record<string, tf.KernelFunc>> = {
   },
   cpu: {
     [BSPLINE_BASIS_KERNEL]: ({ inputs, backend, attrs }) => {
-      const b = backend as unknown as CpuBackendLike;
+      const b = backend as unknown as CpuBackendView;
       const x = (inputs as Record<string, tf.TensorInfo>).x;
       const shape = [x.shape[0], x.shape[1] * Kof(attrs)];
       const out = new Float32Array(shape[0] * shape[1]);
@@ -128,7 +118,7 @@ const kernels: Record<'wasm' | 'cpu', Record<string, tf.KernelFunc>> = {
       return b.makeTensorInfo(shape, 'float32', out);
     },
     [BSPLINE_BASIS_GRAD_KERNEL]: ({ inputs, backend, attrs }) => {
-      const b = backend as unknown as CpuBackendLike;
+      const b = backend as unknown as CpuBackendView;
       const { x, dy } = inputs as Record<string, tf.TensorInfo>;
       const out = new Float32Array(x.shape[0] * x.shape[1]);
       bsplineBasisGradInto(b.data.get(x.dataId).values, b.data.get(dy.dataId).values, out, gridOf(attrs));

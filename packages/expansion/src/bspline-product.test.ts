@@ -4,16 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bsplineExpansion } from './recursive.js';
 import { BSPLINE_BASIS_GRAD_KERNEL } from './bspline-kernel.js';
 import { BSPLINE_PRODUCT_GRAD_W_KERNEL, BSPLINE_PRODUCT_KERNEL, bsplineIdentityProduct } from './bspline-product.js';
+import { withFast } from './test-utils.js';
 
-async function withFast<T>(fast: boolean, fn: () => Promise<T> | T): Promise<T> {
-  const prev = process.env.RPN_FAST_PATHS;
-  process.env.RPN_FAST_PATHS = fast ? '1' : '0';
-  try {
-    return await fn();
-  } finally {
-    if (prev === undefined) delete process.env.RPN_FAST_PATHS; else process.env.RPN_FAST_PATHS = prev;
-  }
-}
 
 interface Case { lo: number; hi: number; t: number; d: number; b: number; m: number; n: number }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmHeapKernel } from '@rpn/core';
+import { wasmHeapKernel, type WasmBackendView, type CpuBackendView } from '@rpn/core';
 import { PLAIN as ADAM_PLAIN, SHARED as ADAM_SHARED } from './wasm/adam.generated.js';
 
 /** The kernel name of the fused Adam/AdamW update (registered for the wasm and cpu backends). */
@@ -39,17 +39,6 @@ function update(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Arr
   }
 }
 
-/** What the kernels read of the wasm backend (tfjs-backend-wasm's BackendWasm). */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
-/** What the kernels read of the cpu backend (tfjs-backend-cpu's MathBackendCPU). */
-interface CpuBackendLike {
-  data: { get(dataId: tf.DataId): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
 
 /** The wasm SIMD build of {@link update} (src/wasm/adam.wat): same operations, same order, in float32. */
 interface AdamExports {
@@ -60,7 +49,7 @@ interface AdamExports {
 const ADAM_SOURCE = Object.freeze({ plain: ADAM_PLAIN, shared: ADAM_SHARED });
 
 const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const b = backend as unknown as WasmBackendLike;
+  const b = backend as unknown as WasmBackendView;
   const { p, g, m, v } = inputs as Record<string, tf.TensorInfo>;
   const shape = [...p.shape];
   const a = attrs as unknown as FusedAdamAttrs;
@@ -83,7 +72,7 @@ export function fusedAdamSimd(): boolean {
 }
 
 const cpuKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const b = backend as unknown as CpuBackendLike;
+  const b = backend as unknown as CpuBackendView;
   const { p, g, m, v } = inputs as Record<string, tf.TensorInfo>;
   const n = p.shape.reduce((x, y) => x * y, 1);
   const [po, mo, vo] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { WasmBackendView, CpuBackendView } from '@rpn/core';
 
 /**
  * What a JS kernel computes: it reads the float32 `inputs` and fills the preallocated `outputs`
@@ -6,17 +7,6 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export type JsKernelCompute = (inputs: Float32Array[], outputs: Float32Array[], attrs: Record<string, number>) => void;
 
-/** What the kernels read of the wasm backend (tfjs-backend-wasm's BackendWasm). */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
-/** What the kernels read of the cpu backend (tfjs-backend-cpu's MathBackendCPU). */
-interface CpuBackendLike {
-  data: { get(dataId: tf.DataId): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
 
 const registered = new Set<string>();
 
@@ -32,7 +22,7 @@ export function registerJsKernel(name: string, inputNames: readonly string[], ou
   if (registered.has(name)) return;
   registered.add(name);
   const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-    const b = backend as unknown as WasmBackendLike;
+    const b = backend as unknown as WasmBackendView;
     const ins = inputNames.map((k) => (inputs as Record<string, tf.TensorInfo>)[k]);
     const a = (attrs ?? {}) as Record<string, number>;
     const outs = outShapes(ins.map((t) => [...t.shape]), a).map((s) => b.makeOutput(s, 'float32'));
@@ -40,7 +30,7 @@ export function registerJsKernel(name: string, inputNames: readonly string[], ou
     return outs;
   };
   const cpuKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-    const b = backend as unknown as CpuBackendLike;
+    const b = backend as unknown as CpuBackendView;
     const ins = inputNames.map((k) => (inputs as Record<string, tf.TensorInfo>)[k]);
     const a = (attrs ?? {}) as Record<string, number>;
     const shapes = outShapes(ins.map((t) => [...t.shape]), a);
