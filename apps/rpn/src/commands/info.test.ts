@@ -10,6 +10,24 @@ import { infoCommand } from './info.js';
 const configs = path.resolve(import.meta.dirname, '..', '..', 'configs');
 const registry = appRegistry();
 
+/** A bare tinyBIG rpn model config: one 3 → 2 layer of one rpn_head with these head_parameters lines. */
+function modelYaml(...headParameters: string[]): string {
+  return [
+    'model_class: tinybig.model.rpn',
+    'model_parameters:',
+    '  layer_configs:',
+    '    - layer_class: tinybig.module.rpn_layer',
+    '      layer_parameters:',
+    '        m: 3',
+    '        n: 2',
+    '        head_configs:',
+    '          head_class: tinybig.module.rpn_head',
+    '          head_parameters:',
+    ...headParameters.map((l) => `            ${l}`),
+    '',
+  ].join('\n');
+}
+
 async function run(file: string): Promise<string[]> {
   const lines: string[] = [];
   await infoCommand(file, registry, (l) => lines.push(l));
@@ -27,22 +45,11 @@ describe('rpn info', () => {
   it('reads a bare model config', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rpn-info-'));
     const file = path.join(dir, 'model.yaml');
-    fs.writeFileSync(file, [
-      'model_class: tinybig.model.rpn',
-      'model_parameters:',
-      '  layer_configs:',
-      '    - layer_class: tinybig.module.rpn_layer',
-      '      layer_parameters:',
-      '        m: 3',
-      '        n: 2',
-      '        head_configs:',
-      '          head_class: tinybig.module.rpn_head',
-      '          head_parameters:',
-      '            data_transformation_configs: {function_class: tinybig.expansion.identity_expansion}',
-      '            parameter_fabrication_configs: {function_class: tinybig.reconciliation.identity_reconciliation, function_parameters: {enable_bias: true}}',
-      '            remainder_configs: {function_class: tinybig.remainder.zero_remainder}',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(file, modelYaml(
+      'data_transformation_configs: {function_class: tinybig.expansion.identity_expansion}',
+      'parameter_fabrication_configs: {function_class: tinybig.reconciliation.identity_reconciliation, function_parameters: {enable_bias: true}}',
+      'remainder_configs: {function_class: tinybig.remainder.zero_remainder}',
+    ));
     expect(await run(file)).toEqual(['layers.0.heads.0.w [1,6]', 'layers.0.heads.0.b [2]', 'parameters: 8']);
   });
 
@@ -56,21 +63,10 @@ describe('rpn info', () => {
 
   it("checks each function's parameters against its declared options: a bad value or unknown key is a ConfigError naming the tinyBIG key", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rpn-info-'));
-    const model = (expansion: string) => [
-      'model_class: tinybig.model.rpn',
-      'model_parameters:',
-      '  layer_configs:',
-      '    - layer_class: tinybig.module.rpn_layer',
-      '      layer_parameters:',
-      '        m: 3',
-      '        n: 2',
-      '        head_configs:',
-      '          head_class: tinybig.module.rpn_head',
-      '          head_parameters:',
-      `            data_transformation_configs: ${expansion}`,
-      '            parameter_fabrication_configs: {function_class: tinybig.reconciliation.identity_reconciliation}',
-      '',
-    ].join('\n');
+    const model = (expansion: string) => modelYaml(
+      `data_transformation_configs: ${expansion}`,
+      'parameter_fabrication_configs: {function_class: tinybig.reconciliation.identity_reconciliation}',
+    );
     const cases: [string, string, string, string][] = [
       ['value.yaml', '{function_class: tinybig.expansion.bspline_expansion, function_parameters: {grid_range: [1, -1]}}', 'grid_range', 'lo < hi'],
       ['key.yaml', '{function_class: tinybig.expansion.taylor_expansion, function_parameters: {degree: 2}}', 'degree', 'one of'],
