@@ -7,6 +7,13 @@ import { compileEquation, FUNCTION_LISTS, parseEquation } from './datasets/funct
 const cfg = (data_class: string, data_parameters: Record<string, unknown> = {}) => ({ data_class, data_parameters });
 
 describe('function datasets', () => {
+  it('loads mathjs only when a formula is compiled (a static import costs every process about 80 MB)', () => {
+    const src = fs.readFileSync(new URL('./datasets/functions.ts', import.meta.url), 'utf8');
+    const statics = src.split('\n').filter((l) => /^import\s/.test(l) && /['"]mathjs['"]/.test(l));
+    expect(statics.every((l) => /^import type\s/.test(l)), statics.join('\n')).toBe(true);
+    expect(src).toContain("import('mathjs')");
+  });
+
   it('elementary E.14 arcsinh(x+y): 2000 samples, first half train, y = f(x)', async () => {
     const d = await datasetFromConfig(cfg('tinybig.data.elementary_function', { equation_index: 14, train_batch_size: 100, test_batch_size: 100 }), { seed: 123 });
     expect([d.train.count, d.test.count, d.train.inputWidth, d.train.targetWidth, d.trainBatchSize]).toEqual([1000, 1000, 2, 1, 100]);
@@ -18,14 +25,14 @@ describe('function datasets', () => {
     expect(d.description).toContain('arcsinh(x+y)');
   });
 
-  it('every formula of every list evaluates to a finite number somewhere in its range', () => {
+  it('every formula of every list evaluates to a finite number somewhere in its range', async () => {
     for (const [name, list] of Object.entries(FUNCTION_LISTS)) {
-      list.forEach((rec, i) => {
+      for (const [i, rec] of list.entries()) {
         const eq = parseEquation(rec);
-        const f = compileEquation(eq);
+        const f = await compileEquation(eq);
         const mid = eq.variables.map((v, k) => v.low + ((0.37 + 0.13 * k) % 1) * (v.high - v.low) + 0.01);
         expect(Number.isFinite(f(mid)), `${name}[${i}] ${eq.formula}`).toBe(true);
-      });
+      }
     }
     expect(FUNCTION_LISTS.feynman_function.length).toBe(100);
     expect(FUNCTION_LISTS.dimensionless_feynman_function.length).toBe(27);

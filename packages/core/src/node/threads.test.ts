@@ -19,7 +19,7 @@ const a = tf.tensor2d(rnd(192 * 160, 7), [192, 160]);
 const b = tf.tensor2d(rnd(160 * 224, 11), [160, 224]);
 const y = tf.matMul(a, b).dataSync();
 const pool = tf.backend().wasm.PThread;
-console.log(JSON.stringify({ info, running: pool ? pool.runningWorkers.length : 0, bits: Buffer.from(y.buffer).toString('base64') }));
+console.log(JSON.stringify({ info, running: pool ? pool.runningWorkers.length : 0, idle: pool ? pool.unusedWorkers.length : 0, bits: Buffer.from(y.buffer).toString('base64') }));
 `;
 
 function run(threads: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
@@ -32,18 +32,19 @@ function run(threads: string, env: Record<string, string> = {}): Promise<{ code:
 }
 
 describe('setupNodeBackend: wasm threads in Node', () => {
-  it('starts 2 threads, runs a pthread, gives the same bits as 1 thread, and exits by itself', async () => {
+  it('starts 2 threads, runs a pthread, ends the idle pool workers, gives the same bits as 1 thread, and exits by itself', async () => {
     const [one, two] = await Promise.all([run('1'), run('2')]);
     expect(one.err).toBe('');
     expect(two.err).toBe('');
     expect(one.code).toBe(0);
     expect(two.code).toBe(0);
-    const r1 = JSON.parse(one.out) as { info: { threads: number; simd: boolean }; running: number; bits: string };
+    const r1 = JSON.parse(one.out) as { info: { threads: number; simd: boolean }; running: number; idle: number; bits: string };
     const r2 = JSON.parse(two.out) as typeof r1;
     expect(r1.info).toMatchObject({ backend: 'wasm', simd: true, threads: 1 });
     expect(r2.info).toMatchObject({ backend: 'wasm', simd: true, threads: 2 });
     expect(r1.running).toBe(0);
     expect(r2.running).toBe(1);
+    expect(r2.idle).toBe(0); // the 7 idle pool workers the build starts are ended
     expect(r2.bits).toBe(r1.bits);
   });
 

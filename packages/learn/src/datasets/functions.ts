@@ -1,11 +1,21 @@
-import { create, all, type EvalFunction } from 'mathjs';
+import type { EvalFunction, MathJsInstance } from 'mathjs';
 import { ValueError } from '@rpn/core';
 import { makeSplit, type Dataset } from '../data.js';
 import { mt19937 } from '../random.js';
 import { sampleCount, splitSize } from './checks.js';
 import { COMPOSITE_EQUATIONS, DIMENSIONLESS_FEYNMAN_EQUATIONS, ELEMENTARY_EQUATIONS, FEYNMAN_EQUATIONS } from './equations.js';
 
-const math = create(all, { predictable: true });
+let mathjs: Promise<MathJsInstance> | undefined;
+
+/**
+ * The mathjs instance, loaded on first use: importing mathjs costs about 80 MB of memory and 0.3 s,
+ * which every process that never builds a function dataset (training MNIST, benches, the browser
+ * app's other pages) would otherwise pay at start-up.
+ */
+function loadMath(): Promise<MathJsInstance> {
+  mathjs ??= import('mathjs').then(({ create, all }) => create(all, { predictable: true }));
+  return mathjs;
+}
 
 /** One parsed formula record. */
 export interface Equation {
@@ -37,8 +47,9 @@ export function toMathjs(formula: string): string {
   return formula.replace(/\*\*/g, '^').replace(/\bln\(/g, 'log(').replace(/\barc(sin|cos|tan)(h?)\(/g, 'a$1$2(');
 }
 
-/** Compiles a formula to a function of the variables, in order. Non-real results are NaN. */
-export function compileEquation(eq: Equation): (values: readonly number[]) => number {
+/** Compiles a formula to a function of the variables, in order (mathjs is loaded on the first call). Non-real results are NaN. */
+export async function compileEquation(eq: Equation): Promise<(values: readonly number[]) => number> {
+  const math = await loadMath();
   let code: EvalFunction;
   try {
     code = math.compile(toMathjs(eq.formula));
@@ -80,7 +91,7 @@ export interface FunctionDatasetOptions {
  * (drawn variable by variable), y = f(x) as a [N, 1] target, the first `trainPercentage` train
  * and the rest test (no shuffling).
  */
-export function functionDataset(name: keyof typeof FUNCTION_LISTS | string, o: FunctionDatasetOptions = {}): Dataset {
+export async function functionDataset(name: keyof typeof FUNCTION_LISTS | string, o: FunctionDatasetOptions = {}): Promise<Dataset> {
   const list = FUNCTION_LISTS[name];
   if (!list) throw new ValueError('unknown function dataset', { argument: 'data_class', expected: `one of ${Object.keys(FUNCTION_LISTS).join(', ')}`, received: JSON.stringify(name) });
   const index = o.equationIndex ?? 0;
@@ -90,7 +101,7 @@ export function functionDataset(name: keyof typeof FUNCTION_LISTS | string, o: F
   const num = sampleCount(o.num ?? 2000, 'data_parameters.num');
   const nTrain = splitSize(num, o.trainPercentage ?? 0.5, name);
   const eq = parseEquation(list[index]);
-  const f = compileEquation(eq);
+  const f = await compileEquation(eq);
   const rng = mt19937(o.seed ?? 1234);
   const m = eq.variables.length;
   const cols = eq.variables.map((v) => Float64Array.from({ length: num }, () => v.low + (v.high - v.low) * rng.random()));
