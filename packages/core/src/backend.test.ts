@@ -37,6 +37,28 @@ describe('backend set-up', () => {
   });
 });
 
+describe('wasm Identity shares its buffer', () => {
+  it.runIf(tf.getBackend() === 'wasm')('a clone is the same buffer, outlives its source, and the buffer is freed with the last reference', () => {
+    const before = tf.memory();
+    const x = tf.tensor2d([[1, 2], [3, -4]]);
+    const buffers = tf.memory().numDataBuffers;
+    const y = tf.clone(x);
+    expect(tf.memory().numDataBuffers).toBe(buffers); // no second buffer
+    expect((y as unknown as { dataId: unknown }).dataId).toBe((x as unknown as { dataId: unknown }).dataId);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3, -4]);
+    y.dispose();
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
+  });
+  it.runIf(tf.getBackend() === 'wasm')('a taped kernel keeps its saved inputs right when the forward values are freed (gradient of x·x through a tidy)', () => {
+    const x = tf.tensor1d([0.5, -2, 3]);
+    const g = tf.grad((a: tf.Tensor) => tf.tidy(() => tf.sum(tf.mul(tf.exp(a), tf.exp(a)))))(x);
+    expect(Array.from(g.dataSync()).map((v) => +v.toFixed(4))).toEqual([0.5, -2, 3].map((v) => +(2 * Math.exp(2 * v)).toFixed(4)));
+    tf.dispose([x, g]);
+  });
+});
+
 describe('setupBackend: wasm paths, errors, threads', () => {
   it('reports the thread count tfjs\'s wasm thread pool uses (not a fixed number)', async () => {
     const { setupBackend } = await import('./backend.js');

@@ -113,6 +113,35 @@ const batchMatMulGrad: tf.GradConfig = {
   },
 };
 
+let identityShared = false;
+
+/**
+ * Makes the wasm backend's `Identity` kernel share its input's buffer (one more reference, as its
+ * own `Reshape` and the cpu and webgl backends' `Identity` do) instead of copying it. tfjs runs
+ * `Identity` for `tf.clone` and, above all, for every tensor a taped kernel saves for the backward
+ * pass: on wasm each of those was a full copy (A: 67 per training step; B: a 157 MB copy of the first
+ * layer's W). No kernel writes into its inputs, so a shared buffer cannot change under a clone.
+ * String tensors keep tfjs's path. Idempotent; applied by {@link setupBackend}.
+ */
+export function shareIdentityData(): void {
+  if (identityShared) return;
+  const k = tf.getKernel('Identity', 'wasm');
+  if (!k) return;
+  const copy = k.kernelFunc;
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: ((args: { inputs: { x: tf.TensorInfo }; backend: { incRef(id: unknown): void } }) => {
+      const x = args.inputs.x;
+      if (x.dtype === 'string') return (copy as (a: unknown) => tf.TensorInfo)(args);
+      args.backend.incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    }) as unknown as tf.KernelFunc,
+  });
+  identityShared = true;
+}
+
 /**
  * Sets up the compute backend: WASM with SIMD by default, `cpu` as the portable fallback, or
  * any registered tfjs backend by name; honours `RPN_BACKEND`; registers gradients; sizes the
@@ -161,6 +190,7 @@ export async function setupBackend(options: BackendOptions = {}): Promise<Backen
       }
     }
     await tf.ready();
+    if (name === 'wasm') shareIdentityData();
   } finally {
     restore();
   }
