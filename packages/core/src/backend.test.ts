@@ -37,6 +37,34 @@ describe('backend set-up', () => {
   });
 });
 
+describe('Sum and Mean gradients broadcast dy (no ones tensor built in JavaScript)', () => {
+  const x = () => tf.tensor3d(Array.from({ length: 24 }, (_, i) => (i - 11) / 7), [2, 3, 4]);
+  const c = () => tf.tensor3d(Array.from({ length: 24 }, (_, i) => ((i * 5) % 7) - 3), [2, 3, 4]);
+  for (const axis of [undefined, 0, 1, [0, 2], -1, [0, 1, 2]] as (number | number[] | undefined)[]) {
+    for (const keepDims of [false, true]) {
+      it(`axis ${JSON.stringify(axis)}, keepDims ${keepDims}: ∂Σ(c⊙x)/∂x = c and ∂mean(c⊙x)/∂x = c/|axes|`, () => {
+        const [a, w] = [x(), c()];
+        const size = axis === undefined ? 24 : ([axis].flat() as number[]).reduce((p, k) => p * [2, 3, 4][(k + 3) % 3], 1);
+        // weight the reduced result too, so dy is not all ones: y = Σ u ⊙ reduce(c ⊙ x)
+        const u = (r: tf.Tensor) => tf.add(tf.mul(tf.reshape(tf.range(0, r.size, 1, 'float32'), r.shape), 0.5), 1);
+        const gs = tf.grad((t: tf.Tensor) => { const r = tf.sum(tf.mul(w, t), axis, keepDims); return tf.sum(tf.mul(u(r), r)); })(a);
+        const gm = tf.grad((t: tf.Tensor) => { const r = tf.mean(tf.mul(w, t), axis, keepDims); return tf.sum(tf.mul(u(r), r)); })(a);
+        const r0 = tf.sum(tf.mul(w, a), axis, true);
+        const want = tf.mul(w, tf.broadcastTo(u(r0), [2, 3, 4]));
+        close(gs, want, 1e-6);
+        close(gm, tf.div(want, size), 1e-6);
+        tf.dispose([a, w, gs, gm, r0, want]);
+      });
+    }
+  }
+  it('the backward pass of a sum runs no Multiply (tfjs multiplies dy by ones(x.shape))', async () => {
+    const a = x();
+    const info = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(t, 1))(a));
+    expect(info.kernels.map((k) => k.name)).not.toContain('Multiply');
+    tf.dispose([a, info.result as tf.Tensor]);
+  });
+});
+
 describe('wasm Identity shares its buffer', () => {
   it.runIf(tf.getBackend() === 'wasm')('a clone is the same buffer, outlives its source, and the buffer is freed with the last reference', () => {
     const before = tf.memory();
