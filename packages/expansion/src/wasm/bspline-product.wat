@@ -246,10 +246,114 @@
                           (param $lo f64) (param $h f64) (param $t i32) (param $d i32)
     (local $e i32) (local $j i32) (local $K i32) (local $top f64) (local $u f64) (local $fl f64)
     (local $q i32) (local $k i32) (local $i0 i32) (local $s i32) (local $fv v128) (local $a v128) (local $kf v128)
+    (local $pv i32) (local $d2 v128) (local $lo2 v128) (local $h2 v128) (local $top2 v128) (local $xv v128)
+    (local $ul v128) (local $uh v128) (local $fll v128) (local $flh v128) (local $inr v128) (local $nanv v128)
+    (local $i0v v128) (local $sv v128) (local $jv v128) (local $fill v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $K (i32.add (local.get $t) (local.get $d)))
     (local.set $top (f64.convert_i32_s (i32.add (local.get $t) (i32.shl (local.get $d) (i32.const 1)))))
     (local.set $e (i32.const 0))
     (local.set $j (i32.const 0))
+    ;; four inputs at a time (m >= 4, so a group wraps past the row end at most once): the lanes are the inputs,
+    ;; a0..a3 the bases (the same operations as the one-input path below, so the same bits), transposed at the end.
+    (local.set $d2 (f64x2.splat (f64.convert_i32_s (local.get $d))))
+    (local.set $lo2 (f64x2.splat (local.get $lo)))
+    (local.set $h2 (f64x2.splat (local.get $h)))
+    (local.set $top2 (f64x2.splat (local.get $top)))
+    (local.set $i0v (v128.const i32x4 0 0 0 0))
+    (block $vdone
+      (br_if $vdone (i32.lt_u (local.get $m) (i32.const 4)))
+      (loop $vnext
+        (br_if $vdone (i32.gt_u (i32.add (local.get $e) (i32.const 4)) (local.get $count)))
+        (local.set $xv (v128.load (i32.add (local.get $x) (i32.shl (local.get $e) (i32.const 2)))))
+        (local.set $ul (f64x2.add (f64x2.div (f64x2.sub (f64x2.promote_low_f32x4 (local.get $xv)) (local.get $lo2)) (local.get $h2)) (local.get $d2)))
+        (local.set $uh (f64x2.add (f64x2.div (f64x2.sub (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xv) (local.get $xv))) (local.get $lo2)) (local.get $h2)) (local.get $d2)))
+        ;; in = 0 <= u < top (false for NaN), nan = u != u: the low halves of the 64-bit masks
+        (local.set $inr (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+          (v128.and (f64x2.ge (local.get $ul) (v128.const f64x2 0 0)) (f64x2.lt (local.get $ul) (local.get $top2)))
+          (v128.and (f64x2.ge (local.get $uh) (v128.const f64x2 0 0)) (f64x2.lt (local.get $uh) (local.get $top2)))))
+        (local.set $nanv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+          (f64x2.ne (local.get $ul) (local.get $ul)) (f64x2.ne (local.get $uh) (local.get $uh))))
+        (local.set $fll (f64x2.floor (local.get $ul)))
+        (local.set $flh (f64x2.floor (local.get $uh)))
+        (local.set $fv (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.sub (local.get $ul) (local.get $fll)))
+          (f32x4.demote_f64x2_zero (f64x2.sub (local.get $uh) (local.get $flh)))))
+        ;; i0 = q - d (lanes outside the grid: anything, masked below)
+        (local.set $i0v (i32x4.sub
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (i32x4.trunc_sat_f64x2_s_zero (local.get $fll)) (i32x4.trunc_sat_f64x2_s_zero (local.get $flh)))
+          (i32x4.splat (local.get $d))))
+        (local.set $a0 (v128.const f32x4 1 1 1 1))
+        (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $a2 (v128.const i32x4 0 0 0 0))
+        (local.set $a3 (v128.const i32x4 0 0 0 0))
+          (if (i32.ge_s (local.get $d) (i32.const 1))
+            (then
+              (local.set $kf (v128.const f32x4 1 1 1 1))
+              (local.set $a1 (f32x4.div (f32x4.mul (f32x4.sub (f32x4.add (local.get $fv) (local.get $kf)) (v128.const f32x4 1 1 1 1)) (local.get $a0)) (local.get $kf)))
+              (local.set $a0 (f32x4.div (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $fv)) (local.get $a0)) (local.get $kf)))))
+          (if (i32.ge_s (local.get $d) (i32.const 2))
+            (then
+              (local.set $kf (v128.const f32x4 2 2 2 2))
+              (local.set $a2 (f32x4.div (f32x4.mul (f32x4.sub (f32x4.add (local.get $fv) (local.get $kf)) (v128.const f32x4 2 2 2 2)) (local.get $a1)) (local.get $kf)))
+              (local.set $a1 (f32x4.div (f32x4.add
+                (f32x4.mul (f32x4.sub (f32x4.add (local.get $fv) (local.get $kf)) (v128.const f32x4 1 1 1 1)) (local.get $a0))
+                (f32x4.mul (f32x4.sub (v128.const f32x4 2 2 2 2) (local.get $fv)) (local.get $a1))) (local.get $kf)))
+              (local.set $a0 (f32x4.div (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $fv)) (local.get $a0)) (local.get $kf)))))
+          (if (i32.ge_s (local.get $d) (i32.const 3))
+            (then
+              (local.set $kf (v128.const f32x4 3 3 3 3))
+              (local.set $a3 (f32x4.div (f32x4.mul (f32x4.sub (f32x4.add (local.get $fv) (local.get $kf)) (v128.const f32x4 3 3 3 3)) (local.get $a2)) (local.get $kf)))
+              (local.set $a2 (f32x4.div (f32x4.add
+                (f32x4.mul (f32x4.sub (f32x4.add (local.get $fv) (local.get $kf)) (v128.const f32x4 2 2 2 2)) (local.get $a1))
+                (f32x4.mul (f32x4.sub (v128.const f32x4 3 3 3 3) (local.get $fv)) (local.get $a2))) (local.get $kf)))
+              (local.set $a1 (f32x4.div (f32x4.add
+                (f32x4.mul (f32x4.sub (f32x4.add (local.get $fv) (local.get $kf)) (v128.const f32x4 1 1 1 1)) (local.get $a0))
+                (f32x4.mul (f32x4.sub (v128.const f32x4 2 2 2 2) (local.get $fv)) (local.get $a1))) (local.get $kf)))
+              (local.set $a0 (f32x4.div (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $fv)) (local.get $a0)) (local.get $kf)))))
+        ;; outside the grid: zeros; NaN: NaN; both with s = 0 and no shift
+        (local.set $fill (v128.and (local.get $nanv) (v128.const f32x4 nan nan nan nan)))
+        (local.set $a0 (v128.bitselect (local.get $a0) (local.get $fill) (local.get $inr)))
+        (local.set $a1 (v128.bitselect (local.get $a1) (local.get $fill) (local.get $inr)))
+        (local.set $a2 (v128.bitselect (local.get $a2) (local.get $fill) (local.get $inr)))
+        (local.set $a3 (v128.bitselect (local.get $a3) (local.get $fill) (local.get $inr)))
+        ;; s = clamp(i0, 0, K - 4), the shift i0 - s (both 0 outside the grid)
+        (local.set $sv (v128.and (local.get $inr)
+          (i32x4.min_s (i32x4.max_s (local.get $i0v) (v128.const i32x4 0 0 0 0)) (i32x4.splat (i32.sub (local.get $K) (i32.const 4))))))
+        (local.set $i0v (v128.and (local.get $inr) (i32x4.shl (i32x4.sub (local.get $i0v) (local.get $sv)) (i32.const 2))))
+        ;; cols = j*K + s, j of the four inputs (one wrap at most)
+        (local.set $jv (i32x4.add (i32x4.splat (local.get $j)) (v128.const i32x4 0 1 2 3)))
+        (local.set $jv (v128.bitselect (i32x4.sub (local.get $jv) (i32x4.splat (local.get $m))) (local.get $jv)
+          (i32x4.ge_s (local.get $jv) (i32x4.splat (local.get $m)))))
+        (v128.store (i32.add (local.get $cols) (i32.shl (local.get $e) (i32.const 2)))
+          (i32x4.add (i32x4.mul (local.get $jv) (i32x4.splat (local.get $K))) (local.get $sv)))
+        ;; transpose: t0 = [a0.0 a1.0 a0.1 a1.1], t1 = [a0.2 a1.2 a0.3 a1.3], t2, t3 the same of a2, a3
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a0) (local.get $a1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a2) (local.get $a3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a2) (local.get $a3)))
+        ;; input i's bases moved by its shift into its window: lane l <- a[l - shift] (out-of-range bytes read 0)
+        (local.set $pv (i32.add (local.get $vals) (i32.shl (local.get $e) (i32.const 4))))
+        (v128.store offset=0 (local.get $pv) (i8x16.swizzle
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2))
+          (i8x16.sub (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15) (i8x16.splat (i32x4.extract_lane 0 (local.get $i0v))))))
+        (v128.store offset=16 (local.get $pv) (i8x16.swizzle
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2))
+          (i8x16.sub (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15) (i8x16.splat (i32x4.extract_lane 1 (local.get $i0v))))))
+        (v128.store offset=32 (local.get $pv) (i8x16.swizzle
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3))
+          (i8x16.sub (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15) (i8x16.splat (i32x4.extract_lane 2 (local.get $i0v))))))
+        (v128.store offset=48 (local.get $pv) (i8x16.swizzle
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3))
+          (i8x16.sub (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15) (i8x16.splat (i32x4.extract_lane 3 (local.get $i0v))))))
+        (local.set $e (i32.add (local.get $e) (i32.const 4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (if (i32.ge_u (local.get $j) (local.get $m)) (then (local.set $j (i32.sub (local.get $j) (local.get $m)))))
+        (br $vnext)))
+    ;; the rest one input at a time
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $e) (local.get $count)))
