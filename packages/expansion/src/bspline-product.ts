@@ -257,9 +257,11 @@ export function bsplineProductAvailable(x: tf.Tensor, w: tf.Tensor, g: BsplineGr
  * `κ(x)·Wᵀ` for tinyBIG's `bspline_expansion` κ (d ≤ 3) and `identity_reconciliation`
  * W = reshape(w, [n, D]), without building κ(x) [b, m·(t + d)]: each input's d + 1 nonzero bases
  * lie in one window of 4 columns, so `y[r, o] = Σ_j ⟨vals[r, j], W[o, cols[r, j] .. +4]⟩` (half the
- * multiply-adds of the dense product, in wasm SIMD on the tensors in place). Gradients:
- * `dW` scatters `dy[r, o]·vals[r, j]` into the windows; `dx = Σ_i B_i′(x)·(dy·W)[:, j·K + i]`, only
- * when x needs a gradient. Returns null when {@link bsplineProductAvailable} is false.
+ * multiply-adds of the dense product, in wasm SIMD on the tensors in place). The windows are
+ * computed once per call, as a tensor made outside the tape, and read by the forward kernel and
+ * by the weight gradient. Gradients: `dW` scatters `dy[r, o]·vals[r, j]` into the windows;
+ * `dx = Σ_i B_i′(x)·(dy·W)[:, j·K + i]`, only when x needs a gradient. Returns null when
+ * {@link bsplineProductAvailable} is false.
  */
 export function bsplineIdentityProduct(x: tf.Tensor, w: tf.Tensor, n: number, g: BsplineGrid): tf.Tensor | null {
   if (!bsplineProductAvailable(x, w, g)) return null;
