@@ -292,17 +292,17 @@
         (local.set $a3 (v128.const i32x4 0 0 0 0))
           (if (i32.ge_s (local.get $d) (i32.const 1))
             (then
-              (local.set $kf (v128.const f32x4 1 1 1 1))
-              (local.set $a1 (f32x4.div (f32x4.mul (f32x4.sub (f32x4.add (local.get $fv) (local.get $kf)) (v128.const f32x4 1 1 1 1)) (local.get $a0)) (local.get $kf)))
-              (local.set $a0 (f32x4.div (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $fv)) (local.get $a0)) (local.get $kf)))))
+              (local.set $kf (v128.const f32x4 1 1 1 1)) ;; k = 1: the division by 1 left out (exact)
+              (local.set $a1 (f32x4.mul (f32x4.sub (f32x4.add (local.get $fv) (local.get $kf)) (v128.const f32x4 1 1 1 1)) (local.get $a0)))
+              (local.set $a0 (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $fv)) (local.get $a0)))))
           (if (i32.ge_s (local.get $d) (i32.const 2))
             (then
-              (local.set $kf (v128.const f32x4 2 2 2 2))
-              (local.set $a2 (f32x4.div (f32x4.mul (f32x4.sub (f32x4.add (local.get $fv) (local.get $kf)) (v128.const f32x4 2 2 2 2)) (local.get $a1)) (local.get $kf)))
-              (local.set $a1 (f32x4.div (f32x4.add
+              (local.set $kf (v128.const f32x4 2 2 2 2)) ;; k = 2: times 0.5, exactly the division by 2
+              (local.set $a2 (f32x4.mul (f32x4.mul (f32x4.sub (f32x4.add (local.get $fv) (local.get $kf)) (v128.const f32x4 2 2 2 2)) (local.get $a1)) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+              (local.set $a1 (f32x4.mul (f32x4.add
                 (f32x4.mul (f32x4.sub (f32x4.add (local.get $fv) (local.get $kf)) (v128.const f32x4 1 1 1 1)) (local.get $a0))
-                (f32x4.mul (f32x4.sub (v128.const f32x4 2 2 2 2) (local.get $fv)) (local.get $a1))) (local.get $kf)))
-              (local.set $a0 (f32x4.div (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $fv)) (local.get $a0)) (local.get $kf)))))
+                (f32x4.mul (f32x4.sub (v128.const f32x4 2 2 2 2) (local.get $fv)) (local.get $a1))) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+              (local.set $a0 (f32x4.mul (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $fv)) (local.get $a0)) (v128.const f32x4 0.5 0.5 0.5 0.5)))))
           (if (i32.ge_s (local.get $d) (i32.const 3))
             (then
               (local.set $kf (v128.const f32x4 3 3 3 3))
