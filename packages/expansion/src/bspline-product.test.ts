@@ -158,6 +158,23 @@ describe('the fused B-spline × identity product against the plain κ(x)·Wᵀ',
     tf.dispose([x, w, y]);
   });
 
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`${backend}: windows 4 at a time: NaN rows give NaN, ±∞ and inputs outside the grid give zero bases`, async () => {
+      await setupBackend({ backend });
+      const g = { lo: -1, h: 0.4, t: 5, d: 3 };
+      // m = 6, b = 3: the windows go 4 at a time (18 = 4·4 + 2), with NaN, ±∞ and far inputs in the vector lanes
+      const x = tf.tensor2d([[0.3, Number.NaN, -0.7, 0.1, 0.9, -0.2], [Infinity, 0.5, -Infinity, 0.25, -5, 7], [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]]);
+      const xFar = tf.tensor2d([[0.3, 0, -0.7, 0.1, 0.9, -0.2], [1e6, 0.5, -1e6, 0.25, -5, 7], [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]]);
+      const w = tf.randomNormal([4 * 6 * 8], 0, 1, 'float32', 5);
+      const y = bsplineIdentityProduct(x, w, 4, g)!;
+      const yFar = bsplineIdentityProduct(xFar, w, 4, g)!;
+      const [v, vf] = [Array.from(y.dataSync()), Array.from(yFar.dataSync())];
+      expect(v.slice(0, 4).every(Number.isNaN)).toBe(true);
+      expect(v.slice(4)).toEqual(vf.slice(4));
+      tf.dispose([x, xFar, w, y, yFar]);
+    });
+  }
+
   it('is not taken (null) for d > 3, for t + d < 4, or with RPN_FAST_PATHS=0', async () => {
     const before = tf.memory().numTensors;
     const x = tf.zeros([2, 3]);
