@@ -3,13 +3,19 @@ import { wasmHeapKernel } from '@rpn/core';
 import { bsplineBasisGrad, fastPathsOn, localBases, type BsplineGrid } from './bspline-kernel.js';
 import { PLAIN as PRODUCT_PLAIN, SHARED as PRODUCT_SHARED } from './wasm/bspline-product.generated.js';
 
-/** Kernel name of the local product `(x [b, m], w [n·D]) → y [b, n]`, y = κ(x)·Wᵀ (wasm, cpu). */
+/** Kernel name of the local product `(x [b, m], w [n·D], win [b, 5m]) → y [b, n]`, y = κ(x)·Wᵀ (wasm, cpu). */
 export const BSPLINE_PRODUCT_KERNEL = 'RpnBsplineProduct';
-/** Kernel name of its weight gradient `(dy [b, n], x [b, m]) → dW [n, D]` (the windows recomputed from x). */
+/** Kernel name of its weight gradient `(dy [b, n], win [b, 5m]) → dW [n, D]`, on the forward pass's windows. */
 export const BSPLINE_PRODUCT_GRAD_W_KERNEL = 'RpnBsplineProductGradW';
 
 /** Width of an input's window of bases (one 128-bit vector): the fused product takes degrees d ≤ 3 with t + d ≥ 4. */
 const WIN = 4;
+
+/**
+ * Inputs per chunk of the wasm forward and weight gradient: the chunk of 8 rows of W (or dW),
+ * 8·JC·K floats (25 kB for K = 8), stays in cache over the b samples.
+ */
+const JC = 98;
 
 /**
  * The window of every input: with `i0 = q − d` its first nonzero basis (`q` the knot interval),
@@ -77,8 +83,8 @@ export function windowGradWInto(dy: Float32Array, cols: Int32Array, vals: Float3
 
 /** The exports of `wasm/bspline-product.wat`. */
 interface ProductExports {
-  forward(w: number, cols: number, vals: number, y: number, b: number, m: number, n: number, D: number): void;
-  gradW(dy: number, cols: number, vals: number, dw: number, b: number, m: number, n: number, D: number): void;
+  forward(w: number, cols: number, vals: number, y: number, b: number, m: number, n: number, D: number, jc: number): void;
+  gradW(dy: number, cols: number, vals: number, dw: number, b: number, m: number, n: number, D: number, jc: number): void;
   windows(x: number, cols: number, vals: number, count: number, m: number, lo: number, h: number, t: number, d: number): void;
 }
 
@@ -110,67 +116,75 @@ interface ProductAttrs extends BsplineGrid { n: number }
 
 const ptr = (a: ArrayBufferView): number => a.byteOffset;
 
-/** The tfjs wasm module's allocator (Emscripten's malloc/free on the heap the kernels share). */
-interface HeapAllocator { _malloc(bytes: number): number; _free(p: number): void }
-
 /**
- * Runs `fn` with the windows of x in scratch memory of the wasm heap (`cols` then `vals`, freed
- * after): computed by the module's `windows`, so no tensor is made for them (a tfjs kernel's extra
- * outputs would each get a zero tensor built in JS for their gradient).
+ * The windows of x [b, m] as one int32 tensor info [b, 5m]: `cols` (b·m int32) then `vals`
+ * (b·m·4 float32, stored as their bits), see {@link windowsInto}.
  */
-function withWindows(be: WasmBackendLike, ex: ProductExports, x: tf.TensorInfo, g: BsplineGrid, fn: (cols: number, vals: number) => void): void {
+function wasmWindows(be: WasmBackendLike, ex: ProductExports, x: tf.TensorInfo, g: BsplineGrid): tf.TensorInfo {
   const [b, m] = x.shape;
   const count = b * m;
-  const heap = be.wasm as unknown as HeapAllocator;
-  const cols = heap._malloc(count * 4 * (1 + WIN) + 16);
-  try {
-    const vals = (cols + count * 4 + 15) & ~15;
-    ex.windows(ptr(be.typedArrayFromHeap(x)), cols, vals, count, m, g.lo, g.h, g.t, g.d);
-    fn(cols, vals);
-  } finally {
-    heap._free(cols);
-  }
+  const win = be.makeOutput([b, (1 + WIN) * m], 'int32');
+  const cols = ptr(be.typedArrayFromHeap(win));
+  ex.windows(ptr(be.typedArrayFromHeap(x)), cols, cols + count * 4, count, m, g.lo, g.h, g.t, g.d);
+  return win;
+}
+
+/** The `cols` and `vals` byte offsets of a windows tensor info on the wasm heap. */
+function winPointers(be: WasmBackendLike, win: tf.TensorInfo): [number, number] {
+  const cols = ptr(be.typedArrayFromHeap(win));
+  return [cols, cols + win.shape[0] * (win.shape[1] / (1 + WIN)) * 4];
 }
 
 const wasmForward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const be = backend as unknown as WasmBackendLike;
-  const { x, w } = inputs as Record<string, tf.TensorInfo>;
+  const { w, win } = inputs as Record<string, tf.TensorInfo>;
   const a = attrs as unknown as ProductAttrs;
-  const [b, m] = x.shape;
+  const [b, m5] = win.shape;
+  const m = m5 / (1 + WIN);
   const D = m * (a.t + a.d);
   const ex = wasmExports(backend)!;
   const y = be.makeOutput([b, a.n], 'float32');
-  withWindows(be, ex, x, a, (cols, vals) => ex.forward(ptr(be.typedArrayFromHeap(w)), cols, vals, ptr(be.typedArrayFromHeap(y)), b, m, a.n, D));
+  const [cols, vals] = winPointers(be, win);
+  ex.forward(ptr(be.typedArrayFromHeap(w)), cols, vals, ptr(be.typedArrayFromHeap(y)), b, m, a.n, D, JC);
   return y;
 };
 
 const wasmGradW: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const be = backend as unknown as WasmBackendLike;
-  const { dy, x } = inputs as Record<string, tf.TensorInfo>;
+  const { dy, win } = inputs as Record<string, tf.TensorInfo>;
   const a = attrs as unknown as ProductAttrs;
-  const [b, m] = x.shape;
+  const [b, m5] = win.shape;
+  const m = m5 / (1 + WIN);
   const D = m * (a.t + a.d);
   const ex = wasmExports(backend)!;
   const dw = be.makeOutput([a.n, D], 'float32');
-  withWindows(be, ex, x, a, (cols, vals) => ex.gradW(ptr(be.typedArrayFromHeap(dy)), cols, vals, ptr(be.typedArrayFromHeap(dw)), b, m, a.n, D));
+  const [cols, vals] = winPointers(be, win);
+  ex.gradW(ptr(be.typedArrayFromHeap(dy)), cols, vals, ptr(be.typedArrayFromHeap(dw)), b, m, a.n, D, JC);
   return dw;
 };
 
-/** The windows of x as plain arrays (the cpu kernels). */
-function cpuWindows(x: Float32Array, b: number, m: number, g: BsplineGrid): { cols: Int32Array; vals: Float32Array } {
-  const cols = new Int32Array(b * m);
-  const vals = new Float32Array(b * m * WIN);
-  windowsInto(x, m, g, cols, vals);
-  return { cols, vals };
+/** The windows of x [b, m] as one int32 tensor info [b, 5m] on the cpu backend (`cols`, then the bits of `vals`). */
+function cpuWindows(be: CpuBackendLike, x: tf.TensorInfo, g: BsplineGrid): tf.TensorInfo {
+  const [b, m] = x.shape;
+  const data = new Int32Array(b * m * (1 + WIN));
+  const { cols, vals } = cpuWinViews(data, b * m);
+  windowsInto(be.data.get(x.dataId).values as Float32Array, m, g, cols, vals);
+  return be.makeTensorInfo([b, (1 + WIN) * m], 'int32', data);
+}
+
+/** `cols` and `vals` views of a windows tensor's int32 data (count = b·m). */
+function cpuWinViews(data: Int32Array, count: number): { cols: Int32Array; vals: Float32Array } {
+  return { cols: data.subarray(0, count), vals: new Float32Array(data.buffer, data.byteOffset + count * 4, count * WIN) };
 }
 
 const cpuForward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const be = backend as unknown as CpuBackendLike;
-  const { x, w } = inputs as Record<string, tf.TensorInfo>;
+  const { w, win } = inputs as Record<string, tf.TensorInfo>;
   const a = attrs as unknown as ProductAttrs;
-  const [b, m] = x.shape;
+  const [b, m5] = win.shape;
+  const m = m5 / (1 + WIN);
   const D = m * (a.t + a.d);
-  const { cols, vals } = cpuWindows(be.data.get(x.dataId).values as Float32Array, b, m, a);
+  const { cols, vals } = cpuWinViews(be.data.get(win.dataId).values as Int32Array, b * m);
   const y = new Float32Array(b * a.n);
   windowProductInto(be.data.get(w.dataId).values as Float32Array, cols, vals, y, b, m, a.n, D);
   return be.makeTensorInfo([b, a.n], 'float32', y);
@@ -178,15 +192,29 @@ const cpuForward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 
 const cpuGradW: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const be = backend as unknown as CpuBackendLike;
-  const { dy, x } = inputs as Record<string, tf.TensorInfo>;
+  const { dy, win } = inputs as Record<string, tf.TensorInfo>;
   const a = attrs as unknown as ProductAttrs;
-  const [b, m] = x.shape;
+  const [b, m5] = win.shape;
+  const m = m5 / (1 + WIN);
   const D = m * (a.t + a.d);
-  const { cols, vals } = cpuWindows(be.data.get(x.dataId).values as Float32Array, b, m, a);
+  const { cols, vals } = cpuWinViews(be.data.get(win.dataId).values as Int32Array, b * m);
   const dw = new Float32Array(a.n * D);
   windowGradWInto(be.data.get(dy.dataId).values as Float32Array, cols, vals, dw, b, m, a.n, D);
   return be.makeTensorInfo([a.n, D], 'float32', dw);
 };
+
+/**
+ * The windows of x as a tensor made outside the tape (called on the backend directly, not through
+ * `runKernel`): for the tape it is a constant, so no kernel output gets a zero gradient tensor and
+ * the product's gradient owes it none. Its x dependence is the product's own `dx` (it takes x too).
+ */
+function windowsTensor(x: tf.Tensor, g: BsplineGrid): tf.Tensor {
+  const backend = tf.backend();
+  const info = tf.getBackend() === 'wasm'
+    ? wasmWindows(backend as unknown as WasmBackendLike, wasmExports(backend)!, x, g)
+    : cpuWindows(backend as unknown as CpuBackendLike, x, g);
+  return tf.engine().makeTensorFromTensorInfo(info, backend);
+}
 
 let registered = false;
 
@@ -200,17 +228,17 @@ function register(): void {
   }
   tf.registerGradient({
     kernelName: BSPLINE_PRODUCT_KERNEL,
-    inputsToSave: ['x', 'w'],
+    inputsToSave: ['x', 'w', 'win'],
     gradFunc: (dys, saved, attrs) => {
       const dy = Array.isArray(dys) ? dys[0] : dys;
-      const [x, w] = saved;
+      const [x, w, win] = saved;
       const a = attrs as unknown as ProductAttrs;
       const m = x.shape[1] as number;
       const D = m * (a.t + a.d);
       return {
         // dx = Σ_i B_i′(x)·(dy·W)[:, j·K + i]; W = w viewed [n, D] (no transpose)
         x: () => bsplineBasisGrad(x, tf.matMul(dy, tf.reshape(w, [a.n, D])), a),
-        w: () => tf.reshape(tf.engine().runKernel(BSPLINE_PRODUCT_GRAD_W_KERNEL, { dy, x } as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor, w.shape),
+        w: () => tf.reshape(tf.engine().runKernel(BSPLINE_PRODUCT_GRAD_W_KERNEL, { dy, win } as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor, w.shape),
       };
     },
   });
@@ -229,9 +257,11 @@ export function bsplineProductAvailable(x: tf.Tensor, w: tf.Tensor, g: BsplineGr
  * `κ(x)·Wᵀ` for tinyBIG's `bspline_expansion` κ (d ≤ 3) and `identity_reconciliation`
  * W = reshape(w, [n, D]), without building κ(x) [b, m·(t + d)]: each input's d + 1 nonzero bases
  * lie in one window of 4 columns, so `y[r, o] = Σ_j ⟨vals[r, j], W[o, cols[r, j] .. +4]⟩` (half the
- * multiply-adds of the dense product, in wasm SIMD on the tensors in place). Gradients:
- * `dW` scatters `dy[r, o]·vals[r, j]` into the windows; `dx = Σ_i B_i′(x)·(dy·W)[:, j·K + i]`, only
- * when x needs a gradient. Returns null when {@link bsplineProductAvailable} is false.
+ * multiply-adds of the dense product, in wasm SIMD on the tensors in place). The windows are
+ * computed once per call, as a tensor made outside the tape, and read by the forward kernel and
+ * by the weight gradient. Gradients: `dW` scatters `dy[r, o]·vals[r, j]` into the windows;
+ * `dx = Σ_i B_i′(x)·(dy·W)[:, j·K + i]`, only when x needs a gradient. Returns null when
+ * {@link bsplineProductAvailable} is false.
  */
 export function bsplineIdentityProduct(x: tf.Tensor, w: tf.Tensor, n: number, g: BsplineGrid): tf.Tensor | null {
   if (!bsplineProductAvailable(x, w, g)) return null;
@@ -239,5 +269,11 @@ export function bsplineIdentityProduct(x: tf.Tensor, w: tf.Tensor, n: number, g:
   if (w.size !== n * m * (g.t + g.d)) return null;
   register();
   const attrs = { lo: g.lo, h: g.h, t: g.t, d: g.d, n } as unknown as tf.NamedAttrMap;
-  return tf.engine().runKernel(BSPLINE_PRODUCT_KERNEL, { x, w } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor;
+  const win = windowsTensor(x, g);
+  try {
+    // x is an input only for its gradient (the saved x); the kernels read the windows
+    return tf.engine().runKernel(BSPLINE_PRODUCT_KERNEL, { x, w, win } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor;
+  } finally {
+    win.dispose(); // the tape keeps its own reference when it saves it for the gradient
+  }
 }
