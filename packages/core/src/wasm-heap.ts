@@ -68,6 +68,43 @@ export function wasmHeapKernel<T = WebAssembly.Exports>(source: HeapKernelSource
   return exports as unknown as T | null;
 }
 
+/**
+ * A second thread that runs functions of one kernel module on the same shared heap: `start(fn,
+ * args)` begins `fn(...args)` there and returns `join`, which waits for it to finish (and throws
+ * if it failed). The caller does its own share of the work in between, on disjoint memory.
+ */
+export interface HeapKernelHelper {
+  start(fn: string, args: readonly number[]): () => void;
+}
+
+/**
+ * Makes a {@link HeapKernelHelper} for a compiled module on a shared memory, or returns null (not
+ * ready yet, or unavailable). Installed by `@rpn/core/node`'s `setupNodeBackend({ threads })`.
+ */
+export type HeapKernelHelperFactory = (module: WebAssembly.Module, memory: WebAssembly.Memory) => HeapKernelHelper | null;
+
+let helperFactory: HeapKernelHelperFactory | null = null;
+
+/** Sets (or with null removes) the factory {@link wasmHeapHelper} uses. */
+export function setHeapKernelHelperFactory(factory: HeapKernelHelperFactory | null): void {
+  helperFactory = factory;
+}
+
+/**
+ * A helper thread for `source`'s shared build on `backend`'s heap, or null: the heap is not shared
+ * (tfjs's plain SIMD build), no factory is installed (the browser, or Node with 1 thread), or the
+ * helper is still starting. Kernels split their work in two disjoint halves when they get one,
+ * so their results do not depend on it.
+ */
+export function wasmHeapHelper(source: HeapKernelSource, backend: unknown): HeapKernelHelper | null {
+  if (!helperFactory) return null;
+  const memory = wasmHeapMemory(backend);
+  if (!memory || typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer)) return null;
+  if (!wasmHeapKernel(source, backend)) return null;
+  const mod = compiled.get(source.shared);
+  return mod ? helperFactory(mod, memory) : null;
+}
+
 /** What a kernel of our own reads of tfjs's wasm backend (tfjs-backend-wasm's BackendWasm). */
 export interface WasmBackendView {
   makeOutput(shape: number[], dtype: import('@tensorflow/tfjs-core').DataType): import('@tensorflow/tfjs-core').TensorInfo;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmHeapKernel } from '@rpn/core';
+import { wasmHeapHelper, wasmHeapKernel } from '@rpn/core';
 import { bsplineBasisGrad, fastPathsOn, localBases, type BsplineGrid } from './bspline-kernel.js';
 import { PLAIN as PRODUCT_PLAIN, SHARED as PRODUCT_SHARED } from './wasm/bspline-product.generated.js';
 
@@ -84,7 +84,7 @@ export function windowGradWInto(dy: Float32Array, cols: Int32Array, vals: Float3
 /** The exports of `wasm/bspline-product.wat`. */
 interface ProductExports {
   forward(w: number, cols: number, vals: number, y: number, b: number, m: number, n: number, D: number, jc: number): void;
-  gradW(dy: number, cols: number, vals: number, dw: number, b: number, m: number, n: number, D: number, jc: number): void;
+  gradW(dy: number, cols: number, vals: number, dw: number, b: number, m: number, n: number, D: number, jc: number, ldy: number): void;
   windows(x: number, cols: number, vals: number, count: number, m: number, lo: number, h: number, t: number, d: number): void;
 }
 
@@ -102,6 +102,13 @@ interface CpuBackendLike {
 }
 
 const PRODUCT_SOURCE = Object.freeze({ plain: PRODUCT_PLAIN, shared: PRODUCT_SHARED });
+
+/**
+ * Windows × outputs (b·m·n) from which the forward product and the weight gradient split their work
+ * with the helper thread of `@rpn/core` (Node with `threads ≥ 2`): 4·b·m·n multiply-adds. Below it the
+ * helper's wake-up (tens of µs) costs more than half the kernel.
+ */
+const SPLIT_WORK = 1 << 18;
 
 /**
  * The SIMD kernels instantiated on the wasm backend's own memory (so they work on its tensors in
@@ -145,7 +152,16 @@ const wasmForward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const ex = wasmExports(backend)!;
   const y = be.makeOutput([b, a.n], 'float32');
   const [cols, vals] = winPointers(be, win);
-  ex.forward(ptr(be.typedArrayFromHeap(w)), cols, vals, ptr(be.typedArrayFromHeap(y)), b, m, a.n, D, JC);
+  const [pw, py] = [ptr(be.typedArrayFromHeap(w)), ptr(be.typedArrayFromHeap(y))];
+  const helper = b >= 2 && b * m * a.n >= SPLIT_WORK ? wasmHeapHelper(PRODUCT_SOURCE, backend) : null;
+  if (helper) {
+    // samples b0.. on the helper thread, 0..b0 here: each sample's row of y is its own sum
+    const b0 = b >> 1;
+    const join = helper.start('forward', [pw, cols + b0 * m * 4, vals + b0 * m * 4 * WIN, py + b0 * a.n * 4, b - b0, m, a.n, D, JC]);
+    try { ex.forward(pw, cols, vals, py, b0, m, a.n, D, JC); } finally { join(); }
+  } else {
+    ex.forward(pw, cols, vals, py, b, m, a.n, D, JC);
+  }
   return y;
 };
 
@@ -159,7 +175,16 @@ const wasmGradW: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const ex = wasmExports(backend)!;
   const dw = be.makeOutput([a.n, D], 'float32');
   const [cols, vals] = winPointers(be, win);
-  ex.gradW(ptr(be.typedArrayFromHeap(dy)), cols, vals, ptr(be.typedArrayFromHeap(dw)), b, m, a.n, D, JC);
+  const [pdy, pdw] = [ptr(be.typedArrayFromHeap(dy)), ptr(be.typedArrayFromHeap(dw))];
+  const helper = a.n >= 16 && b * m * a.n >= SPLIT_WORK ? wasmHeapHelper(PRODUCT_SOURCE, backend) : null;
+  if (helper) {
+    // rows o0.. of dW on the helper thread, 0..o0 here (a multiple of 8: whole blocks of the kernel)
+    const o0 = 8 * Math.ceil(a.n / 16);
+    const join = helper.start('gradW', [pdy + o0 * 4, cols, vals, pdw + o0 * D * 4, b, m, a.n - o0, D, JC, a.n]);
+    try { ex.gradW(pdy, cols, vals, pdw, b, m, o0, D, JC, a.n); } finally { join(); }
+  } else {
+    ex.gradW(pdy, cols, vals, pdw, b, m, a.n, D, JC, a.n);
+  }
   return dw;
 };
 

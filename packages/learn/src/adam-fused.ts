@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmHeapKernel, type WasmBackendView, type CpuBackendView } from '@rpn/core';
+import { wasmHeapHelper, wasmHeapKernel, type WasmBackendView, type CpuBackendView } from '@rpn/core';
 import { PLAIN as ADAM_PLAIN, SHARED as ADAM_SHARED } from './wasm/adam.generated.js';
 
 /** The kernel name of the fused Adam/AdamW update (registered for the wasm and cpu backends). */
@@ -48,6 +48,9 @@ interface AdamExports {
 
 const ADAM_SOURCE = Object.freeze({ plain: ADAM_PLAIN, shared: ADAM_SHARED });
 
+/** Elements from which an update splits its work with `@rpn/core`'s helper thread (Node with `threads ≥ 2`). */
+const SPLIT_ELEMENTS = 1 << 17;
+
 const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as WasmBackendView;
   const { p, g, m, v } = inputs as Record<string, tf.TensorInfo>;
@@ -58,8 +61,18 @@ const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const [pi, gi, mi, vi, po, mo, vo] = [p, g, m, v, ...outs].map((t) => b.typedArrayFromHeap(t));
   const simd = wasmHeapKernel<AdamExports>(ADAM_SOURCE, backend);
   if (simd) {
-    simd.adam(pi.byteOffset, gi.byteOffset, mi.byteOffset, vi.byteOffset, po.byteOffset, mo.byteOffset, vo.byteOffset, pi.length, a.mode,
-      a.kb1, a.k1b1, a.kb2, a.k1b2, a.kwd, a.keps, a.kstep);
+    const n = pi.length;
+    const ptrs = [pi, gi, mi, vi, po, mo, vo].map((t) => t.byteOffset);
+    const consts = [a.mode, a.kb1, a.k1b1, a.kb2, a.k1b2, a.kwd, a.keps, a.kstep];
+    const helper = n >= SPLIT_ELEMENTS ? wasmHeapHelper(ADAM_SOURCE, backend) : null;
+    if (helper) {
+      // elements h.. on the helper thread, 0..h here (element-wise: the same bits either way)
+      const h = (n >> 1) & ~3;
+      const join = helper.start('adam', [...ptrs.map((q) => q + h * 4), n - h, ...consts]);
+      try { simd.adam(ptrs[0], ptrs[1], ptrs[2], ptrs[3], ptrs[4], ptrs[5], ptrs[6], h, a.mode, a.kb1, a.k1b1, a.kb2, a.k1b2, a.kwd, a.keps, a.kstep); } finally { join(); }
+    } else {
+      simd.adam(ptrs[0], ptrs[1], ptrs[2], ptrs[3], ptrs[4], ptrs[5], ptrs[6], n, a.mode, a.kb1, a.k1b1, a.kb2, a.k1b2, a.kwd, a.keps, a.kstep);
+    }
   } else {
     update(pi, gi, mi, vi, po, mo, vo, a);
   }

@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ValueError } from '../errors.js';
 import { setupBackend, type BackendInfo, type BackendOptions } from '../backend.js';
 import { MAX_WASM_THREADS } from '../wasm-threads.js';
+import { setHeapKernelHelperFactory } from '../wasm-heap.js';
+import { nodeHeapKernelHelper } from './kernel-helper.js';
 
 /** Options of {@link setupNodeBackend}: {@link BackendOptions} plus the thread count. */
 export interface NodeBackendOptions extends BackendOptions {
@@ -134,6 +136,8 @@ export async function setupNodeBackend(options: NodeBackendOptions = {}): Promis
     // (about 5 MB each, 35 MB in all for 2 threads), so the idle ones are ended.
     for (const w of pool.unusedWorkers.splice(0)) { w.unref(); void w.terminate(); }
   }
+  // our own wasm kernels (the B-spline product, AdamW) split their work with one helper thread
+  setHeapKernelHelperFactory(nodeHeapKernelHelper);
   if (info.threads !== threads) {
     throw new ValueError('the wasm backend started with fewer threads than asked', { argument: 'threads', expected: String(threads), received: String(info.threads) });
   }

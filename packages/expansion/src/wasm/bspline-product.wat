@@ -137,8 +137,9 @@
   ;; dW[o, cols[r, j] + l] = sum__r dy[r, o] * vals[r, j, l] (all other entries 0), for o < n: the gradient of
   ;; `forward` with respect to W, scattered into the windows. dW is zeroed first. Eight rows of dW at a time, the
   ;; inputs in chunks of `jc` (so the 8 rows' chunk of dW stays in cache over the b samples); the rest one at a time.
+  ;; dy's rows are `ldy` floats apart (n for the whole of dW; more when a caller computes rows o0.. of dW alone).
   (func (export "gradW") (param $dy i32) (param $cols i32) (param $vals i32) (param $dw i32)
-                        (param $b i32) (param $m i32) (param $n i32) (param $D i32) (param $jc i32)
+                        (param $b i32) (param $m i32) (param $n i32) (param $D i32) (param $jc i32) (param $ldy i32)
     (local $r i32) (local $o i32) (local $rowBytes i32) (local $j0 i32) (local $j1 i32)
     (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
     (local $w4 i32) (local $w5 i32) (local $w6 i32) (local $w7 i32)
@@ -169,7 +170,7 @@
             (block $rdone
               (loop $rloop
                 (br_if $rdone (i32.ge_u (local.get $r) (local.get $b)))
-                (local.set $pdy (i32.add (local.get $dy) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $n)) (local.get $o)) (i32.const 2))))
+                (local.set $pdy (i32.add (local.get $dy) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $ldy)) (local.get $o)) (i32.const 2))))
                 (local.set $d0 (v128.load32_splat offset=0 (local.get $pdy)))
                 (local.set $d1 (v128.load32_splat offset=4 (local.get $pdy)))
                 (local.set $d2 (v128.load32_splat offset=8 (local.get $pdy)))
@@ -221,7 +222,7 @@
           (loop $rloop1
             (br_if $rdone1 (i32.ge_u (local.get $r) (local.get $b)))
             (local.set $d0 (f32x4.splat (f32.load
-              (i32.add (local.get $dy) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $n)) (local.get $o)) (i32.const 2))))))
+              (i32.add (local.get $dy) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $ldy)) (local.get $o)) (i32.const 2))))))
             (local.set $pc (i32.add (local.get $cols) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 2))))
             (local.set $pv (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 4))))
             (local.set $end (i32.add (local.get $pc) (i32.shl (local.get $m) (i32.const 2))))
