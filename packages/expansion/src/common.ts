@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { ValueError, any, camelToSnake, defineOptions, list, makeTransformation, num, processingOption, str } from '@rpn/core';
 import type { ForwardContext, FunctionConfig, OptionSchema, OptionsOf, Params, ProcessingSpec, Structure, Transformation } from '@rpn/core';
+import { taylor2Kernel, taylor2KernelAvailable } from './taylor-kernel.js';
 
 /** tinyBIG's module for every expansion class. */
 export const EXPANSION_MODULE = 'tinybig.expansion';
@@ -110,6 +111,8 @@ export function featureMajor(parts: Tensor, b: number): Tensor {
  */
 export function taylorBlocks(w: Tensor, d: number): Tensor {
   if (d === 1) return w;
+  // small order-2 expansions (elementary configs: 2 → 6 columns) as one JS kernel and one gradient kernel
+  if (d === 2 && taylor2KernelAvailable(w)) return taylor2Kernel(w);
   const [b, m] = w.shape as [number, number];
   // The blocks of every order up to d: the orders' `[1, T_{k−1}]` operands come back in `pads`.
   const blocks = (x: Tensor, pads?: Tensor[]): Tensor => {

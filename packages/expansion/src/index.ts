@@ -120,4 +120,5 @@ export const expansionEntries: readonly RegistryEntry[] = Object.freeze(
   Object.entries(EXPANSION_FACTORIES).map(([className, f]) => defineEntry('expansion', className, (options, ctx) => f(options, ctx), { module: EXPANSION_MODULE, options: EXPANSION_OPTIONS[className] })),
 );
 export { BSPLINE_BASIS_KERNEL, BSPLINE_BASIS_GRAD_KERNEL, bsplineBasis, bsplineBasisGrad, type BsplineGrid } from './bspline-kernel.js';
+export { TAYLOR2_KERNEL, TAYLOR2_GRAD_KERNEL, TAYLOR2_KERNEL_MAX, taylor2Kernel, taylor2KernelAvailable } from './taylor-kernel.js';
 export { BSPLINE_PRODUCT_KERNEL, BSPLINE_PRODUCT_GRAD_W_KERNEL, bsplineIdentityProduct, bsplineProductAvailable } from './bspline-product.js';
