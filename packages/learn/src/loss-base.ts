@@ -23,9 +23,13 @@ function reduce(t: tf.Tensor, reduction: Reduction, batch: number): tf.Scalar {
   return (reduction === 'sum' ? tf.sum(t) : tf.mean(t)) as tf.Scalar;
 }
 
-/** Builds a {@link Loss} from its unreduced form `f`. */
-export function makeLoss(name: string, params: Record<string, unknown>, f: (s: tf.Tensor, y: tf.Tensor) => tf.Tensor, reduction: Reduction = (params.reduction as Reduction) ?? 'mean'): Loss {
-  const loss = ((s: tf.Tensor, y: tf.Tensor) => tf.tidy(() => reduce(f(s, y), reduction, s.rank === 0 ? 1 : s.shape[0]))) as Loss;
+/**
+ * Builds a {@link Loss} from its unreduced form `f`. `fused`, when given, computes the reduced loss
+ * directly where it can (returning null elsewhere), e.g. as one kernel with its own gradient.
+ */
+export function makeLoss(name: string, params: Record<string, unknown>, f: (s: tf.Tensor, y: tf.Tensor) => tf.Tensor, reduction: Reduction = (params.reduction as Reduction) ?? 'mean',
+  fused?: (s: tf.Tensor, y: tf.Tensor) => tf.Scalar | null): Loss {
+  const loss = ((s: tf.Tensor, y: tf.Tensor) => tf.tidy(() => fused?.(s, y) ?? reduce(f(s, y), reduction, s.rank === 0 ? 1 : s.shape[0]))) as Loss;
   Object.defineProperty(loss, 'name', { value: name });
   const l = loss as { toConfig: Loss['toConfig']; elementwise: Loss['elementwise']; reduction: Reduction };
   l.toConfig = () => ({ loss_class: `torch.nn.${name}`, loss_parameters: { ...params } });

@@ -3,6 +3,7 @@ import { ShapeError, defineEntry, formatShape, type Registry, type RegistryEntry
 import { LOSS_OPTIONS } from './loss-options.js';
 import { buildPart, type PartLookup } from './lookup.js';
 import { makeLoss, sameShape, type Loss } from './loss-base.js';
+import { fusedCrossEntropy, fusedCrossEntropyAvailable } from './cross-entropy-fused.js';
 
 export type { Loss, Reduction } from './loss-base.js';
 export { makeLoss } from './loss-base.js';
@@ -28,6 +29,10 @@ export function crossEntropyLoss(o: { reduction?: 'mean' | 'sum'; labelSmoothing
     let t = targetDistribution(s, y, 'CrossEntropyLoss');
     if (ls > 0) t = tf.add(tf.mul(t, 1 - ls), ls / c);
     return tf.neg(tf.sum(tf.mul(t, tf.logSoftmax(s)), -1));
+  }, reduction, (s, y) => {
+    // class indices [b] or [b, 1] against scores [b, c]: one kernel each way (cross-entropy-fused.ts)
+    const idx = y.rank === 2 && y.shape[1] === 1 && s.rank === 2 && s.shape[1] !== 1 ? tf.reshape(y, [-1]) : y;
+    return fusedCrossEntropyAvailable(s, idx) ? fusedCrossEntropy(s, idx, ls, reduction === 'mean') : null;
   });
 }
 
