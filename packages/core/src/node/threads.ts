@@ -110,7 +110,9 @@ async function withThreadPatches<T>(threads: number, start: () => Promise<T>): P
  * Node by itself (its `WASM_HAS_MULTITHREAD_SUPPORT` is false there, and the build caps the pool
  * at half the cores). The pool's workers do not keep the process alive. Call it once, before any
  * tensor is made: the thread count of a running backend cannot change.
- * `throughput ≈ min(threads, cores)` × for large matMuls; small models gain nothing (see docs/performance.md).
+ * tfjs's large matMuls split across the threads, and so do this project's own wasm kernels (the
+ * B-spline × identity product, its weight gradient, AdamW: one helper thread, the same bits); small
+ * kernels do not (see docs/performance.md).
  */
 export async function setupNodeBackend(options: NodeBackendOptions = {}): Promise<BackendInfo> {
   const threads = resolveThreads(options.threads ?? envThreads(), options.threads === undefined && envThreads() !== undefined ? 'RPN_THREADS' : 'threads');
