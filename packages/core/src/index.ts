@@ -9,7 +9,7 @@ export * from './processing.js';
 export { processingEntries, PROCESSING_OPTIONS } from './processing-entries.js';
 export * from './transformation.js';
 export * from './backend.js';
-export { wasmHeapKernel, wasmHeapMemory, wasmHeapHelper, setHeapKernelHelperFactory, type HeapKernelSource, type HeapKernelHelper, type HeapKernelHelperFactory, type WasmBackendView, type CpuBackendView } from './wasm-heap.js';
+export { registerKernelTable, wasmHeapKernel, wasmHeapMemory, wasmHeapHelper, setHeapKernelHelperFactory, type HeapKernelSource, type HeapKernelHelper, type HeapKernelHelperFactory, type WasmBackendView, type CpuBackendView } from './wasm-heap.js';
 export * from './geometry.js';
 export * from './patch-options.js';
 export * from './layout.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { wasmHeapKernel, wasmHeapMemory } from './wasm-heap.js';
+import { registerKernelTable, wasmHeapKernel, wasmHeapMemory } from './wasm-heap.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 type Kernels = { kernelDirs(): string[]; kernelSources(dir: string): string[]; generatedPath(wat: string): string; generate(wat: string): Promise<string> };
@@ -59,5 +59,20 @@ describe('wasm kernels of our own', () => {
     expect(wasmHeapKernel({ plain: 'AAAA', shared: 'AAAA' }, { wasm: {} })).toBeNull();
     expect(wasmHeapKernel({ plain: 'AAAA', shared: 'AAAA' }, null)).toBeNull();
     expect(wasmHeapKernel({ plain: btoa('not wasm'), shared: btoa('not wasm') }, tf.backend())).toBeNull();
+  });
+});
+
+describe('registerKernelTable', () => {
+  it('registers each kernel once per backend and leaves one already registered as it is', () => {
+    const mine: tf.KernelFunc = () => { throw new Error('mine'); };
+    const theirs: tf.KernelFunc = () => { throw new Error('theirs'); };
+    tf.registerKernel({ kernelName: 'RpnTableTestB', backendName: 'cpu', kernelFunc: theirs });
+    const table = { cpu: { RpnTableTestA: mine, RpnTableTestB: mine }, wasm: { RpnTableTestA: mine } };
+    registerKernelTable(table);
+    registerKernelTable(table); // again: no "already registered" error
+    expect(tf.getKernel('RpnTableTestA', 'cpu')?.kernelFunc).toBe(mine);
+    expect(tf.getKernel('RpnTableTestA', 'wasm')?.kernelFunc).toBe(mine);
+    expect(tf.getKernel('RpnTableTestB', 'cpu')?.kernelFunc).toBe(theirs);
+    for (const [k, b] of [['RpnTableTestA', 'cpu'], ['RpnTableTestA', 'wasm'], ['RpnTableTestB', 'cpu']]) tf.unregisterKernel(k, b);
   });
 });

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 /**
  * Small wasm SIMD kernels of our own that run on the tfjs wasm backend's own heap: each imports
  * tfjs's `WebAssembly.Memory` as `env.memory` and takes byte offsets of tensors in it, so no data
@@ -103,6 +104,19 @@ export function wasmHeapHelper(source: HeapKernelSource, backend: unknown): Heap
   if (!wasmHeapKernel(source, backend)) return null;
   const mod = compiled.get(source.shared);
   return mod ? helperFactory(mod, memory) : null;
+}
+
+/**
+ * Registers a table of kernels of our own, `{ backendName: { kernelName: kernelFunc } }`, in tfjs's
+ * kernel registry; a kernel already registered for a backend is left as it is (so a second copy of
+ * a package, or a user's own registration, wins). Call it lazily, on a kernel's first use.
+ */
+export function registerKernelTable(table: Readonly<Record<string, Readonly<Record<string, import('@tensorflow/tfjs-core').KernelFunc>>>>): void {
+  for (const [backendName, kernels] of Object.entries(table)) {
+    for (const [kernelName, kernelFunc] of Object.entries(kernels)) {
+      if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
+    }
+  }
 }
 
 /** What a kernel of our own reads of tfjs's wasm backend (tfjs-backend-wasm's BackendWasm). */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { WasmBackendView, CpuBackendView } from '@rpn/core';
+import { registerKernelTable, type WasmBackendView, type CpuBackendView } from '@rpn/core';
 
 /** Kernel name of the B-spline basis `x [b, m] → κ [b, m·(t + d)]` (wasm and cpu backends). */
 export const BSPLINE_BASIS_KERNEL = 'RpnBsplineBasis';
@@ -132,11 +132,7 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  for (const backendName of ['wasm', 'cpu'] as const) {
-    for (const [kernelName, kernelFunc] of Object.entries(kernels[backendName])) {
-      if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
-    }
-  }
+  registerKernelTable(kernels);
 }
 
 /** True unless fast paths were switched off (`RPN_FAST_PATHS=0` or `false`). */

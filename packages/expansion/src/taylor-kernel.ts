@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { WasmBackendView, CpuBackendView } from '@rpn/core';
+import { registerKernelTable, type WasmBackendView, type CpuBackendView } from '@rpn/core';
 import { fastPathsOn } from './bspline-kernel.js';
 
 /** Kernel name of the order-2 Taylor expansion `x [b, m] → [x, x⊗x] [b, m + m²]` (wasm and cpu backends). */
@@ -94,11 +94,7 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  for (const backendName of ['wasm', 'cpu'] as const) {
-    for (const [kernelName, kernelFunc] of Object.entries(kernels[backendName])) {
-      if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
-    }
-  }
+  registerKernelTable(kernels);
 }
 
 /** True when {@link taylor2Kernel} runs: fast paths on, a wasm or cpu backend, a float32 [b, m] input, b·(m + m²) ≤ {@link TAYLOR2_KERNEL_MAX}. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ValueError, type CpuBackendView, type WasmBackendView } from '@rpn/core';
+import { ValueError, registerKernelTable, type CpuBackendView, type WasmBackendView } from '@rpn/core';
 
 /** Kernel name of the fused cross-entropy `(s [b, c], y [b]) → loss []` (wasm and cpu backends). */
 export const FUSED_CROSS_ENTROPY_KERNEL = 'RpnCrossEntropy';
@@ -101,11 +101,7 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  for (const backendName of ['wasm', 'cpu'] as const) {
-    for (const [kernelName, kernelFunc] of Object.entries(kernels[backendName])) {
-      if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
-    }
-  }
+  registerKernelTable(kernels);
 }
 
 /**
