@@ -55,7 +55,7 @@ const opt = (p: string | undefined): string | undefined => (p === undefined ? un
 
 const rejectNonFinite = () => new Option('--reject-non-finite', 'refuse checkpoints whose weights hold NaN or Infinity (default: load them with a warning)');
 const backendOption = () => new Option('--backend <name>', 'tfjs backend: wasm (default), cpu, or RPN_BACKEND');
-const threadsOption = () => new Option('--threads <n>', 'wasm threads: 1 (default), 2–8, or auto (the cores); or RPN_THREADS. Helps large matMuls only (docs/performance.md)').argParser((v: string) => (v === 'auto' ? 'auto' : intArg('threads')(v)));
+const threadsOption = () => new Option('--threads <n>', 'wasm threads: 1 (default), 2–8, or auto (the cores); or RPN_THREADS. Helps large matMuls and our B-spline and AdamW kernels (docs/performance.md)').argParser((v: string) => (v === 'auto' ? 'auto' : intArg('threads')(v)));
 const intArg = (name: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < (name === 'seed' ? 0 : 1)) throw new InvalidArgumentError(`${name} must be an integer${name === 'seed' ? ' ≥ 0' : ' ≥ 1'}`);
