@@ -123,9 +123,8 @@ const meanGrad: tf.GradConfig = {
   gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
     const [x] = saved;
     const { axis } = attrs as unknown as { axis: number | number[] };
-    const axes = tf.util.parseAxisParam((axis ?? null) as number[], x.shape);
-    const size = axes.reduce((p, a) => p * (x.shape[a] as number), 1);
-    return { x: () => expandReduced(dy as tf.Tensor, x, axis, size) };
+    // |reduced| = x's size over the mean's (dy has the mean's elements, with or without keepDims)
+    return { x: () => expandReduced(dy as tf.Tensor, x, axis, x.size / (dy as tf.Tensor).size) };
   },
 };
 
@@ -157,8 +156,6 @@ const batchMatMulGrad: tf.GradConfig = {
   },
 };
 
-let identityShared = false;
-
 /**
  * Makes the wasm backend's `Identity` kernel share its input's buffer (one more reference, as its
  * own `Reshape` and the cpu and webgl backends' `Identity` do) instead of copying it. tfjs runs
@@ -168,23 +165,22 @@ let identityShared = false;
  * String tensors keep tfjs's path. Idempotent; applied by {@link setupBackend}.
  */
 export function shareIdentityData(): void {
-  if (identityShared) return;
   const k = tf.getKernel('Identity', 'wasm');
-  if (!k) return;
-  const copy = k.kernelFunc;
+  if (!k || SHARING.has(k.kernelFunc)) return;
+  const copy = k.kernelFunc as (a: unknown) => tf.TensorInfo;
+  const kernelFunc = ((args: { inputs: { x: tf.TensorInfo }; backend: { incRef(id: unknown): void } }) => {
+    const x = args.inputs.x;
+    if (x.dtype === 'string') return copy(args);
+    args.backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  }) as unknown as tf.KernelFunc;
+  SHARING.add(kernelFunc);
   tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Identity',
-    backendName: 'wasm',
-    kernelFunc: ((args: { inputs: { x: tf.TensorInfo }; backend: { incRef(id: unknown): void } }) => {
-      const x = args.inputs.x;
-      if (x.dtype === 'string') return (copy as (a: unknown) => tf.TensorInfo)(args);
-      args.backend.incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-    }) as unknown as tf.KernelFunc,
-  });
-  identityShared = true;
+  tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc });
 }
+
+/** The sharing `Identity` kernels {@link shareIdentityData} registered (the registry says whether it is in place). */
+const SHARING = new WeakSet<tf.KernelFunc>();
 
 /**
  * Sets up the compute backend: WASM with SIMD by default, `cpu` as the portable fallback, or

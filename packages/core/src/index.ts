@@ -13,3 +13,4 @@ export { registerKernelTable, wasmHeapKernel, wasmHeapMemory, wasmHeapHelper, se
 export * from './geometry.js';
 export * from './patch-options.js';
 export * from './layout.js';
+export { fastPathsOn, jsKernelsAvailable, registerJsKernel, runJsKernel, type JsKernelCompute } from './js-kernel.js';

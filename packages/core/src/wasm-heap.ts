@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 /**
  * Small wasm SIMD kernels of our own that run on the tfjs wasm backend's own heap: each imports
  * tfjs's `WebAssembly.Memory` as `env.memory` and takes byte offsets of tensors in it, so no data
@@ -6,6 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
  * imports a plain memory (tfjs's SIMD build) and one that imports a shared memory (its
  * threaded-SIMD build, see `@rpn/core/node`).
  */
+
+import * as tf from '@tensorflow/tfjs-core';
 
 /** The two builds of one kernel module, base64. */
 export interface HeapKernelSource {
@@ -111,7 +112,7 @@ export function wasmHeapHelper(source: HeapKernelSource, backend: unknown): Heap
  * kernel registry; a kernel already registered for a backend is left as it is (so a second copy of
  * a package, or a user's own registration, wins). Call it lazily, on a kernel's first use.
  */
-export function registerKernelTable(table: Readonly<Record<string, Readonly<Record<string, import('@tensorflow/tfjs-core').KernelFunc>>>>): void {
+export function registerKernelTable(table: Readonly<Record<string, Readonly<Record<string, tf.KernelFunc>>>>): void {
   for (const [backendName, kernels] of Object.entries(table)) {
     for (const [kernelName, kernelFunc] of Object.entries(kernels)) {
       if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
@@ -121,12 +122,12 @@ export function registerKernelTable(table: Readonly<Record<string, Readonly<Reco
 
 /** What a kernel of our own reads of tfjs's wasm backend (tfjs-backend-wasm's BackendWasm). */
 export interface WasmBackendView {
-  makeOutput(shape: number[], dtype: import('@tensorflow/tfjs-core').DataType): import('@tensorflow/tfjs-core').TensorInfo;
-  typedArrayFromHeap(t: import('@tensorflow/tfjs-core').TensorInfo): Float32Array;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
 }
 
 /** What a kernel of our own reads of tfjs's cpu backend (tfjs-backend-cpu's MathBackendCPU). */
 export interface CpuBackendView {
-  data: { get(dataId: import('@tensorflow/tfjs-core').DataId): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: import('@tensorflow/tfjs-core').DataType, values: Float32Array): import('@tensorflow/tfjs-core').TensorInfo;
+  data: { get(dataId: tf.DataId): { values: Float32Array } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
 }

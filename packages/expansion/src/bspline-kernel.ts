@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { registerKernelTable, type WasmBackendView, type CpuBackendView } from '@rpn/core';
+import { jsKernelsAvailable, registerJsKernel, runJsKernel } from '@rpn/core';
 
 /** Kernel name of the B-spline basis `x [b, m] → κ [b, m·(t + d)]` (wasm and cpu backends). */
 export const BSPLINE_BASIS_KERNEL = 'RpnBsplineBasis';
@@ -88,63 +88,15 @@ export function bsplineBasisGradInto(x: Float32Array, dy: Float32Array, dx: Floa
 }
 
 
-const gridOf = (attrs: tf.NamedAttrMap | undefined): BsplineGrid => attrs as unknown as BsplineGrid;
-const Kof = (attrs: tf.NamedAttrMap | undefined): number => gridOf(attrs).t + gridOf(attrs).d;
-
-const kernels: Record<'wasm' | 'cpu', Record<string, tf.KernelFunc>> = {
-  wasm: {
-    [BSPLINE_BASIS_KERNEL]: ({ inputs, backend, attrs }) => {
-      const b = backend as unknown as WasmBackendView;
-      const x = (inputs as Record<string, tf.TensorInfo>).x;
-      const out = b.makeOutput([x.shape[0], x.shape[1] * Kof(attrs)], 'float32');
-      bsplineBasisInto(b.typedArrayFromHeap(x), b.typedArrayFromHeap(out), gridOf(attrs));
-      return out;
-    },
-    [BSPLINE_BASIS_GRAD_KERNEL]: ({ inputs, backend, attrs }) => {
-      const b = backend as unknown as WasmBackendView;
-      const { x, dy } = inputs as Record<string, tf.TensorInfo>;
-      const out = b.makeOutput([...x.shape], 'float32');
-      bsplineBasisGradInto(b.typedArrayFromHeap(x), b.typedArrayFromHeap(dy), b.typedArrayFromHeap(out), gridOf(attrs));
-      return out;
-    },
-  },
-  cpu: {
-    [BSPLINE_BASIS_KERNEL]: ({ inputs, backend, attrs }) => {
-      const b = backend as unknown as CpuBackendView;
-      const x = (inputs as Record<string, tf.TensorInfo>).x;
-      const shape = [x.shape[0], x.shape[1] * Kof(attrs)];
-      const out = new Float32Array(shape[0] * shape[1]);
-      bsplineBasisInto(b.data.get(x.dataId).values, out, gridOf(attrs));
-      return b.makeTensorInfo(shape, 'float32', out);
-    },
-    [BSPLINE_BASIS_GRAD_KERNEL]: ({ inputs, backend, attrs }) => {
-      const b = backend as unknown as CpuBackendView;
-      const { x, dy } = inputs as Record<string, tf.TensorInfo>;
-      const out = new Float32Array(x.shape[0] * x.shape[1]);
-      bsplineBasisGradInto(b.data.get(x.dataId).values, b.data.get(dy.dataId).values, out, gridOf(attrs));
-      return b.makeTensorInfo([...x.shape], 'float32', out);
-    },
-  },
-};
-
-let registered = false;
-
-function register(): void {
-  if (registered) return;
-  registered = true;
-  registerKernelTable(kernels);
-}
-
-/** True unless fast paths were switched off (`RPN_FAST_PATHS=0` or `false`). */
-export function fastPathsOn(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_FAST_PATHS;
-  return !(env === '0' || env === 'false');
-}
-
 /** True when {@link bsplineBasis} runs as one kernel: fast paths on, a wasm or cpu backend, a float32 input, degree ≥ 1. */
 export function bsplineKernelAvailable(x: tf.Tensor, d: number): boolean {
-  const name = tf.getBackend();
-  return d >= 1 && fastPathsOn() && (name === 'wasm' || name === 'cpu') && x.dtype === 'float32';
+  return d >= 1 && jsKernelsAvailable(x);
+}
+
+/** Registers the basis kernel and its gradient as JS kernels (wasm and cpu), attributes = the grid. */
+function register(): void {
+  registerJsKernel(BSPLINE_BASIS_KERNEL, ['x'], ([[b, m]], g) => [[b, m * (g.t + g.d)]], ([x], [out], g) => bsplineBasisInto(x, out, g as unknown as BsplineGrid));
+  registerJsKernel(BSPLINE_BASIS_GRAD_KERNEL, ['x', 'dy'], ([xs]) => [xs], ([x, dy], [dx], g) => bsplineBasisGradInto(x, dy, dx, g as unknown as BsplineGrid));
 }
 
 /**
@@ -154,12 +106,12 @@ export function bsplineKernelAvailable(x: tf.Tensor, d: number): boolean {
  */
 export function bsplineBasis(x: tf.Tensor, g: BsplineGrid): tf.Tensor {
   register();
-  const attrs = { lo: g.lo, h: g.h, t: g.t, d: g.d } as unknown as tf.NamedAttrMap;
+  const attrs = { lo: g.lo, h: g.h, t: g.t, d: g.d };
   const f = tf.customGrad(((xx: tf.Tensor, save: tf.GradSaveFunc) => {
     save([xx]);
     return {
-      value: tf.engine().runKernel(BSPLINE_BASIS_KERNEL, { x: xx } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(BSPLINE_BASIS_GRAD_KERNEL, { x: saved[0], dy } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor,
+      value: runJsKernel(BSPLINE_BASIS_KERNEL, { x: xx }, attrs)[0],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runJsKernel(BSPLINE_BASIS_GRAD_KERNEL, { x: saved[0], dy }, attrs)[0],
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(x) as tf.Tensor;
@@ -168,6 +120,6 @@ export function bsplineBasis(x: tf.Tensor, g: BsplineGrid): tf.Tensor {
 /** `dx[r, j] = Σ_i dy[r, j·K + i]·B_i′(x[r, j])` as one kernel (the input gradient of {@link bsplineBasis} for a given dy). */
 export function bsplineBasisGrad(x: tf.Tensor, dy: tf.Tensor, g: BsplineGrid): tf.Tensor {
   register();
-  const attrs = { lo: g.lo, h: g.h, t: g.t, d: g.d } as unknown as tf.NamedAttrMap;
-  return tf.engine().runKernel(BSPLINE_BASIS_GRAD_KERNEL, { x, dy } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor;
+  const attrs = { lo: g.lo, h: g.h, t: g.t, d: g.d };
+  return runJsKernel(BSPLINE_BASIS_GRAD_KERNEL, { x, dy }, attrs)[0];
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmHeapHelper, wasmHeapKernel } from '@rpn/core';
-import { bsplineBasisGrad, fastPathsOn, localBases, type BsplineGrid } from './bspline-kernel.js';
+import { fastPathsOn, registerKernelTable, wasmHeapHelper, wasmHeapKernel } from '@rpn/core';
+import { bsplineBasisGrad, localBases, type BsplineGrid } from './bspline-kernel.js';
 import { PLAIN as PRODUCT_PLAIN, SHARED as PRODUCT_SHARED } from './wasm/bspline-product.generated.js';
 
 /** Kernel name of the local product `(x [b, m], w [n·D], win [b, 5m]) → y [b, n]`, y = κ(x)·Wᵀ (wasm, cpu). */
@@ -246,11 +246,10 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  const table = [[BSPLINE_PRODUCT_KERNEL, 'wasm', wasmForward], [BSPLINE_PRODUCT_GRAD_W_KERNEL, 'wasm', wasmGradW],
-    [BSPLINE_PRODUCT_KERNEL, 'cpu', cpuForward], [BSPLINE_PRODUCT_GRAD_W_KERNEL, 'cpu', cpuGradW]] as const;
-  for (const [kernelName, backendName, kernelFunc] of table) {
-    if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
-  }
+  registerKernelTable({
+    wasm: { [BSPLINE_PRODUCT_KERNEL]: wasmForward, [BSPLINE_PRODUCT_GRAD_W_KERNEL]: wasmGradW },
+    cpu: { [BSPLINE_PRODUCT_KERNEL]: cpuForward, [BSPLINE_PRODUCT_GRAD_W_KERNEL]: cpuGradW },
+  });
   tf.registerGradient({
     kernelName: BSPLINE_PRODUCT_KERNEL,
     inputsToSave: ['x', 'w', 'win'],

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { registerKernelTable, type WasmBackendView, type CpuBackendView } from '@rpn/core';
-import { fastPathsOn } from './bspline-kernel.js';
+import { jsKernelsAvailable, registerJsKernel, runJsKernel } from '@rpn/core';
 
 /** Kernel name of the order-2 Taylor expansion `x [b, m] → [x, x⊗x] [b, m + m²]` (wasm and cpu backends). */
 export const TAYLOR2_KERNEL = 'RpnTaylor2';
@@ -49,58 +48,9 @@ export function taylor2GradInto(x: Float32Array, dy: Float32Array, m: number, dx
   }
 }
 
-const mOf = (attrs: tf.NamedAttrMap | undefined): number => (attrs as unknown as { m: number }).m;
-
-const kernels: Record<'wasm' | 'cpu', Record<string, tf.KernelFunc>> = {
-  wasm: {
-    [TAYLOR2_KERNEL]: ({ inputs, backend, attrs }) => {
-      const b = backend as unknown as WasmBackendView;
-      const x = (inputs as Record<string, tf.TensorInfo>).x;
-      const m = mOf(attrs);
-      const out = b.makeOutput([x.shape[0], m + m * m], 'float32');
-      taylor2Into(b.typedArrayFromHeap(x), m, b.typedArrayFromHeap(out));
-      return out;
-    },
-    [TAYLOR2_GRAD_KERNEL]: ({ inputs, backend, attrs }) => {
-      const b = backend as unknown as WasmBackendView;
-      const { x, dy } = inputs as Record<string, tf.TensorInfo>;
-      const out = b.makeOutput([...x.shape], 'float32');
-      taylor2GradInto(b.typedArrayFromHeap(x), b.typedArrayFromHeap(dy), mOf(attrs), b.typedArrayFromHeap(out));
-      return out;
-    },
-  },
-  cpu: {
-    [TAYLOR2_KERNEL]: ({ inputs, backend, attrs }) => {
-      const b = backend as unknown as CpuBackendView;
-      const x = (inputs as Record<string, tf.TensorInfo>).x;
-      const m = mOf(attrs);
-      const shape = [x.shape[0], m + m * m];
-      const out = new Float32Array(shape[0] * shape[1]);
-      taylor2Into(b.data.get(x.dataId).values, m, out);
-      return b.makeTensorInfo(shape, 'float32', out);
-    },
-    [TAYLOR2_GRAD_KERNEL]: ({ inputs, backend, attrs }) => {
-      const b = backend as unknown as CpuBackendView;
-      const { x, dy } = inputs as Record<string, tf.TensorInfo>;
-      const out = new Float32Array(x.shape[0] * x.shape[1]);
-      taylor2GradInto(b.data.get(x.dataId).values, b.data.get(dy.dataId).values, mOf(attrs), out);
-      return b.makeTensorInfo([...x.shape], 'float32', out);
-    },
-  },
-};
-
-let registered = false;
-
-function register(): void {
-  if (registered) return;
-  registered = true;
-  registerKernelTable(kernels);
-}
-
 /** True when {@link taylor2Kernel} runs: fast paths on, a wasm or cpu backend, a float32 [b, m] input, b·(m + m²) ≤ {@link TAYLOR2_KERNEL_MAX}. */
 export function taylor2KernelAvailable(x: tf.Tensor): boolean {
-  const name = tf.getBackend();
-  if (!fastPathsOn() || (name !== 'wasm' && name !== 'cpu') || x.dtype !== 'float32' || x.rank !== 2) return false;
+  if (!jsKernelsAvailable(x) || x.rank !== 2) return false;
   const [b, m] = x.shape as [number, number];
   return b * (m + m * m) <= TAYLOR2_KERNEL_MAX;
 }
@@ -112,13 +62,14 @@ export function taylor2KernelAvailable(x: tf.Tensor): boolean {
  * rounded once); the gradient differs from it only in the order of its sums.
  */
 export function taylor2Kernel(x: tf.Tensor): tf.Tensor {
-  register();
-  const attrs = { m: x.shape[1] as number } as unknown as tf.NamedAttrMap;
+  registerJsKernel(TAYLOR2_KERNEL, ['x'], ([[b]], { m }) => [[b, m + m * m]], ([xv], [out], { m }) => taylor2Into(xv, m, out));
+  registerJsKernel(TAYLOR2_GRAD_KERNEL, ['x', 'dy'], ([xs]) => [xs], ([xv, dy], [dx], { m }) => taylor2GradInto(xv, dy, m, dx));
+  const attrs = { m: x.shape[1] as number };
   const f = tf.customGrad(((xx: tf.Tensor, save: tf.GradSaveFunc) => {
     save([xx]);
     return {
-      value: tf.engine().runKernel(TAYLOR2_KERNEL, { x: xx } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(TAYLOR2_GRAD_KERNEL, { x: saved[0], dy } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor,
+      value: runJsKernel(TAYLOR2_KERNEL, { x: xx }, attrs)[0],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runJsKernel(TAYLOR2_GRAD_KERNEL, { x: saved[0], dy }, attrs)[0],
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(x) as tf.Tensor;

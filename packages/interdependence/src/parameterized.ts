@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ValueError, isEnvelope, type BuildContext, type OptionsOf, type Reconciliation, type Transformation, type ValuesOf } from '@rpn/core';
+import { ValueError, fastPathsOn, isEnvelope, type BuildContext, type OptionsOf, type Reconciliation, type Transformation, type ValuesOf } from '@rpn/core';
 import {
   dualLphmReconciliation, hmReconciliation, identityReconciliation, lorrReconciliation, lphmReconciliation, randomMatrixAdaptionReconciliation,
 } from '@rpn/reconciliation';
@@ -61,11 +61,6 @@ export function parameterizedInterdependence(kind: PsiKind, options: OptionsOf<t
   });
 }
 
-/** False when fast paths are switched off (`RPN_FAST_PATHS=0`, as the heads read it): the plain W = ψ(w) path. */
-function fastPathsOn(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_FAST_PATHS;
-  return env === undefined || !/^(0|false|no|off)$/i.test(env.trim());
-}
 
 /**
  * `<kind>_parameterized_bilinear_interdependence`: A = Xᵀ·W·X with W = ψ(w) square of the size of

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmHeapHelper, wasmHeapKernel, type WasmBackendView, type CpuBackendView } from '@rpn/core';
+import { jsKernelsAvailable, registerKernelTable, wasmHeapHelper, wasmHeapKernel, type WasmBackendView, type CpuBackendView } from '@rpn/core';
 import { PLAIN as ADAM_PLAIN, SHARED as ADAM_SHARED } from './wasm/adam.generated.js';
 
 /** The kernel name of the fused Adam/AdamW update (registered for the wasm and cpu backends). */
@@ -62,16 +62,17 @@ const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const simd = wasmHeapKernel<AdamExports>(ADAM_SOURCE, backend);
   if (simd) {
     const n = pi.length;
-    const ptrs = [pi, gi, mi, vi, po, mo, vo].map((t) => t.byteOffset);
-    const consts = [a.mode, a.kb1, a.k1b1, a.kb2, a.k1b2, a.kwd, a.keps, a.kstep];
+    // the kernel's arguments for elements from..from+count (element-wise: any split gives the same bits)
+    const args = (from: number, count: number): number[] => [...[pi, gi, mi, vi, po, mo, vo].map((t) => t.byteOffset + from * 4), count,
+      a.mode, a.kb1, a.k1b1, a.kb2, a.k1b2, a.kwd, a.keps, a.kstep];
+    const run = (from: number, count: number) => (simd.adam as (...v: number[]) => void)(...args(from, count));
     const helper = n >= SPLIT_ELEMENTS ? wasmHeapHelper(ADAM_SOURCE, backend) : null;
     if (helper) {
-      // elements h.. on the helper thread, 0..h here (element-wise: the same bits either way)
-      const h = (n >> 1) & ~3;
-      const join = helper.start('adam', [...ptrs.map((q) => q + h * 4), n - h, ...consts]);
-      try { simd.adam(ptrs[0], ptrs[1], ptrs[2], ptrs[3], ptrs[4], ptrs[5], ptrs[6], h, a.mode, a.kb1, a.k1b1, a.kb2, a.k1b2, a.kwd, a.keps, a.kstep); } finally { join(); }
+      const h = (n >> 1) & ~3; // elements h.. on the helper thread, 0..h here
+      const join = helper.start('adam', args(h, n - h));
+      try { run(0, h); } finally { join(); }
     } else {
-      simd.adam(ptrs[0], ptrs[1], ptrs[2], ptrs[3], ptrs[4], ptrs[5], ptrs[6], n, a.mode, a.kb1, a.k1b1, a.kb2, a.k1b2, a.kwd, a.keps, a.kstep);
+      run(0, n);
     }
   } else {
     update(pi, gi, mi, vi, po, mo, vo, a);
@@ -99,9 +100,7 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  for (const [backendName, kernelFunc] of [['wasm', wasmKernel], ['cpu', cpuKernel]] as const) {
-    if (!tf.getKernel(FUSED_ADAM_KERNEL, backendName)) tf.registerKernel({ kernelName: FUSED_ADAM_KERNEL, backendName, kernelFunc });
-  }
+  registerKernelTable({ wasm: { [FUSED_ADAM_KERNEL]: wasmKernel }, cpu: { [FUSED_ADAM_KERNEL]: cpuKernel } });
 }
 
 /**
@@ -113,12 +112,9 @@ function register(): void {
  */
 export const FUSED_ADAM_MAX_SIZE = 131_072;
 
-/** True when the fused update runs: a wasm or cpu backend, float32 tensors, fast paths not switched off (`RPN_FAST_PATHS=0`), and either our wasm SIMD kernel or tensors of at most {@link FUSED_ADAM_MAX_SIZE} elements. */
+/** True when the fused update runs: a wasm or cpu backend, float32 tensors, fast paths on (`@rpn/core` `fastPathsOn`), and either our wasm SIMD kernel or tensors of at most {@link FUSED_ADAM_MAX_SIZE} elements. */
 export function fusedAdamAvailable(...ts: readonly tf.Tensor[]): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_FAST_PATHS;
-  if (env === '0' || env === 'false') return false;
-  const name = tf.getBackend();
-  if (!(name === 'wasm' || name === 'cpu') || !ts.every((t) => t.dtype === 'float32')) return false;
+  if (!jsKernelsAvailable(...ts)) return false;
   return ts.every((t) => t.size <= FUSED_ADAM_MAX_SIZE) || fusedAdamSimd();
 }
 

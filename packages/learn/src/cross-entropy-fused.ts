@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ValueError, registerKernelTable, type CpuBackendView, type WasmBackendView } from '@rpn/core';
+import { ValueError, jsKernelsAvailable, registerJsKernel, runJsKernel } from '@rpn/core';
 
 /** Kernel name of the fused cross-entropy `(s [b, c], y [b]) → loss []` (wasm and cpu backends). */
 export const FUSED_CROSS_ENTROPY_KERNEL = 'RpnCrossEntropy';
@@ -53,67 +53,12 @@ export function crossEntropyGradInto(s: Float32Array, y: ArrayLike<number>, dy: 
   }
 }
 
-const attrsOf = (attrs: tf.NamedAttrMap | undefined): CeAttrs => attrs as unknown as CeAttrs;
-
-type View = (t: tf.TensorInfo) => Float32Array | Int32Array;
-
-function forward(view: View, s: tf.TensorInfo, y: tf.TensorInfo, attrs: tf.NamedAttrMap | undefined): number {
-  return crossEntropyValue(view(s) as Float32Array, view(y), s.shape[1] as number, attrsOf(attrs));
-}
-
-const kernels: Record<'wasm' | 'cpu', Record<string, tf.KernelFunc>> = {
-  wasm: {
-    [FUSED_CROSS_ENTROPY_KERNEL]: ({ inputs, backend, attrs }) => {
-      const be = backend as unknown as WasmBackendView & { typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array };
-      const { s, y } = inputs as Record<string, tf.TensorInfo>;
-      const v = forward((t) => be.typedArrayFromHeap(t), s, y, attrs);
-      const out = be.makeOutput([], 'float32');
-      be.typedArrayFromHeap(out)[0] = v;
-      return out;
-    },
-    [FUSED_CROSS_ENTROPY_GRAD_KERNEL]: ({ inputs, backend, attrs }) => {
-      const be = backend as unknown as WasmBackendView & { typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array };
-      const { s, y, dy } = inputs as Record<string, tf.TensorInfo>;
-      const out = be.makeOutput([...s.shape], 'float32');
-      crossEntropyGradInto(be.typedArrayFromHeap(s) as Float32Array, be.typedArrayFromHeap(y), be.typedArrayFromHeap(dy)[0], s.shape[1] as number, attrsOf(attrs), be.typedArrayFromHeap(out) as Float32Array);
-      return out;
-    },
-  },
-  cpu: {
-    [FUSED_CROSS_ENTROPY_KERNEL]: ({ inputs, backend, attrs }) => {
-      const be = backend as unknown as CpuBackendView & { data: { get(id: tf.DataId): { values: Float32Array | Int32Array } } };
-      const { s, y } = inputs as Record<string, tf.TensorInfo>;
-      const v = forward((t) => be.data.get(t.dataId).values, s, y, attrs);
-      return be.makeTensorInfo([], 'float32', Float32Array.of(v));
-    },
-    [FUSED_CROSS_ENTROPY_GRAD_KERNEL]: ({ inputs, backend, attrs }) => {
-      const be = backend as unknown as CpuBackendView & { data: { get(id: tf.DataId): { values: Float32Array | Int32Array } } };
-      const { s, y, dy } = inputs as Record<string, tf.TensorInfo>;
-      const out = new Float32Array(s.shape[0] * s.shape[1]);
-      crossEntropyGradInto(be.data.get(s.dataId).values as Float32Array, be.data.get(y.dataId).values, be.data.get(dy.dataId).values[0], s.shape[1] as number, attrsOf(attrs), out);
-      return be.makeTensorInfo([...s.shape], 'float32', out);
-    },
-  },
-};
-
-let registered = false;
-
-function register(): void {
-  if (registered) return;
-  registered = true;
-  registerKernelTable(kernels);
-}
-
 /**
  * True when {@link fusedCrossEntropy} runs: fast paths on (not `RPN_FAST_PATHS=0`), a wasm or cpu
  * backend, float32 scores [b, c] and class indices [b] (int32 or float32).
  */
 export function fusedCrossEntropyAvailable(s: tf.Tensor, y: tf.Tensor): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_FAST_PATHS;
-  if (env === '0' || env === 'false') return false;
-  const name = tf.getBackend();
-  if (name !== 'wasm' && name !== 'cpu') return false;
-  return s.dtype === 'float32' && s.rank === 2 && y.rank === 1 && y.shape[0] === s.shape[0] && (y.dtype === 'int32' || y.dtype === 'float32');
+  return jsKernelsAvailable(s) && s.rank === 2 && y.rank === 1 && y.shape[0] === s.shape[0] && (y.dtype === 'int32' || y.dtype === 'float32');
 }
 
 /**
@@ -123,14 +68,19 @@ export function fusedCrossEntropyAvailable(s: tf.Tensor, y: tf.Tensor): boolean 
  * rounded once. A target outside [0, c) is a ValueError (the one-hot path gave that row a loss of 0).
  */
 export function fusedCrossEntropy(s: tf.Tensor, y: tf.Tensor, ls: number, mean: boolean): tf.Scalar {
-  register();
-  const attrs = { ls, mean } as unknown as tf.NamedAttrMap;
+  // the JS kernels read float32: class indices are exact in it
+  registerJsKernel(FUSED_CROSS_ENTROPY_KERNEL, ['s', 'y'], () => [[]], ([sv, yv], [out], a) => { out[0] = crossEntropyValue(sv, yv, a.c, ceAttrs(a)); });
+  registerJsKernel(FUSED_CROSS_ENTROPY_GRAD_KERNEL, ['s', 'y', 'dy'], ([ss]) => [ss], ([sv, yv, dy], [ds], a) => crossEntropyGradInto(sv, yv, dy[0], a.c, ceAttrs(a), ds));
+  const attrs = { ls, mean: mean ? 1 : 0, c: s.shape[1] as number };
+  const yf = y.dtype === 'float32' ? y : tf.cast(y, 'float32');
   const f = tf.customGrad(((ss: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([ss, y]);
+    save([ss, yf]);
     return {
-      value: tf.engine().runKernel(FUSED_CROSS_ENTROPY_KERNEL, { s: ss, y } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(FUSED_CROSS_ENTROPY_GRAD_KERNEL, { s: saved[0], y: saved[1], dy } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor,
+      value: runJsKernel(FUSED_CROSS_ENTROPY_KERNEL, { s: ss, y: yf }, attrs)[0],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runJsKernel(FUSED_CROSS_ENTROPY_GRAD_KERNEL, { s: saved[0], y: saved[1], dy }, attrs)[0],
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(s) as tf.Scalar;
 }
+
+const ceAttrs = (a: Record<string, number>): CeAttrs => ({ ls: a.ls, mean: a.mean === 1 });

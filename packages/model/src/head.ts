@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import {
-  ConfigError, MAX_REPEATS, any, bool, defineOptions, describeLayout, flatLayout, int, layoutWidth, processingChain, str,
+  fastPathsOn, ConfigError, MAX_REPEATS, any, bool, defineOptions, describeLayout, flatLayout, int, layoutWidth, processingChain, str,
   type BuildContext, type ForwardContext, type Fusion, type FunctionConfig, type HeadKernel, type Interdependence, type KernelContext,
   type OptionFields, type OptionsOf, type ParameterSpec, type ProcessingChain, type ProcessingSpec, type Reconciliation, type Remainder, type Transformation,
 } from '@rpn/core';
@@ -144,10 +144,8 @@ export function checkParameterBudget(head: string, sizes: readonly (readonly [st
 
 /** True unless fast paths were switched off by option or `RPN_FAST_PATHS=0`. */
 export function fastPathsEnabled(option?: boolean): boolean {
-  if (option === false) return false;
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_FAST_PATHS;
-  if (option === undefined && env !== undefined && /^(0|false|no|off)$/i.test(env.trim())) return false;
-  return true;
+  if (option !== undefined) return option;
+  return fastPathsOn();
 }
 
 const isZeroRemainder = (r: Remainder | undefined): boolean => !r || r.isZero === true || r.className === 'zero_remainder';

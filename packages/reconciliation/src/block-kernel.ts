@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerJsKernel, runJsKernel } from '@rpn/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { registerJsKernel, runJsKernel } from './js-kernel.js';
 
 /** Kernel name of the Toeplitz path's block reduction (forward). */
 export const BLOCK_REDUCE_KERNEL = 'RpnBlockReduce';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerJsKernel, runJsKernel } from '@rpn/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { registerJsKernel, runJsKernel } from './js-kernel.js';
 
 /** Kernel name of the cut Toeplitz matrix of the Toeplitz path (forward). */
 export const CUT_TOEPLITZ_KERNEL = 'RpnCutToeplitz';

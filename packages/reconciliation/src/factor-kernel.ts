@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerJsKernel, runJsKernel } from '@rpn/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { registerJsKernel, runJsKernel } from './js-kernel.js';
 
 /** Kernel name of the dual-LPHM factors (forward). */
 export const DUAL_FACTORS_KERNEL = 'RpnDualLphmFactors';

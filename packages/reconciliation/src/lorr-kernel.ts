@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerJsKernel, runJsKernel } from '@rpn/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { registerJsKernel, runJsKernel } from './js-kernel.js';
 
 /** Kernel name of the small low-rank product (forward). */
 export const LORR_PRODUCT_KERNEL = 'RpnLorrProduct';

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { defineOptions, int } from '@rpn/core';
+import { defineOptions, int, jsKernelsAvailable } from '@rpn/core';
 import type { OptionsOf, Reconciliation } from '@rpn/core';
 import { RECONCILIATION_BASE, assertDivides, defineReconciliation, mmT, taylor2Grid, mm } from './common.js';
 import { outerProduct, outerPsi, outerTaylor2 } from './outer.js';
-import { jsKernelsAvailable } from './js-kernel.js';
 import { dualLphmFactorsKernel } from './factor-kernel.js';
 import { LORR_KERNEL_MAX_WORK, lorrProductKernel } from './lorr-kernel.js';
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { jsKernelsAvailable } from '@rpn/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Transformation } from '@rpn/core';
 import { mm } from './common.js';
-import { jsKernelsAvailable } from './js-kernel.js';
 import { layerNormProductKernel } from './ln-kernel.js';
 import { blockReduceKernel } from './block-kernel.js';
 import { cutToeplitzKernel } from './cut-kernel.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { WasmBackendView, CpuBackendView } from '@rpn/core';
+import type { WasmBackendView, CpuBackendView } from './wasm-heap.js';
 
 /**
  * What a JS kernel computes: it reads the float32 `inputs` and fills the preallocated `outputs`
@@ -44,13 +44,22 @@ export function registerJsKernel(name: string, inputNames: readonly string[], ou
 }
 
 /**
+ * False when fast paths are switched off with env `RPN_FAST_PATHS` = `0`, `false`, `no` or `off`
+ * (any case): then every fused kernel and structured product of this project steps aside for its
+ * plain tfjs-op path. The one switch that the heads, the reconciliation, expansion and learn kernels read.
+ */
+export function fastPathsOn(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_FAST_PATHS;
+  return env === undefined || !/^(0|false|no|off)$/i.test(env.trim());
+}
+
+/**
  * True when the JS kernels can run on these tensors: the active backend is wasm or cpu, every
- * tensor is float32, and `RPN_FAST_PATHS` is not `0`/`false`. Otherwise the callers use their
+ * tensor is float32, and fast paths are on ({@link fastPathsOn}). Otherwise the callers use their
  * plain tfjs-op path (the same mathematics in several kernels).
  */
 export function jsKernelsAvailable(...ts: readonly tf.Tensor[]): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RPN_FAST_PATHS;
-  if (env === '0' || env === 'false') return false;
+  if (!fastPathsOn()) return false;
   const name = tf.getBackend();
   return (name === 'wasm' || name === 'cpu') && ts.every((t) => t.dtype === 'float32');
 }
